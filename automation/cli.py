@@ -1,0 +1,64 @@
+"""`shopbook`: the command line. Each subcommand lives in automation/commands/<name>.py."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import UserError
+from .i18n import pick, set_lang
+
+# Order shown in --help; a module that is not there yet is simply not offered.
+COMMAND_MODULES = ("inspect", "init", "demo", "rules", "validate", "flags", "stubs", "reconcile",
+                   "report", "monthly", "templates", "xlwings_cmd", "gsheet")
+
+
+class ShopbookGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(pick("错误：", "Error: ") + str(exc), err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=ShopbookGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="shopbook")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, envvar="SHOPBOOK_LANG",
+              help="Language of messages and reports (default zh; also SHOPBOOK_LANG).")
+def cli(lang: str | None) -> None:
+    """shopbook — checks, reconciles and reports on the shop's own sheets.
+
+    店铺表格助手：校验订单、旗帜备注、快递对账、扣分与销售报表。Run `shopbook demo` to see everything on a sample shop.
+    """
+    set_lang(lang)
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"automation.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"automation.commands.{name}":
+                raise
+            continue
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main() -> None:
+    if os.name == "nt":  # Windows consoles default to a legacy code page
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8", errors="replace")
+    cli(prog_name="shopbook")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Raw cell values (calamine, CSV, xlwings, gspread) -> typed values, recording problems instead of raising.
+
+Every coercer takes the raw value and returns ``(value, problem)`` where ``problem`` is ``None`` or
+``(message_key, params)``. Empty cells become ``None`` without a problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+Problem = tuple[str, dict] | None
+Coerced = tuple[object, Problem]
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+CENT = Decimal("0.01")
+NULL_TOKENS = frozenset({"", "-", "--", "—", "/", "无", "空", "n/a", "na", "null", "none", "无退款申请", "暂无"})
+_SCI = re.compile(r"^[+-]?\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
+_NUMERIC_ID = re.compile(r"^\d+\.0+$")
+
+
+def clean_text(raw: object) -> str:
+    """Text as the user meant it: Taobao's ="…" protection and a leading apostrophe removed, trimmed."""
+    text = str(raw).strip()
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    elif text.startswith("'"):
+        text = text[1:]
+    return text.strip()
+
+
+def _is_null(text: str) -> bool:
+    return text.lower() in NULL_TOKENS
+
+
+def to_text(raw: object) -> Coerced:
+    if raw is None or raw == "":
+        return None, None
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw)), None
+    if isinstance(raw, (dt.datetime, dt.date)):
+        return raw.isoformat(sep=" ") if isinstance(raw, dt.datetime) else raw.isoformat(), None
+    text = clean_text(raw)
+    return (text or None), None
+
+
+def to_id(raw: object) -> Coerced:
+    """Order ids and waybills: always text; a number past 15 digits has lost digits and is reported."""
+    if raw is None or raw == "":
+        return None, None
+    if isinstance(raw, bool):
+        return str(raw), None
+    if isinstance(raw, (int, float)):
+        return _numeric_id(float(raw), repr(raw))
+    text = unicodedata.normalize("NFKC", clean_text(raw)).replace(" ", "")
+    if not text:
+        return None, None
+    if _SCI.match(text):
+        return None, ("coerce.id_damaged", {"value": text})
+    if _NUMERIC_ID.match(text):  # "773312000099999.0" from a courier export
+        return _numeric_id(float(text), text)
+    return text, None
+
+
+def _numeric_id(number: float, shown: str) -> Coerced:
+    if not number.is_integer() or abs(number) >= 1e15:
+        return None, ("coerce.id_damaged", {"value": _excel_repr(number) if "e" in shown.lower() or abs(number) >= 1e15 else shown})
+    text = str(int(number))
+    return text, ("coerce.id_as_number", {"value": text})
+
+
+def _excel_repr(number: float) -> str:
+    """How Excel shows a long number in a General cell: 5.12191E+18."""
+    return f"{number:.5E}".replace("E+0", "E+").replace(".00000E", "E")
+
+
+def to_phone(raw: object) -> Coerced:
+    if raw is None or raw == "":
+        return None, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if float(raw).is_integer():
+            return str(int(raw)), None
+        return str(raw), None
+    text = unicodedata.normalize("NFKC", clean_text(raw))
+    if _NUMERIC_ID.match(text):
+        text = text.split(".")[0]
+    return (text or None), None
+
+
+def _number_text(raw: object) -> str:
+    text = unicodedata.normalize("NFKC", clean_text(raw))
+    for token in ("¥", "￥", "元", "RMB", "rmb", ",", " ", "kg", "KG", "公斤", "件", "个", "人", "%"):
+        text = text.replace(token, "")
+    return text
+
+
+def to_decimal(raw: object, key: str = "coerce.bad_number") -> Coerced:
+    if raw is None or raw == "" or isinstance(raw, bool):
+        return None, None
+    if isinstance(raw, int):
+        return Decimal(raw), None
+    if isinstance(raw, float):
+        return Decimal(repr(raw)), None
+    if isinstance(raw, Decimal):
+        return raw, None
+    text = _number_text(raw)
+    if _is_null(text):
+        return None, None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None, (key, {"value": str(raw).strip()})
+    if not value.is_finite():
+        return None, (key, {"value": str(raw).strip()})
+    if "%" in str(raw):
+        value = value / 100
+    return value, None
+
+
+def to_money(raw: object) -> Coerced:
+    value, problem = to_decimal(raw, "coerce.bad_money")
+    return (value.quantize(CENT) if isinstance(value, Decimal) else value), problem
+
+
+def to_int(raw: object) -> Coerced:
+    value, problem = to_decimal(raw)
+    if problem or value is None:
+        return value, problem
+    if value != value.to_integral_value():
+        return None, ("coerce.bad_number", {"value": str(raw).strip()})
+    return int(value), None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
+               r"(?:[ T]+(?P<H>\d{1,2})[:：时](?P<M>\d{1,2})(?:[:：分](?P<S>\d{1,2})(?:\.\d+)?秒?)?分?)?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(r"^(?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?(?:\s+(?P<H>\d{1,2})[:：](?P<M>\d{2}))?$"),
+)
+
+
+def to_datetime(raw: object, default_year: int | None = None) -> Coerced:
+    if raw is None or raw == "":
+        return None, None
+    if isinstance(raw, dt.datetime):
+        return raw.replace(tzinfo=None), None
+    if isinstance(raw, dt.date):
+        return dt.datetime(raw.year, raw.month, raw.day), None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:  # Excel serial date (1900 system)
+            return (EXCEL_EPOCH + dt.timedelta(days=float(raw))).replace(microsecond=0), None
+        return None, ("coerce.bad_date", {"value": raw})
+    text = unicodedata.normalize("NFKC", clean_text(raw)).strip()
+    if _is_null(text):
+        return None, None
+    for pattern in _DATE_PATTERNS:
+        hit = pattern.match(text)
+        if hit:
+            parts = hit.groupdict()
+            year = int(parts.get("y") or default_year or dt.date.today().year)
+            try:
+                return dt.datetime(year, int(parts["m"]), int(parts["d"]), int(parts.get("H") or 0),
+                                   int(parts.get("M") or 0), int(parts.get("S") or 0)), None
+            except ValueError:
+                break
+    return None, ("coerce.bad_date", {"value": str(raw).strip()})
+
+
+def to_date(raw: object, default_year: int | None = None) -> Coerced:
+    value, problem = to_datetime(raw, default_year)
+    return (value.date() if isinstance(value, dt.datetime) else value), problem
+
+
+TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "已归档", "已", "完整", "到付"})
+FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "x", "未归档", "未", "不完整", "寄付"})
+
+
+def to_bool(raw: object) -> Coerced:
+    if raw is None or raw == "":
+        return None, None
+    if isinstance(raw, bool):
+        return raw, None
+    text = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+    if isinstance(raw, float) and raw in (0.0, 1.0):
+        return bool(raw), None
+    if text in TRUE_WORDS:
+        return True, None
+    if text in FALSE_WORDS:
+        return False, None
+    return None, ("coerce.bad_bool", {"value": str(raw).strip()})
+
+
+def enum_coercer(values: tuple[str, ...], synonyms: dict[str, str]) -> Callable[[object], Coerced]:
+    """Accepts the canonical values, their synonyms, full-width/half-width variants (Taobao's ，)."""
+    table = {_enum_key(v): v for v in values}
+    table.update({_enum_key(k): v for k, v in synonyms.items()})
+
+    def coerce(raw: object) -> Coerced:
+        text, _ = to_text(raw)
+        if text is None:
+            return None, None
+        hit = table.get(_enum_key(text))
+        if hit is None:
+            return text, ("coerce.bad_enum", {"value": text, "values": "、".join(values)})
+        return hit, None
+
+    return coerce
+
+
+def _enum_key(text: str) -> str:
+    return re.sub(r"[\s,，、]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def coercer(column, default_year: int | None = None) -> Callable[[object], Coerced]:
+    """The coercion function for a schema column."""
+    kind = column.type
+    if kind == "enum":
+        return enum_coercer(column.values, column.synonyms)
+    if kind in ("datetime", "date"):
+        base = to_datetime if kind == "datetime" else to_date
+        return lambda raw: base(raw, default_year)
+    return {
+        "text": to_text, "id": to_id, "waybill": to_id, "phone": to_phone, "int": to_int,
+        "decimal": to_decimal, "money": to_money, "bool": to_bool,
+    }[kind]

@@ -1,0 +1,71 @@
+"""zh-CN by default, English on request (--lang en or SHOPBOOK_LANG=en)."""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("zh", "en")
+_current: str | None = None
+
+
+def set_lang(lang: str | None) -> None:
+    global _current
+    _current = _normal(lang) if lang else None
+
+
+def lang() -> str:
+    return _current or _normal(os.environ.get("SHOPBOOK_LANG", "zh"))
+
+
+def _normal(value: str) -> str:
+    return "en" if value.lower().startswith("en") else "zh"
+
+
+def pick(zh: str, en: str) -> str:
+    return en if lang() == "en" else zh
+
+
+# Messages shared by every command. Keys are stable; text is formatted with str.format.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "err.missing_file": ("找不到文件：{path}。请检查路径是否正确。", "File not found: {path}. Check the path."),
+    "err.not_spreadsheet": ("{path} 不是可读取的表格文件（支持 .xlsx .xlsm .xls .csv）。请另存为 .xlsx 后再试。",
+                            "{path} is not a readable spreadsheet (.xlsx .xlsm .xls .csv). Save it as .xlsx and try again."),
+    "err.encrypted": ("{path} 设有打开密码，无法读取。请在 Excel/WPS 中取消密码（文件→信息→保护工作簿）后再试。",
+                      "{path} is password-protected. Remove the password in Excel/WPS (File > Info > Protect Workbook) and try again."),
+    "err.corrupt": ("{path} 无法打开（文件可能已损坏：{detail}）。请用 Excel/WPS 打开并另存为 .xlsx 后再试。",
+                    "{path} cannot be opened (it may be damaged: {detail}). Open it in Excel/WPS, save as .xlsx and try again."),
+    "err.no_header": ("{path}：在任何工作表的前 20 行都找不到可识别的表头。请确认表头包含如“订单编号”“快递单号”等列名，或用 --kind 指定表格类型。",
+                      "{path}: no recognisable header in the first 20 rows of any sheet. Make sure the header has column names such as 订单编号 or 快递单号, or pass --kind."),
+    "err.no_header_kind": ("{path}，工作表“{sheet}”：前 20 行找不到“{kind}”表的表头（至少需要：{required}）。",
+                           "{path}, sheet '{sheet}': no header for a {kind} sheet in the first 20 rows (needs at least: {required})."),
+    "err.unknown_kind": ("未知的表格类型“{kind}”。可用类型：{kinds}。", "Unknown sheet kind '{kind}'. Known kinds: {kinds}."),
+    "err.no_sheet": ("{path} 中没有名为“{sheet}”的工作表。现有工作表：{sheets}。", "{path} has no sheet named '{sheet}'. Sheets: {sheets}."),
+    "err.config": ("配置文件 {path} 有误：{detail}。请参照 docs/shop-folder.md 修改。", "Config file {path} is invalid: {detail}. See docs/shop-folder.md."),
+    "err.exists": ("{path} 已存在且不为空。请换一个文件夹，或加 --force 覆盖模板文件。", "{path} exists and is not empty. Choose another folder or pass --force."),
+    "err.calendar_year": ("工作日历不包含 {year} 年（节假日与调休数据仅到 {last} 年）。请升级 chinese-calendar（pip install -U chinese-calendar），或在 shop.toml 的 [calendar] 中写明该年的假日与调休。",
+                          "The working-day calendar does not cover {year} (holiday data ends with {last}). Upgrade chinese-calendar (pip install -U chinese-calendar) or list that year's holidays and make-up days under [calendar] in shop.toml."),
+    "err.locked": ("{path} 正在被 Excel/WPS 打开（发现锁文件 {lock}）。请先关闭该工作簿再运行。", "{path} is open in Excel/WPS (lock file {lock}). Close the workbook and run again."),
+    "err.no_table": ("在 {where} 找不到“{kind}”表。请把该表放进店铺文件夹，或用参数指定文件。", "No {kind} sheet found in {where}. Put it in the shop folder or pass the file."),
+    "coerce.id_damaged": ("{value} 被 Excel 存成了数字，第 15 位之后的数字已丢失。请从原始导出文件重新复制，并把该列设为“文本”格式。",
+                          "{value} was stored by Excel as a number and lost the digits past the 15th. Copy it again from the original export and format the column as Text."),
+    "coerce.id_as_number": ("{value} 被存成了数字（未丢位）。建议把该列设为“文本”格式，以免超过 15 位时丢失数字。",
+                            "{value} is stored as a number (no digits lost). Format the column as Text so longer numbers keep their digits."),
+    "coerce.bad_date": ("“{value}”不是可识别的日期/时间。请写成 2026-10-03 或 2026-10-03 14:05。", "'{value}' is not a recognisable date/time. Write it as 2026-10-03 or 2026-10-03 14:05."),
+    "coerce.bad_number": ("“{value}”不是数字。请只填数字。", "'{value}' is not a number. Enter digits only."),
+    "coerce.bad_money": ("“{value}”不是金额。请写成 12.50 这样的数字（可带“元”或“¥”）。", "'{value}' is not an amount of money. Write it like 12.50 (元 or ¥ allowed)."),
+    "coerce.bad_enum": ("“{value}”不是可选值之一（{values}）。请从下拉列表中选择。", "'{value}' is not one of the allowed values ({values}). Pick one from the dropdown."),
+    "coerce.bad_bool": ("“{value}”应为“是”或“否”。", "'{value}' should be 是 (yes) or 否 (no)."),
+}
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Feature modules add their own message keys (prefix them with the module's name)."""
+    clash = set(messages) & set(MESSAGES)
+    if clash:
+        raise ValueError(f"message keys registered twice: {sorted(clash)}")
+    MESSAGES.update(messages)
+
+
+def t(key: str, **params: object) -> str:
+    zh, en = MESSAGES[key]
+    return pick(zh, en).format(**params)

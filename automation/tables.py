@@ -1,0 +1,176 @@
+"""From a sheet source to typed tables: header row, kind, field mapping, typed records, problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .coerce import coercer
+from .errors import UserError
+from .headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, match_headers
+from .i18n import t
+from .schema import Schema, schema, schemas
+from .sheets import SheetSource, open_source
+
+
+@dataclass(slots=True)
+class Record:
+    """One data row: typed values by field, plus the team's own columns by their header text."""
+
+    row: int  # the sheet's own row number (CSV: line number)
+    data: dict[str, object]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> object:
+        return self.data[key]
+
+    def get(self, key: str, default: object = None) -> object:
+        value = self.data.get(key)
+        return default if value is None else value
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    row: int
+    column: int  # 0-based column index
+    header: str
+    field: str
+    code: str  # message key, e.g. coerce.id_damaged
+    params: dict
+
+    @property
+    def message(self) -> str:
+        return t(self.code, **self.params)
+
+    @property
+    def severity(self) -> str:
+        return "info" if self.code == "coerce.id_as_number" else "error"
+
+
+@dataclass
+class Table:
+    source: str
+    sheet: str
+    schema: Schema
+    header_row: int  # 1-based
+    columns: dict[str, int]  # field -> 0-based column index
+    headers: dict[int, str]  # 0-based column index -> header text as written
+    unmapped: dict[int, str]
+    records: list[Record]
+    problems: list[CellProblem]
+
+    @property
+    def kind(self) -> str:
+        return self.schema.kind
+
+    def header_of(self, field_name: str) -> str:
+        index = self.columns.get(field_name)
+        return self.headers[index] if index is not None else self.schema.column(field_name).header
+
+    def has(self, field_name: str) -> bool:
+        return field_name in self.columns
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_YEAR = re.compile(r"(20\d\d)")
+
+
+def _default_year(rows: list[list[object]], indexes: list[int]) -> int | None:
+    """The year to give dates written without one (`10/15`): the most common year in those columns."""
+    years: Counter[int] = Counter()
+    for row in rows[:500]:
+        for i in indexes:
+            value = row[i] if i < len(row) else None
+            if isinstance(value, (dt.date, dt.datetime)):
+                years[value.year] += 1
+            elif isinstance(value, str) and (hit := _YEAR.search(value)):
+                years[int(hit.group(1))] += 1
+    return years.most_common(1)[0][0] if years else None
+
+
+def build_table(source_name: str, sheet: str, grid: list[list[object]], header_index: int,
+                kind: Schema, match: HeaderMatch) -> Table:
+    header_cells = grid[header_index]
+    headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
+    body = grid[header_index + 1:]
+    date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
+    year = _default_year(body, date_cols)
+    width = max((len(r) for r in body), default=0)
+    rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
+    keep = [i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)]
+    first_row = header_index + 2  # sheet row number of body[0]
+    records = [Record(first_row + i, {}, {}) for i in keep]
+    problems: list[CellProblem] = []
+    for field_name, col in match.fields.items():
+        convert = coercer(kind.column(field_name), year)
+        header = headers.get(col, "")
+        for record, i in zip(records, keep):
+            raw = rows[i][col] if col < len(rows[i]) else None
+            value, problem = convert(raw)
+            record.data[field_name] = value
+            if problem is not None:
+                problems.append(CellProblem(record.row, col, header, field_name, problem[0], problem[1]))
+    for col, header in match.unmapped.items():
+        for record, i in zip(records, keep):
+            raw = rows[i][col] if col < len(rows[i]) else None
+            if raw not in (None, ""):
+                record.extra[header] = raw
+    problems.sort(key=lambda p: (p.row, p.column))
+    return Table(source_name, sheet, kind, header_index + 1, dict(match.fields), headers,
+                 dict(match.unmapped), records, problems)
+
+
+def _candidates(kind: str | None) -> list[Schema]:
+    if kind is None:
+        return list(schemas().values())
+    if kind not in schemas():
+        raise UserError("err.unknown_kind", kind=kind, kinds="、".join(schemas()))
+    return [schema(kind)]
+
+
+def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet: str | None = None) -> list[Table]:
+    """Every recognisable table in a workbook (one per sheet). Raises UserError when there is none."""
+    if not hasattr(source, "grid"):
+        source = open_source(source)
+    names = source.sheet_names()
+    if sheet is not None and sheet not in names:
+        raise UserError("err.no_sheet", path=source.name, sheet=sheet, sheets="、".join(names))
+    candidates = _candidates(kind)
+    tables = []
+    for name in [sheet] if sheet else names:
+        grid = source.grid(name)
+        found = find_header(grid[:HEADER_SCAN_ROWS], candidates, name, min_fields=1 if kind else 2)
+        if found is None:
+            if kind is not None and (sheet or len(names) == 1):
+                required = "、".join(c.header for c in candidates[0].required)
+                raise UserError("err.no_header_kind", path=source.name, sheet=name, kind=candidates[0].zh, required=required)
+            continue
+        header_index, table_kind, match = found
+        tables.append(build_table(source.name, name, grid, header_index, table_kind, match))
+    if not tables:
+        if kind is not None:
+            required = "、".join(c.header for c in candidates[0].required)
+            raise UserError("err.no_header_kind", path=source.name, sheet="、".join(names), kind=candidates[0].zh, required=required)
+        raise UserError("err.no_header", path=source.name)
+    return tables
+
+
+def read_table(source: SheetSource | str | Path, kind: str, sheet: str | None = None) -> Table:
+    """The one table of a kind in a workbook (the largest when several sheets hold that kind)."""
+    tables = [tb for tb in read_tables(source, kind, sheet) if tb.kind == kind]
+    return max(tables, key=lambda tb: len(tb.records))
+
+
+__all__ = ["Record", "CellProblem", "Table", "read_tables", "read_table", "column_letter", "match_headers"]
