@@ -103,9 +103,11 @@ def to_decimal(raw: object, key: str = "coerce.bad_number") -> Coerced:
     if isinstance(raw, int):
         return Decimal(raw), None
     if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return None, (key, {"value": repr(raw)})
         return Decimal(repr(raw)), None
     if isinstance(raw, Decimal):
-        return raw, None
+        return (raw, None) if raw.is_finite() else (None, (key, {"value": str(raw)}))
     text = _number_text(raw)
     if _is_null(text):
         return None, None
@@ -120,16 +122,23 @@ def to_decimal(raw: object, key: str = "coerce.bad_number") -> Coerced:
     return value, None
 
 
+MONEY_LIMIT = Decimal("1e12")  # no shop line is a trillion yuan: such a value is a typo or a pasted id
+
+
 def to_money(raw: object) -> Coerced:
     value, problem = to_decimal(raw, "coerce.bad_money")
-    return (value.quantize(CENT) if isinstance(value, Decimal) else value), problem
+    if value is None:
+        return None, problem
+    if abs(value) >= MONEY_LIMIT:
+        return None, ("coerce.bad_money", {"value": str(raw).strip()})
+    return value.quantize(CENT), None
 
 
 def to_int(raw: object) -> Coerced:
     value, problem = to_decimal(raw)
     if problem or value is None:
         return value, problem
-    if value != value.to_integral_value():
+    if abs(value) >= MONEY_LIMIT or value != value.to_integral_value():
         return None, ("coerce.bad_number", {"value": str(raw).strip()})
     return int(value), None
 

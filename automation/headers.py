@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .schema import Schema
 
@@ -31,9 +32,16 @@ def _variants(text: str) -> set[str]:
     return out - {""}
 
 
-def _lookup(schema: Schema) -> dict[str, tuple[str, int]]:
-    """normalised header -> (field, priority); canonical headers beat aliases."""
+Aliases = tuple[tuple[str, str], ...]  # the team's own (header, field) pairs from [headers.<kind>]
+
+
+@lru_cache(maxsize=256)
+def _lookup(schema: Schema, own: Aliases = ()) -> dict[str, tuple[str, int]]:
+    """normalised header -> (field, priority); the team's own mapping beats canonical headers beats aliases."""
     table: dict[str, tuple[str, int]] = {}
+    for header, field_name in own:
+        for variant in _variants(header):
+            table[variant] = (field_name, -1)
     for col in schema.columns:
         for priority, names in ((0, (col.header, col.field, col.en)), (1, col.aliases)):
             for name in names:
@@ -55,8 +63,8 @@ class HeaderMatch:
         return len(self.fields)
 
 
-def match_headers(cells: list[object], schema: Schema) -> HeaderMatch:
-    lookup = _lookup(schema)
+def match_headers(cells: list[object], schema: Schema, own: Aliases = ()) -> HeaderMatch:
+    lookup = _lookup(schema, own)
     best: dict[str, tuple[int, int]] = {}  # field -> (priority, index)
     unmapped: dict[int, str] = {}
     for index, cell in enumerate(cells):
@@ -86,14 +94,14 @@ def _fit(match: HeaderMatch, schema: Schema, sheet_name: str) -> float:
 
 
 def find_header(rows: list[list[object]], candidates: list[Schema], sheet_name: str = "",
-                min_fields: int = 2) -> tuple[int, Schema, HeaderMatch] | None:
+                min_fields: int = 2, own: dict[str, Aliases] | None = None) -> tuple[int, Schema, HeaderMatch] | None:
     """The best (0-based row, kind, match) in the first rows, or None when nothing looks like a header."""
     best: tuple[float, int, Schema, HeaderMatch] | None = None
     for row_index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if sum(1 for c in row if c not in (None, "")) < min_fields:
             continue
         for schema in candidates:
-            match = match_headers(list(row), schema)
+            match = match_headers(list(row), schema, (own or {}).get(schema.kind, ()))
             if match.score < min_fields:
                 continue
             fit = _fit(match, schema, sheet_name)

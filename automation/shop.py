@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import CONFIG_NAME, ShopConfig, load_config
 from .errors import UserError
 from .sheets.source import CSV_SUFFIXES, WORKBOOK_SUFFIXES
-from .tables import Table, read_tables
+from .tables import Table, own_aliases, read_tables
 from .workdays import WorkCalendar
 
 # Files shopbook writes itself are never read back as the shop's own sheets.
@@ -36,10 +36,14 @@ class Shop:
     def calendar(self) -> WorkCalendar:
         return WorkCalendar.from_config(self.config.section("calendar"))
 
+    @cached_property
+    def own_headers(self) -> dict:
+        return own_aliases(self.config.section("headers"))
+
     def tables_in(self, path: Path) -> list[Table]:
         if path not in self._tables:
             try:
-                self._tables[path] = read_tables(path)
+                self._tables[path] = read_tables(path, own=self.own_headers)
             except UserError:
                 if len(self.files) == 1:
                     raise

@@ -100,6 +100,23 @@ def _default_year(rows: list[list[object]], indexes: list[int]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+def _memoised(convert):
+    """Columns repeat their values (statuses, couriers, names, prices): coerce each distinct value once."""
+    cache: dict = {}
+
+    def run(raw):
+        key = (raw.__class__, raw)
+        try:
+            return cache[key]
+        except KeyError:
+            result = cache[key] = convert(raw)
+            return result
+        except TypeError:  # unhashable: never from our sources, but never crash either
+            return convert(raw)
+
+    return run
+
+
 def build_table(source_name: str, sheet: str, grid: list[list[object]], header_index: int,
                 kind: Schema, match: HeaderMatch) -> Table:
     header_cells = grid[header_index]
@@ -107,18 +124,17 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
     body = grid[header_index + 1:]
     date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
     year = _default_year(body, date_cols)
-    width = max((len(r) for r in body), default=0)
+    width = max([len(header_cells), *(len(r) for r in body)])
     rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
     keep = [i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)]
     first_row = header_index + 2  # sheet row number of body[0]
     records = [Record(first_row + i, {}, {}) for i in keep]
     problems: list[CellProblem] = []
     for field_name, col in match.fields.items():
-        convert = coercer(kind.column(field_name), year)
+        convert = _memoised(coercer(kind.column(field_name), year))
         header = headers.get(col, "")
         for record, i in zip(records, keep):
-            raw = rows[i][col] if col < len(rows[i]) else None
-            value, problem = convert(raw)
+            value, problem = convert(rows[i][col])
             record.data[field_name] = value
             if problem is not None:
                 problems.append(CellProblem(record.row, col, header, field_name, problem[0], problem[1]))
@@ -140,18 +156,36 @@ def _candidates(kind: str | None) -> list[Schema]:
     return [schema(kind)]
 
 
-def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet: str | None = None) -> list[Table]:
-    """Every recognisable table in a workbook (one per sheet). Raises UserError when there is none."""
+def own_aliases(section: dict) -> dict[str, tuple[tuple[str, str], ...]]:
+    """shop.toml [headers.<kind>] "their header" = "field" -> the form header matching takes."""
+    out = {}
+    for kind_name, mapping in section.items():
+        if kind_name not in schemas() or not isinstance(mapping, dict):
+            raise UserError("err.config", path="shop.toml", detail=f"[headers.{kind_name}]: unknown sheet kind")
+        fields = {c.field for c in schema(kind_name).columns}
+        for header, field_name in mapping.items():
+            if field_name not in fields:
+                raise UserError("err.config", path="shop.toml",
+                                detail=f"[headers.{kind_name}] {header!r} = {field_name!r}: no such field ({', '.join(sorted(fields))})")
+        out[kind_name] = tuple(sorted(mapping.items()))
+    return out
+
+
+def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet: str | None = None,
+                own: dict[str, tuple[tuple[str, str], ...]] | None = None) -> list[Table]:
+    """Every recognisable table in a workbook (one per sheet). Raises UserError when there is none.
+
+    `own` is the team's own header mapping (see `own_aliases`)."""
+    candidates = _candidates(kind)
     if not hasattr(source, "grid"):
         source = open_source(source)
     names = source.sheet_names()
     if sheet is not None and sheet not in names:
         raise UserError("err.no_sheet", path=source.name, sheet=sheet, sheets="、".join(names))
-    candidates = _candidates(kind)
     tables = []
     for name in [sheet] if sheet else names:
         grid = source.grid(name)
-        found = find_header(grid[:HEADER_SCAN_ROWS], candidates, name, min_fields=1 if kind else 2)
+        found = find_header(grid[:HEADER_SCAN_ROWS], candidates, name, min_fields=1 if kind else 2, own=own)
         if found is None:
             if kind is not None and (sheet or len(names) == 1):
                 required = "、".join(c.header for c in candidates[0].required)

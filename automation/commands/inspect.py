@@ -9,6 +9,7 @@ from rich.table import Table as RichTable
 from ..i18n import lang, pick
 from ..jsonout import dumps
 from ..schema import schemas
+from ..shop import Shop
 from ..tables import Table, column_letter, read_tables
 
 
@@ -64,7 +65,8 @@ def command(path: str, kind: str | None, sheet: str | None, as_json: bool, recor
 
     显示 shopbook 如何读取表格：表格类型、表头行、列对应关系、数据行数与数据问题。
     """
-    tables = read_tables(path, kind=kind, sheet=sheet)
+    shop = Shop.open(path)  # picks up a shop.toml beside the file ([headers.<kind>] mappings)
+    tables = read_tables(path, kind=kind, sheet=sheet, own=shop.own_headers)
     if as_json:
         click.echo(dumps({"file": path, "tables": [describe(t, records) for t in tables]}))
     else:
