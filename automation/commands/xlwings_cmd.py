@@ -1,0 +1,179 @@
+"""`shopbook button WORKBOOK`: a companion macro workbook (shopbook按钮.xlsm) with 校验 / 旗帜 buttons.
+
+Why a companion and not a macro copy of the user's workbook: the only way to write an .xlsm without
+Excel is XlsxWriter, which writes new files and cannot copy an existing workbook's sheets (styles,
+validation, formulas, charts would all be rebuilt or lost). The companion holds only the buttons,
+the path of the workbook to check (说明!B3) and an `xlwings.conf` sheet; the user's workbook is never
+touched by this command, and the buttons mark it live through xlwings.
+
+The VBA project is xlwings' own standalone quickstart project (its `xlwings` module defines
+`RunPython`), taken from the installed xlwings package, so it always matches the xlwings version
+Python runs. Each button's action is `'RunPython "import automation.button; …()"'` — Excel's form
+for a macro called with an argument — so no VBA source of ours has to be compiled into the binary
+(macros/shopbook.bas holds the same calls as readable subs for workbooks of one's own).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import click
+
+from ..button import GUIDE_SHEET, TARGET_CELL  # where the button reads the workbook to check
+from ..errors import UserError
+from ..i18n import pick, register
+from ..sheets.source import open_source
+from ..sheets.writers import refuse_if_open
+
+COMPANION_NAME = "shopbook按钮.xlsm"
+CONFIG_SHEET = "xlwings.conf"
+QUICKSTART = "quickstart_standalone.xlsm"
+QUOTES = {'"': "&quot;"}
+ACTIONS = (("validate", ("校验", "Check")), ("flags", ("旗帜", "Flags")))
+
+register({
+    "xlwings_cmd.no_xlwings": ("找不到 xlwings 自带的宏工程（{path}）。请安装 xlwings：pip install \"xlwings>=0.33,<0.38\"。",
+                               "xlwings' macro project was not found ({path}). Install xlwings: pip install \"xlwings>=0.33,<0.38\"."),
+})
+
+
+def run_python(action: str) -> str:
+    """The Python command a button runs (the same string as in macros/shopbook.bas)."""
+    return f"import automation.button; automation.button.{action}()"
+
+
+def on_action(action: str) -> str:
+    """A button's macro: xlwings' RunPython called with the command as its argument."""
+    return f"'RunPython \"{run_python(action)}\"'"
+
+
+def quickstart_vba_project() -> bytes:
+    """vbaProject.bin of the installed xlwings' standalone quickstart workbook."""
+    from importlib.util import find_spec
+
+    spec = find_spec("xlwings")
+    path = Path(spec.origin).parent / QUICKSTART if spec and spec.origin else Path(QUICKSTART)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("xl/vbaProject.bin")
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise UserError("xlwings_cmd.no_xlwings", path=path) from exc
+
+
+def interpreter_hints() -> list[tuple[str, str]]:
+    """xlwings.conf rows: this machine's Python when it is the one Excel will use, and where shopbook lives."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    rows = []
+    if os.name == "nt":
+        rows.append(("INTERPRETER_WIN", sys.executable))
+    elif sys.platform == "darwin":
+        rows.append(("INTERPRETER_MAC", sys.executable))
+    rows.append(("PYTHONPATH", package_root))
+    return rows
+
+
+def build_companion(workbook: Path, target: Path | None = None) -> Path:
+    """Write the companion .xlsm beside `workbook` (atomically); returns its path."""
+    workbook = workbook.resolve()
+    open_source(workbook)  # a clear error now for a missing or unreadable workbook
+    target = target or workbook.with_name(COMPANION_NAME)
+    refuse_if_open(target)
+    vba = quickstart_vba_project()
+    handle, temp_name = tempfile.mkstemp(prefix=".shopbook-button.", suffix=".xlsm", dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        _write_xlsm(temp, workbook, vba)
+        _set_button_actions(temp)
+        os.replace(temp, target)
+    except PermissionError as exc:
+        temp.unlink(missing_ok=True)
+        raise UserError("err.locked", path=target, lock=target.name) from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _write_xlsm(path: Path, workbook: Path, vba: bytes) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    book.set_vba_name("ThisWorkbook")
+    book.add_vba_project(io.BytesIO(vba), is_stream=True)
+    title = book.add_format({"bold": True, "font_size": 16})
+    label = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    guide = book.add_worksheet(GUIDE_SHEET)
+    guide.set_vba_name("Sheet1")
+    guide.set_column("A:A", 18)
+    guide.set_column("B:B", 70)
+    guide.write("A1", pick("shopbook 按钮", "shopbook buttons"), title)
+    target_row = int(TARGET_CELL[1:]) - 1
+    guide.write_string(target_row, 0, pick("要检查的工作簿", "Workbook to check"), label)
+    guide.write_string(TARGET_CELL, str(workbook))
+    for i, line in enumerate(_guide_lines(), start=5):
+        guide.write_string(i - 1, 1, line, wrap)
+    for row, (action, caption) in zip((2, 5), ACTIONS):
+        guide.insert_button(row, 3, {"macro": f"ShopbookButton_{action}", "caption": pick(*caption),
+                                     "width": 110, "height": 36})
+    conf = book.add_worksheet(CONFIG_SHEET)
+    conf.set_vba_name("Sheet2")
+    conf.set_column("A:A", 22)
+    conf.set_column("B:B", 70)
+    for r, (key, value) in enumerate(interpreter_hints()):
+        conf.write_string(r, 0, key)
+        conf.write_string(r, 1, value)
+    book.close()
+
+
+def _guide_lines() -> list[str]:
+    return [pick(
+        "1. 这台电脑需要装好 Python 和 shopbook（含 xlwings），见 docs/live.md。",
+        "1. This computer needs Python with shopbook (and xlwings) installed; see docs/live.md."), pick(
+        "2. 在“xlwings.conf”表填写 INTERPRETER_WIN：Python 的完整路径，如 C:\\shopbook\\venv\\Scripts\\python.exe。",
+        "2. In the xlwings.conf sheet set INTERPRETER_WIN to Python's full path, e.g. C:\\shopbook\\venv\\Scripts\\python.exe."), pick(
+        "3. 在 B3 填写要检查的工作簿的完整路径（它可以已在 Excel 中打开）。",
+        "3. Put the full path of the workbook to check in B3 (it may already be open in Excel)."), pick(
+        "4. 点“校验”或“旗帜”。结果直接标在那个工作簿里，检查后请自行保存。",
+        "4. Press 校验 (check) or 旗帜 (flags). The marks appear in that workbook; save it when you are happy."), pick(
+        "WPS 不支持这些按钮：请用命令行 shopbook validate 或双击 .bat。",
+        "WPS cannot run these buttons: use the command line (shopbook validate) or the double-click .bat."),
+    ]
+
+
+def _set_button_actions(path: Path) -> None:
+    """XlsxWriter names a plain macro ([0]!Name); give each button its RunPython call with the argument."""
+    replacements = {f"<x:FmlaMacro>[0]!ShopbookButton_{action}</x:FmlaMacro>":
+                    f"<x:FmlaMacro>{escape(on_action(action), QUOTES)}</x:FmlaMacro>"
+                    for action, _ in ACTIONS}
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            if info.filename.startswith("xl/drawings/") and info.filename.endswith(".vml"):
+                text = data.decode("utf-8")
+                for old, new in replacements.items():
+                    text = text.replace(old, new)
+                data = text.encode("utf-8")
+            archive.writestr(info, data)
+
+
+@click.command("button")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Where to write the companion (default: {COMPANION_NAME} beside the workbook).")
+def command(workbook: Path, output: Path | None) -> None:
+    """Write shopbook按钮.xlsm: 校验 / 旗帜 buttons that check WORKBOOK live in Excel (xlwings).
+
+    生成带“校验”“旗帜”按钮的宏工作簿 shopbook按钮.xlsm，按下按钮即在 Excel 中直接标注 WORKBOOK（不改动原文件结构）。
+    """
+    written = build_companion(workbook, output)
+    click.echo(pick(f"已写出：{written}（在 Excel 中打开并启用宏；说明见“说明”表）",
+                    f"Written: {written} (open it in Excel and enable macros; see its 说明 sheet)"))
