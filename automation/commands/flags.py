@@ -1,0 +1,281 @@
+"""`shopbook flags`: apply the remark-flag conventions to the orders sheet (M-FLAG-*, 002 §23.5).
+
+Reads the orders table, parses each remark (automation.remarks), attributes each order
+(automation.attribution) and builds a `WorkbookEdit`: the canonical remark in a new 规范备注 column
+(the original remark is never touched), each order row coloured by its flag, and derived sheets
+换货登记 / 退款登记 / 异常订单 / 催付催单 / 订单归属. Building the edit is pure; writing is
+`automation.sheets.writers.apply_edit` (a `.flags` copy by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ..attribution import BASIS_ZH, Attribution, attribute_orders
+from ..config import ShopConfig
+from ..i18n import pick
+from ..jsonout import dumps
+from ..privacy import mask_phone
+from ..remarks import Remark, canonical, parse_remark
+from ..shop import Shop
+from ..sheets.edit import CellWrite, NewSheet, RowFill, WorkbookEdit
+from ..tables import Record, Table, column_letter
+
+# Light fills by flag colour (grey = no flag: no fill).
+FLAG_FILLS = {"红": "F8CBAD", "黄": "FFF2CC", "绿": "E2EFDA", "紫": "E4DFEC", "蓝": "DDEBF7"}
+CANONICAL_HEADERS = ("规范备注", "Canonical remark")
+UNPAID = "等待买家付款"
+URGE_TIME = dt.time(16, 0)  # M-ORD-URGE: unpaid orders are chased around 16:00
+MISSING_ZH = {"name": ("姓名", "name"), "date": ("日期", "date"), "reason": ("原因", "reason"),
+              "requests": ("顾客要求", "requests"), "items": ("换货内容", "items"),
+              "price_diff": ("差价", "price difference"), "postage": ("运费", "postage")}
+
+
+@dataclass(frozen=True)
+class OrderFlag:
+    record: Record
+    remark: Remark
+    canonical: str
+    promotion: str | None  # the promotion's name when the order falls in one
+
+
+def read_flags(orders: Table, config: ShopConfig) -> list[OrderFlag]:
+    """Every order's remark parsed under the conventions (names optional during a promotion)."""
+    staff = [p.name for p in config.staff]
+    out = []
+    for record in orders.records:
+        moment = record.get("paid_at") or record.get("created_at")
+        promotion = config.promotion_at(moment)
+        remark = parse_remark(record.get("remark"), record.get("flag"), staff=staff, promo=promotion is not None,
+                              default_year=moment.year if moment else None)
+        out.append(OrderFlag(record, remark, canonical(remark), promotion.name if promotion else None))
+    return out
+
+
+# ---- the edit ---------------------------------------------------------------------------------------
+
+def build_edit(orders: Table, flags: list[OrderFlag], attributions: list[Attribution]) -> WorkbookEdit:
+    """Canonical remarks in a 规范备注 column, row fills by flag, and the derived sheets."""
+    edit = WorkbookEdit()
+    column = canonical_column(orders)
+    existing = column in orders.headers
+    if not existing:
+        edit.writes.append(CellWrite(orders.sheet, orders.header_row, column, pick(*CANONICAL_HEADERS)))
+    for item in flags:
+        text = item.canonical if item.remark.flag or item.remark.text.strip() else ""
+        if text or existing:  # a rerun clears what an earlier run wrote
+            edit.writes.append(CellWrite(orders.sheet, item.record.row, column, text or None))
+        fill = FLAG_FILLS.get(item.remark.flag or "")
+        if fill:
+            edit.row_fills.append(RowFill(orders.sheet, item.record.row, fill))
+    edit.new_sheets += [exchanges_sheet(orders, flags), refunds_sheet(orders, flags), abnormal_sheet(orders, flags),
+                        chase_sheet(orders, flags, attributions), attribution_sheet(orders, flags, attributions)]
+    return edit
+
+
+def canonical_column(orders: Table) -> int:
+    """Our column: the one a previous run added (same header), else right after the last used column."""
+    for index, header in orders.headers.items():
+        if header in CANONICAL_HEADERS:
+            return index
+    used = [*orders.headers, *orders.unmapped]
+    return max(used) + 1 if used else 0
+
+
+def _link(orders: Table, record: Record) -> str:
+    return f"{column_letter(orders.columns.get('order_id', 0))}{record.row}"
+
+
+def _missing(remark: Remark) -> str:
+    return "、".join(pick(*MISSING_ZH[p]) for p in remark.missing)
+
+
+def _sheet(name: tuple[str, str], header: list[tuple[str, str]], orders: Table,
+           rows: list[tuple[Record, list[object]]], fill: str | None = None) -> NewSheet:
+    """A derived sheet whose last column links back to the order row."""
+    link_col = len(header)
+    sheet = NewSheet(pick(*name), [pick(*h) for h in header] + [pick("订单行", "Order row")],
+                     [values + [_link(orders, record)] for record, values in rows])
+    for i, (record, _) in enumerate(rows):
+        sheet.links[(i, link_col)] = (orders.sheet, _link(orders, record))
+    sheet.widths = {0: 22}
+    if fill:
+        sheet.fills = {i: fill for i in range(len(rows))}
+    return sheet
+
+
+def exchanges_sheet(orders: Table, flags: list[OrderFlag]) -> NewSheet:
+    header = [("订单编号", "Order ID"), ("日期", "Date"), ("换货内容", "Items exchanged"), ("原因", "Reason"),
+              ("差价", "Price difference"), ("运费", "Postage"), ("运费承担", "Postage paid by"), ("到付", "Freight collect"),
+              ("新单号", "New waybill"), ("经办人", "Agent"), ("签收时间", "Signed for"), ("缺项", "Missing"),
+              ("规范备注", "Canonical remark"), ("原备注", "Original remark")]
+    rows = [(f.record, [f.record.get("order_id"), f.remark.date, f.remark.items, f.remark.reason, f.remark.price_diff,
+                        f.remark.postage, f.remark.postage_payer, pick("是", "yes") if f.remark.freight_collect else None,
+                        f.remark.waybill, f.remark.name, f.record.get("signed_at"), _missing(f.remark) or None,
+                        f.canonical, f.remark.text])
+            for f in flags if f.remark.flag == "紫"]
+    return _sheet(("换货登记", "Exchanges"), header, orders, rows)
+
+
+def refunds_sheet(orders: Table, flags: list[OrderFlag]) -> NewSheet:
+    header = [("订单编号", "Order ID"), ("日期", "Date"), ("退款原因", "Refund reason"), ("运费", "Postage"),
+              ("运费承担", "Postage paid by"), ("退款金额", "Refund amount"), ("经办人", "Agent"), ("订单状态", "Status"),
+              ("缺项", "Missing"), ("规范备注", "Canonical remark"), ("原备注", "Original remark")]
+    rows = [(f.record, [f.record.get("order_id"), f.remark.date, f.remark.reason, f.remark.postage,
+                        f.remark.postage_payer, f.record.get("refund_amount"), f.remark.name, f.record.get("status"),
+                        _missing(f.remark) or None, f.canonical, f.remark.text])
+            for f in flags if f.remark.flag == "蓝"]
+    return _sheet(("退款登记", "Refunds"), header, orders, rows)
+
+
+def abnormal_sheet(orders: Table, flags: list[OrderFlag]) -> NewSheet:
+    header = [("订单编号", "Order ID"), ("日期", "Date"), ("原因", "Reason"), ("经办人", "Agent"), ("订单状态", "Status"),
+              ("缺项", "Missing"), ("规范备注", "Canonical remark"), ("原备注", "Original remark")]
+    rows = [(f.record, [f.record.get("order_id"), f.remark.date, f.remark.reason, f.remark.name, f.record.get("status"),
+                        _missing(f.remark) or None, f.canonical, f.remark.text])
+            for f in flags if f.remark.flag == "绿"]
+    return _sheet(("异常订单", "Abnormal orders"), header, orders, rows)
+
+
+def chase_at(created: dt.datetime | dt.date | None) -> dt.datetime | None:
+    """M-ORD-URGE: the 16:00 round that day, or the next day's for an order placed after 16:00."""
+    if created is None:
+        return None
+    if not isinstance(created, dt.datetime):
+        return dt.datetime.combine(created, URGE_TIME)
+    day = created.date() if created.time() < URGE_TIME else created.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, URGE_TIME)
+
+
+def chase_sheet(orders: Table, flags: list[OrderFlag], attributions: list[Attribution]) -> NewSheet:
+    """Unpaid orders to chase at 16:00 (催付, M-ORD-URGE) and yellow-flag orders being chased (催单)."""
+    agents = _agents_by_row(attributions)
+    header = [("类型", "Kind"), ("订单编号", "Order ID"), ("买家", "Buyer"), ("下单时间", "Created"),
+              ("催付时间", "Chase at"), ("金额", "Amount"), ("跟进客服", "Agent"), ("备注", "Remark")]
+    rows = []
+    for f in flags:
+        record = f.record
+        unpaid = record.get("status") == UNPAID
+        if not unpaid and f.remark.flag != "黄":
+            continue
+        kind = pick("催付", "unpaid") if unpaid else pick("催单", "chasing")
+        agent = f.remark.name or (pick("公共订单", "public order") if f.remark.flag == "黄" else agents.get(record.row))
+        rows.append((record, [kind, record.get("order_id"), record.get("buyer"), record.get("created_at"),
+                              chase_at(record.get("created_at")) if unpaid else None,
+                              record.get("total") or record.get("goods_amount"), agent, f.remark.text or None]))
+    return _sheet(("催付催单", "To chase"), header, orders, rows)
+
+
+def _agents_by_row(attributions: list[Attribution]) -> dict[int, str]:
+    out: dict[int, list[str]] = {}
+    for a in attributions:
+        if a.agent:
+            out.setdefault(a.row, []).append(a.agent)
+    return {row: "、".join(names) for row, names in out.items()}
+
+
+def attribution_sheet(orders: Table, flags: list[OrderFlag], attributions: list[Attribution]) -> NewSheet:
+    promotions = {f.record.row: f.promotion for f in flags}
+    records = {f.record.row: f.record for f in flags}
+    header = [("订单编号", "Order ID"), ("客服", "Agent"), ("份额", "Share"), ("依据", "Basis"), ("活动", "Promotion")]
+    basis = {k: pick(v, k) for k, v in BASIS_ZH.items()}
+    rows = [(records[a.row], [a.order_id, a.agent or pick("（未归属）", "(unattributed)"), a.share, basis[a.basis],
+                              promotions.get(a.row)])
+            for a in attributions]
+    return _sheet(("订单归属", "Attribution"), header, orders, rows)
+
+
+# ---- summary, command, demo -----------------------------------------------------------------------
+
+def summarise(flags: list[OrderFlag], attributions: list[Attribution]) -> dict:
+    colours = Counter(f.remark.flag for f in flags if f.remark.flag)
+    attributed = {a.row for a in attributions if a.agent}
+    return {
+        "orders": len(flags),
+        "flags": dict(colours),
+        "incomplete": sum(1 for f in flags if f.remark.missing),
+        "conflicts": sum(1 for f in flags if f.remark.flag_conflict),
+        "exchanges": colours.get("紫", 0),
+        "refunds": colours.get("蓝", 0),
+        "abnormal": colours.get("绿", 0),
+        "unpaid": sum(1 for f in flags if f.record.get("status") == UNPAID),
+        "attributed": len(attributed),
+        "unattributed": len({a.row for a in attributions} - attributed),
+    }
+
+
+def analyse(orders: Table, config: ShopConfig) -> tuple[list[OrderFlag], list[Attribution], WorkbookEdit]:
+    """Remarks parsed, orders attributed (reusing the parsed remarks), the edit built. Pure."""
+    flags = read_flags(orders, config)
+    attributions = attribute_orders(orders, config, remarks={f.record.row: f.remark for f in flags})
+    return flags, attributions, build_edit(orders, flags, attributions)
+
+
+def run(path: str | Path) -> tuple[Table, list[OrderFlag], list[Attribution], WorkbookEdit]:
+    shop = Shop.open(path)
+    orders = shop.require("orders")
+    return orders, *analyse(orders, shop.config)
+
+
+def _order_json(item: OrderFlag) -> dict:
+    remark = item.remark
+    return {"row": item.record.row, "order_id": item.record.get("order_id"), "flag": remark.flag,
+            "flag_source": remark.flag_source, "conflict": remark.flag_conflict, "name": remark.name,
+            "missing": list(remark.missing), "canonical": mask_phone(item.canonical)}
+
+
+@click.command("flags")
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {summary, orders: [...], outputs: [...]}.")
+@click.option("--inplace", is_flag=True, help="Write into the workbook itself (only when that is lossless; a backup is kept).")
+@click.option("--no-write", is_flag=True, help="Only report; write nothing.")
+def command(path: str, as_json: bool, inplace: bool, no_write: bool) -> None:
+    """Apply the flag conventions: canonical remarks, row colours, exchange/refund/abnormal/chase/attribution sheets.
+
+    按旗帜约定整理订单备注：新增“规范备注”列、按旗帜颜色标记订单行，并生成换货登记、退款登记、异常订单、催付催单、订单归属表。
+    """
+    orders, flags, attributions, edit = run(path)
+    outputs = []
+    if not no_write:
+        from ..sheets.writers import apply_edit
+
+        outputs.append(apply_edit(orders.source, edit, inplace=inplace, suffix=".flags"))
+    summary = summarise(flags, attributions)
+    if as_json:
+        click.echo(dumps({"summary": summary, "orders": [_order_json(f) for f in flags if f.remark.flag],
+                          "outputs": [str(p) for p in outputs]}))
+        return
+    _print(summary, flags, outputs)
+
+
+def _print(summary: dict, flags: list[OrderFlag], outputs: list[Path]) -> None:
+    colours = "，".join(f"{k}{v}" for k, v in summary["flags"].items()) or pick("无", "none")
+    click.echo(pick(f"订单 {summary['orders']} 行；旗帜：{colours}；备注不完整 {summary['incomplete']} 行；"
+                    f"旗帜列与备注不一致 {summary['conflicts']} 行；未归属 {summary['unattributed']} 单。",
+                    f"{summary['orders']} orders; flags: {colours}; incomplete remarks {summary['incomplete']}; "
+                    f"flag column vs remark conflicts {summary['conflicts']}; unattributed {summary['unattributed']}."))
+    incomplete = [item for item in flags if item.remark.missing]
+    for item in incomplete[:50]:
+        click.echo(f"  {pick('第', 'row ')}{item.record.row}{pick('行', '')} {item.record.get('order_id') or ''}: "
+                   f"{pick('缺', 'missing ')}{_missing(item.remark)} — {mask_phone(item.canonical)}")
+    if len(incomplete) > 50:
+        click.echo(pick(f"  …另有 {len(incomplete) - 50} 行（用 --json 查看全部）", f"  …{len(incomplete) - 50} more (use --json)"))
+    for path in outputs:
+        click.echo(pick(f"已写出：{path}", f"Written: {path}"))
+
+
+def demo_step(shop_dir: Path, console) -> list[Path]:
+    """`shopbook demo`: the flags copy of the demo shop's orders workbook."""
+    from ..sheets.writers import apply_edit
+
+    orders, flags, attributions, edit = run(shop_dir)
+    written = apply_edit(orders.source, edit, suffix=".flags")
+    summary = summarise(flags, attributions)
+    console.print(pick(f"旗帜备注：{summary['orders']} 单，不完整 {summary['incomplete']} 单 → {written.name}",
+                       f"Flags: {summary['orders']} orders, {summary['incomplete']} incomplete → {written.name}"))
+    return [written]

@@ -1,0 +1,70 @@
+"""`shopbook flags` on a big order sheet: where the time goes, against openpyxl's own load + save.
+
+Run: `python benchmarks/bench_flags.py [ROWS]` (default 20 000). Prints seconds for the typed read,
+remark parsing + attribution + building the edit, and writing the copy, each as a ratio to the
+baseline of a plain openpyxl load + save of the same file measured in the same run. No absolute
+targets (machines differ); parsing should stay a small fraction of the baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+
+from automation.commands.flags import analyse
+from automation.config import ShopConfig
+from automation.sheets.writers import apply_edit
+from automation.tables import read_table
+
+HEADER = ["订单编号", "买家会员名", "订单状态", "订单创建时间", "订单付款时间", "总金额", "宝贝标题", "订单备注", "客服"]
+REMARKS = ["", "", "", "红旗 张三：要发顺丰，送小样", "黄旗 李四", "绿旗 10.12 快递截单 王五",
+           "紫旗 10.14 换货：白色L换黑色XL 差价0 运费买家承担12元 新单号SF1234567890123 李四",
+           "蓝旗 10.15 退款：质量问题 运费卖家承担 张三", "顾客说周末在家"]
+
+
+def make_orders(path: Path, rows: int) -> None:
+    rng = random.Random(3)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("订单")
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet.write_row(0, 0, HEADER)
+    start = dt.datetime(2026, 10, 1)
+    for r in range(1, rows + 1):
+        paid = start + dt.timedelta(seconds=rng.randrange(30 * 86400))
+        sheet.write_row(r, 0, [str(5121910154426000000 + r), f"tb_{r}", "交易成功"])
+        sheet.write_datetime(r, 3, paid, stamp)
+        sheet.write_datetime(r, 4, paid, stamp)
+        sheet.write_row(r, 5, [99.0, "纯棉圆领T恤 白色 L", rng.choice(REMARKS), ""])
+    book.close()
+
+
+def timed(run):
+    start = time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, result
+
+
+def main(rows: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "订单.xlsx"
+        make_orders(path, rows)
+        baseline, _ = timed(lambda: openpyxl.load_workbook(path).save(Path(folder) / "copy.xlsx"))
+        read, orders = timed(lambda: read_table(path, "orders"))
+        config = ShopConfig(path=None)
+        parse, (_, _, edit) = timed(lambda: analyse(orders, config))
+        write, _ = timed(lambda: apply_edit(path, edit, suffix=".flags"))
+    print(f"{rows} orders")
+    print(f"baseline openpyxl load+save: {baseline:.2f}s")
+    for name, seconds in (("typed read", read), ("parse+attribute+edit", parse), ("write copy", write)):
+        print(f"{name:>22}: {seconds:.2f}s  ({seconds / baseline:.2f}× baseline)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
