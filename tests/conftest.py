@@ -12,6 +12,17 @@ import pytest
 from click.testing import CliRunner
 
 
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch):
+    """Every test starts in the default language; `--lang en` in one test never leaks into the next."""
+    from automation.i18n import set_lang
+
+    monkeypatch.delenv("SHOPBOOK_LANG", raising=False)
+    set_lang(None)
+    yield
+    set_lang(None)
+
+
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
