@@ -1,0 +1,133 @@
+"""`shopbook validate`: check a workbook (or every workbook of a shop folder) against the rule catalog
+and write an annotated copy: problem cells filled by severity, a note with the rule, the 校验结果 sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from ..errors import UserError
+from ..i18n import lang, pick
+from ..jsonout import dumps
+from ..rules.annotate import findings_edit, masked, severity_label
+from ..rules.catalog import Finding
+from ..rules.engine import largest_by_kind, load_selection, run_rules, summary
+from ..schema import schemas
+from ..sheets.writers import apply_edit
+from ..shop import Shop
+from ..tables import Table, read_tables
+
+
+@dataclass
+class Validation:
+    findings: list[Finding]
+    tables: dict[Path, list[Table]]  # the checked files and their tables
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+
+def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+             as_of: dt.date | None = None) -> Validation:
+    """Run the catalog over a workbook or a shop folder (pure apart from reading the files)."""
+    shop = Shop.open(path)
+    tables: dict[Path, list[Table]] = {}
+    for file in shop.files:
+        found = read_tables(file, kind=kind, own=shop.own_headers) if kind and len(shop.files) == 1 else shop.tables_in(file)
+        found = [t for t in found if kind is None or t.kind == kind]
+        if found:
+            tables[file] = found
+    everything = [t for found in tables.values() for t in found]
+    if not everything:
+        raise UserError("err.no_header", path=path)
+    context = {name: shop.table(name) for name in schemas()} if len(shop.files) > 1 else largest_by_kind(everything)
+    context = {k: v for k, v in context.items() if v is not None}
+    selection = load_selection(shop.config, select, ignore)
+    findings = run_rules(everything, context, shop.config, lambda: shop.calendar, selection, as_of)
+    return Validation(findings, tables)
+
+
+_largest = largest_by_kind  # older name, used by automation/button.py
+
+
+def write_annotations(result: Validation, *, inplace: bool = False, on_notice=None) -> list[Path]:
+    """One annotated workbook per checked file (the findings of that file only). In a shop folder a
+    workbook without findings gets no copy; a single workbook always gets one (with an empty 校验结果)."""
+    for file in result.tables:
+        mine = [f for f in result.findings if Path(f.file) == file]
+        if mine or len(result.tables) == 1:
+            result.outputs.append(apply_edit(file, findings_edit(mine), inplace=inplace, on_notice=on_notice))
+    return result.outputs
+
+
+def _print(console: Console, result: Validation, limit: int = 40) -> None:
+    counts = summary(result.findings)
+    for file, tables in result.tables.items():
+        kinds = "、".join(f"{t.sheet}（{t.schema.title(lang())}）" for t in tables)
+        console.print(f"[bold]{file}[/bold] — {kinds}")
+    if result.findings:
+        grid = RichTable(show_header=True, header_style="bold")
+        for title in (pick("级别", "Severity"), pick("代码", "Code"), pick("位置", "Where"), pick("问题", "Problem")):
+            grid.add_column(title)
+        style = {"error": "red", "warning": "yellow", "info": "blue"}
+        for f in result.findings[:limit]:
+            shown = masked(f)
+            grid.add_row(f"[{style[f.severity]}]{severity_label(f.severity)}[/]", f.code, f"{f.sheet}!{f.cell}", shown["message"])
+        console.print(grid)
+        if len(result.findings) > limit:
+            console.print(pick(f"…另有 {len(result.findings) - limit} 条（完整列表见“校验结果”工作表或 --json）",
+                               f"…{len(result.findings) - limit} more (see the Findings sheet or --json)"))
+    console.print(pick(f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}",
+                       f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"))
+    for out in result.outputs:
+        console.print(pick("已写入：", "Written: ") + str(out))
+
+
+@click.command("validate")
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help='Print {"findings": [...], "summary": {...}, "outputs": [...]}.')
+@click.option("--inplace", "mode", flag_value="inplace", help="Mark the workbook itself (only when nothing would be lost; a backup is kept).")
+@click.option("--no-write", "mode", flag_value="none", help="Only report; write nothing.")
+@click.option("--kind", type=click.Choice(sorted(schemas())), help="Read every sheet as this kind.")
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable, e.g. --select ORD).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="The day age checks measure to (default: the latest date in the sheets).")
+def command(path: str, as_json: bool, mode: str | None, kind: str | None, select: tuple[str, ...],
+            ignore: tuple[str, ...], as_of: dt.datetime | None) -> None:
+    """Check orders, remarks, stock and handover sheets against the shop's rules; mark the problems.
+
+    校验表格：按店铺规则检查订单、备注、库存、交接本，在副本中标出问题单元格并生成“校验结果”表。
+    退出码：0 无错误，1 有错误级问题，2 输入有误。
+    """
+    codes = tuple(c for s in select for c in s.split(",") if c.strip())
+    skipped = tuple(c for s in ignore for c in s.split(",") if c.strip())
+    result = validate(path, kind=kind, select=codes, ignore=skipped, as_of=as_of.date() if as_of else None)
+    notices: list[str] = []
+    if mode != "none":
+        write_annotations(result, inplace=mode == "inplace", on_notice=notices.append)
+    if as_json:
+        click.echo(dumps({"findings": [masked(f) for f in result.findings], "summary": summary(result.findings),
+                          "outputs": [str(p) for p in result.outputs], "notices": notices}))
+    else:
+        for notice in notices:
+            click.echo(notice, err=True)
+        _print(Console(), result)
+    if result.errors:
+        raise click.exceptions.Exit(1)
+
+
+def demo_step(shop_dir: Path, console) -> list[Path]:
+    """`shopbook demo`: validate the demo shop and write its annotated copies."""
+    result = validate(shop_dir)
+    write_annotations(result, on_notice=lambda message: console.print(message))
+    counts = summary(result.findings)
+    console.print(pick(f"校验：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}",
+                       f"validate: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"))
+    return result.outputs

@@ -1,0 +1,62 @@
+"""Findings as marks on the user's workbook (a WorkbookEdit) and as masked records for JSON/logs."""
+
+from __future__ import annotations
+
+from ..i18n import pick
+from ..privacy import ADDRESS_FIELDS, PHONE_FIELDS, mask_phone, mask_value
+from ..sheets.edit import SEVERITY_FILLS, CellMark, NewSheet, WorkbookEdit
+from .catalog import Finding
+from .engine import SEVERITY_ORDER
+
+
+def findings_sheet_name() -> str:
+    return pick("校验结果", "Findings")
+
+
+def severity_label(severity: str) -> str:
+    return {"error": pick("错误", "error"), "warning": pick("警告", "warning"), "info": pick("提示", "info")}[severity]
+
+
+def note_text(f: Finding) -> str:
+    clause = f" [{f.clause}]" if f.clause else ""
+    return f"{f.code}{clause} {f.message}\n{pick('修改：', 'Fix: ')}{f.fix}"
+
+
+def findings_edit(findings: list[Finding]) -> WorkbookEdit:
+    """Marks on the problem cells (worst severity's fill first) and the findings sheet with links."""
+    ordered = sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    marks = [CellMark(f.sheet, f.row, f.column_index, SEVERITY_FILLS[f.severity], note_text(f)) for f in ordered]
+    header = [pick(*h) for h in (("严重程度", "Severity"), ("代码", "Code"), ("条款", "Clause"), ("工作表", "Sheet"),
+                                  ("单元格", "Cell"), ("列", "Column"), ("值", "Value"), ("问题", "Problem"),
+                                  ("修改建议", "How to fix"), ("编号", "Key"))]
+    rows, links, fills = [], {}, {}
+    for i, f in enumerate(findings):
+        rows.append([severity_label(f.severity), f.code, f.clause or "", f.sheet, f.cell, f.column,
+                     _cell_value(f.value), f.message, f.fix, f.key or ""])
+        links[(i, 4)] = (f.sheet, f.cell)
+        fills[i] = SEVERITY_FILLS[f.severity]
+    if not rows:
+        rows.append(["", "", "", "", "", "", "", pick("未发现问题", "No problems found"), "", ""])
+    widths = {0: 9, 1: 9, 2: 15, 3: 12, 4: 9, 5: 14, 6: 22, 7: 60, 8: 60, 9: 22}
+    return WorkbookEdit(marks=marks, new_sheets=[NewSheet(findings_sheet_name(), header, rows, links, widths, fills)])
+
+
+def _cell_value(value: object) -> object:
+    return value if value is None or isinstance(value, (str, int, float)) else str(value)
+
+
+def masked(f: Finding) -> dict:
+    """A finding for JSON and the terminal (M-CONFIDENTIAL): phones masked, addresses cut to province + city."""
+    out = f.as_dict()
+    if out["value"] is not None:
+        # a postcode cut from an address is not an address: only mask what is the address itself
+        field_name = f.field if not (f.field in ADDRESS_FIELDS and str(out["value"]).isdigit()) else ""
+        shown = mask_value(field_name or "", out["value"])
+        if isinstance(out["value"], str) and shown != out["value"]:
+            out["message"] = out["message"].replace(out["value"], str(shown))
+        out["value"] = shown
+    out["message"] = mask_phone(out["message"])
+    if f.field in PHONE_FIELDS and isinstance(out["value"], str) and out["value"] == f.value and len(f.value) >= 7:
+        shown = f.value[:3] + "****" + f.value[-4:]  # a mistyped number is still the customer's
+        out["message"], out["value"] = out["message"].replace(f.value, shown), shown
+    return out

@@ -1,0 +1,170 @@
+"""Running the catalog over typed tables: which rules are on (shop.toml [rules]), their options, findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..config import ShopConfig
+from ..i18n import register
+from ..tables import Table
+from .catalog import Context, Finding, Rule, all_rules, finding
+from .reading import ANY_KIND
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+register({
+    "rules.bad_config": ("shop.toml 的 [rules] 有误：{detail}。用 `shopbook rules` 查看全部规则代码。",
+                         "[rules] in shop.toml is invalid: {detail}. Run `shopbook rules` for the codes."),
+})
+
+
+@dataclass(frozen=True)
+class Selection:
+    """ruff-style: `select`/`ignore` take codes or prefixes ("ORD", "STK00", "ALL"); the longer match wins."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    options: dict[str, dict] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        return _best(self.select, code) > _best(self.ignore, code)
+
+    def options_for(self, rule_: Rule) -> dict:
+        return {**rule_.options, **self.options.get(rule_.code, {})}
+
+
+def _best(prefixes: Iterable[str], code: str) -> int:
+    lengths = [0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)]
+    return max(lengths, default=-1)
+
+
+def _fail(detail: str):
+    from ..errors import UserError
+
+    raise UserError("rules.bad_config", detail=detail)
+
+
+def load_selection(config: ShopConfig, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Selection:
+    """[rules] from shop.toml, plus --select/--ignore from the command line (which come last and win ties)."""
+    section = config.section("rules")
+    rules = {r.code: r for r in all_rules()}
+    chosen = []
+    for key, extra in (("select", select), ("ignore", ignore)):
+        written = section.get(key, ["ALL"] if key == "select" else [])
+        if isinstance(written, str) or not isinstance(written, list):
+            _fail(f'{key} must be a list, e.g. {key} = ["ORD", "STK001"]')
+        entries = [str(e).strip().upper() for e in [*written, *extra]]
+        for entry in entries:
+            if entry != "ALL" and not any(code.startswith(entry) for code in rules):
+                _fail(f"{key}: no rule code starts with {entry!r}")
+        chosen.append(tuple(entries))
+    if select and "select" not in section:  # --select alone narrows the default ALL
+        chosen[0] = tuple(s.strip().upper() for s in select)
+    options = section.get("options", {})
+    if not isinstance(options, dict):
+        _fail("options must be tables like [rules.options.ORD010]")
+    parsed = {code: _options(rules, code, raw) for code, raw in options.items()}
+    unknown = set(section) - {"select", "ignore", "options"}
+    if unknown:
+        _fail(f"unknown keys {', '.join(sorted(unknown))} (use select, ignore, options)")
+    return Selection(chosen[0], chosen[1], parsed)
+
+
+def _options(rules: dict[str, Rule], code: str, raw: object) -> dict:
+    rule_ = rules.get(code.upper())
+    if rule_ is None:
+        _fail(f"[rules.options.{code}]: no such rule")
+    if not isinstance(raw, dict):
+        _fail(f"[rules.options.{code}] must be a table")
+    out = {}
+    for key, value in raw.items():
+        if key not in rule_.options:
+            known = ", ".join(rule_.options) or "none"
+            _fail(f"[rules.options.{code}] {key}: unknown option (options of {code}: {known})")
+        out[key] = _typed(code, key, value, rule_.options[key])
+    return out
+
+
+def _typed(code: str, key: str, value: object, default: object) -> object:
+    if isinstance(default, Decimal):
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            _fail(f"[rules.options.{code}] {key} = {value!r} is not a number")
+    if isinstance(default, bool) and not isinstance(value, bool):
+        _fail(f"[rules.options.{code}] {key} must be true or false")
+    if isinstance(default, int) and not isinstance(default, bool) and (isinstance(value, bool) or not isinstance(value, int)):
+        _fail(f"[rules.options.{code}] {key} = {value!r} must be a whole number")
+    if isinstance(default, (list, tuple)) and not isinstance(value, list):
+        _fail(f"[rules.options.{code}] {key} must be a list")
+    if isinstance(default, str) and not isinstance(value, str):
+        _fail(f"[rules.options.{code}] {key} must be text")
+    return tuple(value) if isinstance(default, tuple) else value
+
+
+# The dates that say when a sheet's events happened (not follow-on dates such as a shipment in the
+# next month for an order of this one).
+PERIOD_FIELDS = {"orders": ("created_at", "paid_at"), "stock": ("counted_on",), "movements": ("date",),
+                 "handover": ("date",), "returns": ("date",), "reviews": ("date",)}
+
+
+def as_of_date(tables: Iterable[Table], today: dt.date | None = None) -> dt.date:
+    """The period's end: the latest event date the sheets hold (never after today), so age checks on
+    last month's files measure against that month, not against the day the check happens to run."""
+    today = today or dt.date.today()
+    latest = None
+    for table in tables:
+        for name in PERIOD_FIELDS.get(table.kind, ()):
+            if not table.has(name):
+                continue
+            for record in table.records:
+                value = record.data.get(name)
+                if value is not None:
+                    day = value.date() if isinstance(value, dt.datetime) else value
+                    if day <= today and (latest is None or day > latest):
+                        latest = day
+    return latest or today
+
+
+def largest_by_kind(tables: Iterable[Table]) -> dict[str, Table]:
+    """The context tables for joins: of each kind, the sheet with the most rows."""
+    out: dict[str, Table] = {}
+    for table in tables:
+        if table.kind not in out or len(table.records) > len(out[table.kind].records):
+            out[table.kind] = table
+    return out
+
+
+def run_rules(tables: list[Table], context_tables: dict[str, Table], config: ShopConfig,
+              calendar_factory: Callable[[], object], selection: Selection | None = None,
+              as_of: dt.date | None = None) -> list[Finding]:
+    """Every enabled rule over every table of its kind; findings sorted by file, sheet, row, severity."""
+    selection = selection or Selection()
+    context = Context(config, calendar_factory, context_tables, as_of or as_of_date(context_tables.values()))
+    found: list[Finding] = []
+    rows_of = {id(t): {r.row: r for r in t.records} for t in tables}
+    for rule_ in all_rules():
+        if not selection.enabled(rule_.code) or any(context.table(k) is None for k in rule_.needs):
+            continue
+        context.options = selection.options_for(rule_)
+        for table in tables:
+            if rule_.kind not in (table.kind, ANY_KIND):
+                continue
+            found += [finding(rule_, table, h, rows_of[id(table)]) for h in rule_.check(table, context)]
+    return sort_findings(found)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.file, f.sheet, f.row, SEVERITY_ORDER[f.severity], f.code))
+
+
+def summary(findings: list[Finding]) -> dict:
+    by_severity = {s: 0 for s in SEVERITY_ORDER}
+    by_code: dict[str, int] = {}
+    for f in findings:
+        by_severity[f.severity] += 1
+        by_code[f.code] = by_code.get(f.code, 0) + 1
+    return {"total": len(findings), **by_severity, "by_code": dict(sorted(by_code.items()))}

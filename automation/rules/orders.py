@@ -1,0 +1,427 @@
+"""Order rules (M-ORD-*): address and phone, items, price changes, postage, shipping time, waybills,
+duplicates, cash on delivery, unpaid orders to chase."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..geo import province_of
+from ..tables import Record, Table
+from .catalog import Context, Hit, hit, rule
+from .couriers import courier_name, waybill_patterns
+from .reading import damaged_cells
+
+UNPAID = "等待买家付款"
+PAID_WAITING = "买家已付款，等待卖家发货"
+SHIPPED = "卖家已发货，等待买家确认"
+DONE = "交易成功"
+CLOSED = "交易关闭"
+
+MOBILE = re.compile(r"^(?:(?:\+|00)86)?1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^(?:0\d{2,3})?\d{7,8}(?:(?:转|ext|#|-)\d{1,6})?$")
+POSTCODE_IN_ADDRESS = re.compile(r"[（(]\s*(\d*)\s*[)）]\s*$")
+ITEM_SEPARATORS = re.compile(r"[;；]")
+
+
+def is_paid(record: Record) -> bool:
+    status = record.get("status")
+    if status is not None:
+        return status in (PAID_WAITING, SHIPPED, DONE)
+    return record.get("paid_at") is not None
+
+
+def is_shipped(record: Record) -> bool:
+    status = record.get("status")
+    if status in (SHIPPED, DONE):
+        return True
+    if status in (UNPAID, CLOSED):
+        return False
+    return any(record.get(f) is not None for f in ("shipped_at", "courier", "waybill"))
+
+
+def address_of(record: Record) -> str | None:
+    return record.get("changed_address") or record.get("address")
+
+
+# ── M-ORD-ADDR ──────────────────────────────────────────────────────────────
+
+@rule("ORD001", "consignee-missing", "error", "M-ORD-ADDR", "orders", field="consignee",
+      zh="已付款订单缺少收货人姓名", en="Paid order without a consignee name",
+      fix_zh="向买家确认收货人姓名后填写。", fix_en="Confirm the consignee's name with the buyer and fill it in.")
+def consignee_missing(table: Table, ctx: Context) -> Iterator[Hit]:
+    if table.has("consignee"):
+        for record in table.records:
+            if is_paid(record) and not record.get("consignee"):
+                yield hit(record, "consignee")
+
+
+@rule("ORD002", "address-missing", "error", "M-ORD-ADDR", "orders", field="address",
+      zh="已付款订单缺少收货地址", en="Paid order without an address",
+      fix_zh="向买家确认完整地址（省、市、区、街道）后填写。", fix_en="Confirm the full address (province, city, district, street) with the buyer.")
+def address_missing(table: Table, ctx: Context) -> Iterator[Hit]:
+    if table.has("address"):
+        for record in table.records:
+            if is_paid(record) and not address_of(record):
+                yield hit(record, "address")
+
+
+@rule("ORD003", "address-no-province", "error", "M-ORD-ADDR", "orders", field="address",
+      zh="地址中找不到省份：{value}", en="No recognisable province in the address: {value}",
+      fix_zh="地址应以省份开头（如“广东省 广州市 …”），请向买家确认后补全。",
+      fix_en="The address should start with the province (e.g. 广东省 广州市 …); confirm it with the buyer.")
+def address_no_province(table: Table, ctx: Context) -> Iterator[Hit]:
+    for record in table.records:
+        address = address_of(record)
+        if address and is_paid(record) and province_of(address) is None:
+            yield hit(record, "changed_address" if record.get("changed_address") else "address")
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", phone))
+
+
+def phone_ok(phone: str) -> bool:
+    text = _digits(phone)
+    return bool(MOBILE.match(text) or LANDLINE.match(text))
+
+
+@rule("ORD004", "phone-missing", "error", "M-ORD-ADDR", "orders", field="phone",
+      zh="已付款订单没有联系电话", en="Paid order without a phone number",
+      fix_zh="向买家确认手机号码后填写。", fix_en="Confirm the buyer's mobile number and fill it in.")
+def phone_missing(table: Table, ctx: Context) -> Iterator[Hit]:
+    if table.has("phone") or table.has("landline"):
+        for record in table.records:
+            if is_paid(record) and not record.get("phone") and not record.get("landline"):
+                yield hit(record, "phone" if table.has("phone") else "landline")
+
+
+@rule("ORD005", "phone-invalid", "error", "M-ORD-ADDR", "orders", field="phone",
+      zh="电话号码格式不对：{value}", en="Not a valid phone number: {value}",
+      fix_zh="手机号为 1 开头的 11 位数字（第二位 3–9，可带 +86）；座机写成 区号-号码。请向买家核对。",
+      fix_en="A mobile is 11 digits starting 13–19 (optionally +86); a landline is area code-number. Check with the buyer.")
+def phone_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
+    for record in table.records:
+        for name in ("phone", "landline"):
+            value = record.get(name)
+            if value and not phone_ok(str(value)):
+                yield hit(record, name)
+
+
+def postcode_of(record: Record) -> tuple[str | None, str | None]:
+    """(postcode, field it came from): the postcode column, else Taobao's `(510080)` after the address."""
+    if record.get("postcode"):
+        return unicodedata.normalize("NFKC", str(record.get("postcode"))).strip(), "postcode"
+    for name in ("changed_address", "address"):
+        found = POSTCODE_IN_ADDRESS.search(str(record.get(name) or ""))
+        if found:
+            return found.group(1), name
+    return None, None
+
+
+@rule("ORD006", "postcode-invalid", "error", "M-ORD-ADDR", "orders", field="postcode",
+      zh="邮编不是 6 位数字：{value}", en="The postcode is not 6 digits: {value}",
+      fix_zh="邮编为 6 位数字，可不填；请核对或删除。", fix_en="A postcode is 6 digits and optional; correct or remove it.")
+def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
+    for record in table.records:
+        code, where = postcode_of(record)
+        if code is not None and not re.fullmatch(r"\d{6}", code):
+            yield hit(record, where, code)
+
+
+@rule("ORD007", "postcode-placeholder", "warning", "M-ORD-ADDR", "orders", field="postcode",
+      zh="邮编是占位的 000000", en="The postcode is the 000000 placeholder",
+      fix_zh="淘宝在买家未填邮编时写 000000；如快递需要，请向买家确认。",
+      fix_en="Taobao writes 000000 when the buyer gave none; ask the buyer if the courier needs it.")
+def postcode_placeholder(table: Table, ctx: Context) -> Iterator[Hit]:
+    for record in table.records:
+        code, where = postcode_of(record)
+        if code == "000000":
+            yield hit(record, where, code)
+
+
+# ── M-ORD-ITEMS ─────────────────────────────────────────────────────────────
+
+DEFAULT_COLOURS = ("白", "黑", "灰", "红", "粉", "橙", "黄", "绿", "青", "蓝", "紫", "棕", "咖", "米", "卡其",
+                   "杏", "驼", "藏青", "酒红", "银", "金", "花", "色")
+SIZE = re.compile(r"(?<![A-Za-z])(?:[2-6]?X{0,3}[SML]|X{1,3}L|\d?XL|均码|通码|free\s?size|F|\d{2,3}(?:/\d{2,3}[A-Z]?)?|\d{2}码|[大中小]号)(?![A-Za-z])",
+                  re.IGNORECASE)
+
+
+def item_complete(item: str, colours: tuple[str, ...]) -> bool:
+    """`款式 颜色 尺码`: three or more words ending in a size, or (written together) a known colour
+    word and a size with a model left over."""
+    words = item.split()
+    if len(words) >= 3 and SIZE.fullmatch(words[-1]):
+        return True
+    if not SIZE.search(item) or not any(c in item for c in colours):
+        return False
+    model = SIZE.sub("", item)
+    for colour in colours:
+        model = model.replace(colour, "")
+    return bool(re.search(r"[\w\u4e00-\u9fff]", model))
+
+
+def item_problems(items: str, colours: tuple[str, ...]) -> list[str]:
+    """The items (split on ; or ；) that lack a model, a colour or a size."""
+    return [item for item in (p.strip() for p in ITEM_SEPARATORS.split(items)) if item and not item_complete(item, colours)]
+
+
+@rule("ORD008", "items-incomplete", "error", "M-ORD-ITEMS", "orders", field="items",
+      zh="商品缺少款式/颜色/尺码：{value}", en="Item without model/colour/size: {value}",
+      fix_zh="每件商品写 款式 颜色 尺码（如“纯棉圆领T恤 白色 L”），多件之间用分号 ; 隔开。",
+      fix_en="Write model colour size for each item (e.g. 纯棉圆领T恤 白色 L); separate items with ;.",
+      options={"colours": DEFAULT_COLOURS})
+def items_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
+    colours = tuple(ctx.options["colours"])
+    for record in table.records:
+        items = record.get("items")
+        if items and record.get("status") != CLOSED:
+            bad = item_problems(str(items), colours)
+            if bad:
+                yield hit(record, "items", "；".join(bad))
+
+
+# ── M-ORD-PRICE ─────────────────────────────────────────────────────────────
+
+@rule("ORD009", "price-change-too-large", "error", "M-ORD-PRICE", "orders", field="goods_amount",
+      zh="改价超过原价的 {limit}：原价 {original}，改后 {value}", en="Price changed by more than {limit}: was {original}, now {value}",
+      fix_zh="单笔订单改价不得超过 50%；请核对改价或请主管确认。", fix_en="An order's price may not change by more than 50 %; check it or ask the supervisor.",
+      options={"max_ratio": Decimal("0.5")})
+def price_change(table: Table, ctx: Context) -> Iterator[Hit]:
+    limit = Decimal(ctx.options["max_ratio"])
+    for record in table.records:
+        original, now = record.get("original_price"), record.get("goods_amount")
+        if original and now is not None and original > 0 and abs(now - original) / original > limit:
+            yield hit(record, "goods_amount", now, original=original, limit=f"{limit * 100:.0f}%")
+
+
+# ── M-ORD-FREIGHT ───────────────────────────────────────────────────────────
+
+@rule("ORD010", "postage-mismatch", "warning", "M-ORD-FREIGHT", "orders", field="postage",
+      zh="邮费 {value} 与运费价目不符（{courier} 到 {province} {weight} kg 应为 {expected}）",
+      en="Postage {value} differs from the rate card ({courier} to {province}, {weight} kg: {expected})",
+      fix_zh="按收货地址核对邮费（偏远地区另计），不符请在买家付款前修改。",
+      fix_en="Check the postage for the address (remote areas differ) and correct it before the buyer pays.",
+      options={"weight_kg": Decimal(1), "courier": "", "free_shipping_ok": False, "tolerance": Decimal("0.00")})
+def postage_mismatch(table: Table, ctx: Context) -> Iterator[Hit]:
+    from ..courier.rates import NoRate, card_for, load_rate_cards
+
+    cards = ctx.memo("rate_cards", lambda: load_rate_cards(ctx.config))
+    if not cards or not table.has("postage"):
+        return
+    weights = _shipment_weights(ctx)
+    default_courier = ctx.options["courier"] or (next(iter(cards)) if len(cards) == 1 else None)
+    for record in table.records:
+        postage, province = record.get("postage"), province_of(address_of(record))
+        if postage is None or province is None or record.get("status") == CLOSED:
+            continue
+        if postage == 0 and ctx.options["free_shipping_ok"]:
+            continue  # 包邮: the shop bears the postage
+        courier = courier_name(ctx.config, record.get("courier")) or default_courier
+        card = card_for(cards, courier) if courier else None
+        if card is None:
+            continue
+        weight = weights.get(str(record.get("order_id")), Decimal(ctx.options["weight_kg"]))
+        try:
+            expected = card.expected_fee(province, weight)
+        except NoRate:
+            continue
+        if abs(postage - expected) > Decimal(ctx.options["tolerance"]):
+            yield hit(record, "postage", postage, courier=card.courier, province=province, weight=weight, expected=expected)
+
+
+def _shipment_weights(ctx: Context) -> dict[str, Decimal]:
+    shipments = ctx.table("shipments")
+    if shipments is None or not shipments.has("weight"):
+        return {}
+    return {str(r.get("order_id")): r.get("weight") for r in shipments.records
+            if r.get("order_id") is not None and r.get("weight") is not None}
+
+
+# ── M-ORD-SHIP1D ────────────────────────────────────────────────────────────
+
+def shipped_on(record: Record, shipments: dict[str, dt.date]) -> dt.date | None:
+    shipped = record.get("shipped_at")
+    if shipped is not None:
+        return shipped.date() if isinstance(shipped, dt.datetime) else shipped
+    return shipments.get(str(record.get("order_id")))
+
+
+def _shipment_dates(ctx: Context) -> dict[str, dt.date]:
+    shipments = ctx.table("shipments")
+    if shipments is None:
+        return {}
+    out: dict[str, dt.date] = {}
+    for r in shipments.records:
+        if r.get("order_id") is not None and r.get("date") is not None:
+            out.setdefault(str(r.get("order_id")), r.get("date"))
+    return out
+
+
+@rule("ORD011", "shipped-late", "error", "M-ORD-SHIP1D", "orders", field="shipped_at",
+      zh="付款 {paid} 后未在下一个工作日（{deadline}）内发货：{value}",
+      en="Paid {paid} but not shipped by the end of the next working day ({deadline}): {value}",
+      fix_zh="已付款订单须在下一个工作日结束前发货（调休上班日也算工作日）；请尽快发货并说明原因。",
+      fix_en="Paid orders ship by the end of the next working day (make-up working days count); ship now and note why.")
+def shipped_late(table: Table, ctx: Context) -> Iterator[Hit]:
+    if not table.has("paid_at"):
+        return
+    shipments = _shipment_dates(ctx)
+    calendar = ctx.calendar
+    for record in table.records:
+        paid = record.get("paid_at")
+        if paid is None or (record.get("status") is not None and not is_paid(record)):
+            continue
+        deadline = calendar.next_workday(paid.date())
+        shipped = shipped_on(record, shipments)
+        field_name = "shipped_at" if table.has("shipped_at") else "paid_at"
+        if shipped is not None and shipped > deadline:
+            yield hit(record, field_name, shipped, paid=f"{paid:%m-%d %H:%M}", deadline=f"{deadline:%m-%d}")
+        elif shipped is None and not is_shipped(record) and ctx.as_of > deadline:
+            yield hit(record, field_name, None, paid=f"{paid:%m-%d %H:%M}", deadline=f"{deadline:%m-%d}")
+
+
+# ── M-ORD-WAYBILL ───────────────────────────────────────────────────────────
+
+@rule("ORD012", "waybill-missing", "error", "M-ORD-WAYBILL", "orders", field="waybill",
+      zh="订单已发货但没有快递单号", en="Shipped order without a waybill number",
+      fix_zh="发货时须同时填写快递公司和快递单号；请从底单补填。",
+      fix_en="Enter the courier and the waybill when marking an order shipped; copy it from the stub.")
+def waybill_missing(table: Table, ctx: Context) -> Iterator[Hit]:
+    if not table.has("waybill"):
+        return
+    damaged = damaged_cells(table)
+    for record in table.records:
+        if is_shipped(record) and record.get("waybill") is None and (record.row, "waybill") not in damaged:
+            yield hit(record, "waybill")
+
+
+@rule("ORD013", "waybill-implausible", "warning", "M-ORD-WAYBILL", "orders", field="waybill",
+      zh="快递单号 {value} 不像{courier}的单号", en="Waybill {value} does not look like a {courier} number",
+      fix_zh="核对快递公司与单号是否填反或抄错（规则可在 shop.toml 的 [couriers.<名称>] waybill_pattern 中调整）。",
+      fix_en="Check the courier and the number (adjust the shape in shop.toml [couriers.<name>] waybill_pattern).")
+def waybill_implausible(table: Table, ctx: Context) -> Iterator[Hit]:
+    yield from implausible_waybills(table, ctx)
+
+
+def implausible_waybills(table: Table, ctx: Context) -> Iterator[Hit]:
+    patterns = ctx.memo("waybill_patterns", lambda: waybill_patterns(ctx.config))
+    for record in table.records:
+        waybill, courier = record.get("waybill"), courier_name(ctx.config, record.get("courier"))
+        pattern = patterns.get(courier) if courier else None
+        if waybill and pattern is not None and not pattern.fullmatch(str(waybill).upper()):
+            yield hit(record, "waybill", courier=courier)
+
+
+# ── M-ORD-DUP ───────────────────────────────────────────────────────────────
+
+EXCHANGE_WORDS = ("换货", "换", "补发", "重发")
+
+
+def _explained(record: Record, exchanged_orders: set[str]) -> bool:
+    remark = str(record.get("remark") or "")
+    return record.get("flag") == "紫" or any(w in remark for w in EXCHANGE_WORDS) or str(record.get("order_id")) in exchanged_orders
+
+
+def _exchanged_orders(ctx: Context) -> set[str]:
+    returns = ctx.table("returns")
+    if returns is None:
+        return set()
+    return {str(r.get("order_id")) for r in returns.records if r.get("kind") == "换货" and r.get("order_id")}
+
+
+@rule("ORD014", "waybill-on-two-orders", "error", "M-ORD-DUP", "orders", field="waybill",
+      zh="快递单号 {value} 也用在第 {first} 行的订单上，且备注中没有换货说明",
+      en="Waybill {value} is also on the order in row {first}, and no remark explains an exchange",
+      fix_zh="核对是否重复发货；如是换货，请在备注中写明换货与新单号。",
+      fix_en="Check for a double shipment; if it is an exchange, write that and the new waybill in the remark.")
+def waybill_on_two_orders(table: Table, ctx: Context) -> Iterator[Hit]:
+    exchanged = _exchanged_orders(ctx)
+    registered = _registered_waybills(ctx)
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in table.records:
+        if record.get("waybill"):
+            groups[str(record.get("waybill"))].append(record)
+    for waybill, records in groups.items():
+        if len({r.get("order_id") for r in records}) < 2 or any(_explained(r, exchanged) for r in records):
+            continue
+        # the shipping register says whose parcel it is; without it, the first row keeps the number
+        wrong = [r for r in records if registered.get(str(r.get("order_id"))) not in (None, waybill)]
+        for record in wrong or records[1:]:
+            other = next(r for r in records if r is not record)
+            yield hit(record, "waybill", first=other.row)
+
+
+def _registered_waybills(ctx: Context) -> dict[str, str]:
+    shipments = ctx.table("shipments")
+    if shipments is None:
+        return {}
+    return {str(r.get("order_id")): str(r.get("waybill")) for r in shipments.records
+            if r.get("order_id") is not None and r.get("waybill") is not None}
+
+
+@rule("ORD015", "order-id-duplicate", "error", "M-ORD-DUP", "orders", field="order_id",
+      zh="订单编号 {value} 重复（第一次出现在第 {first} 行）", en="Order id {value} appears twice (first in row {first})",
+      fix_zh="删除重复的行，或核对是否抄错订单编号。", fix_en="Delete the duplicate row or correct the order id.")
+def order_id_duplicate(table: Table, ctx: Context) -> Iterator[Hit]:
+    seen: dict[str, int] = {}
+    for record in table.records:
+        order_id = record.get("order_id")
+        if order_id is not None:
+            first = seen.setdefault(str(order_id), record.row)
+            if first != record.row:
+                yield hit(record, "order_id", first=first)
+
+
+# ── M-ORD-COD / M-ORD-URGE ──────────────────────────────────────────────────
+
+COD_WORDS = ("货到付款", "到付款", "cod")
+
+
+@rule("ORD016", "cod-contact-late", "error", "M-ORD-COD", "orders", field="contacted_at",
+      zh="货到付款订单未在下单后 {minutes} 分钟内联系买家（下单 {created}，联系 {value}）",
+      en="Cash-on-delivery order not confirmed within {minutes} minutes (ordered {created}, contacted {value})",
+      fix_zh="货到付款订单须在下单后 30 分钟内电话联系买家确认。", fix_en="Call the buyer within 30 minutes of a cash-on-delivery order.",
+      options={"minutes": 30})
+def cod_contact_late(table: Table, ctx: Context) -> Iterator[Hit]:
+    if not (table.has("payment_method") and table.has("contacted_at") and table.has("created_at")):
+        return
+    limit = dt.timedelta(minutes=ctx.options["minutes"])
+    for record in table.records:
+        method, created = str(record.get("payment_method") or "").lower(), record.get("created_at")
+        if created is None or not any(w in method for w in COD_WORDS) or record.get("status") == CLOSED:
+            continue
+        contacted = record.get("contacted_at")
+        if (contacted is None and ctx.as_of > created.date()) or (contacted is not None and contacted - created > limit):
+            yield hit(record, "contacted_at", contacted, minutes=ctx.options["minutes"], created=f"{created:%m-%d %H:%M}")
+
+
+@rule("ORD017", "unpaid-to-chase", "info", "M-ORD-URGE", "orders", field="status",
+      zh="未付款订单，16:00 前后催付", en="Unpaid order: chase the buyer around 16:00",
+      fix_zh="16:00 左右联系买家催付；买家同意后关闭重拍的订单。", fix_en="Chase the buyer around 16:00; close re-placed orders with the buyer's consent.")
+def unpaid_to_chase(table: Table, ctx: Context) -> Iterator[Hit]:
+    for record in table.records:
+        if record.get("status") == UNPAID:
+            yield hit(record, "status")
+
+
+def paid_not_shipped(orders: Table) -> Iterator[Record]:
+    for record in orders.records:
+        if is_paid(record) and not is_shipped(record):
+            yield record
+
+
+def demand_by_sku(orders: Table) -> dict[str, int]:
+    """Paid-not-shipped pieces per SKU (the oversell check joins it with the stock sheet). A multi-item
+    order lists its SKUs as `A;B` (one piece each); a single SKU takes the order's quantity."""
+    demand: dict[str, int] = defaultdict(int)
+    for record in paid_not_shipped(orders):
+        skus = [s.strip() for s in ITEM_SEPARATORS.split(str(record.get("sku") or "")) if s.strip()]
+        for sku in skus:
+            demand[sku] += int(record.get("quantity") or 1) if len(skus) == 1 else 1
+    return dict(demand)

@@ -1,0 +1,119 @@
+"""Remark-flag conventions (M-FLAG-*): each flagged remark carries the parts its colour needs.
+
+The parsing is automation.remarks (parse_remark); here its `missing` parts become findings, one rule
+per colour. During a promotion (shop.toml [[promotions]]) no name is needed (M-FLAG-PROMO)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..i18n import lang
+from ..remarks import Remark, parse_remark
+from ..tables import Record, Table
+from .catalog import Context, Hit, hit, rule
+
+PART_NAMES = {
+    "name": ("客服姓名", "agent name"), "date": ("日期", "date"), "reason": ("原因", "reason"),
+    "requests": ("顾客要求", "customer's requests"), "items": ("换货内容", "exchanged items"),
+    "price_diff": ("差价", "price difference"), "postage": ("运费", "postage"),
+}
+
+
+def parsed_remarks(table: Table, ctx: Context) -> dict[int, tuple[Record, Remark]]:
+    """Every order's remark parsed once per run: row -> (record, Remark)."""
+
+    def parse() -> dict[int, tuple[Record, Remark]]:
+        staff = [p.name for p in ctx.config.staff]
+        out = {}
+        for record in table.records:
+            text, flag = record.get("remark"), record.get("flag")
+            if text is None and flag is None:
+                continue
+            moment = record.get("paid_at") or record.get("created_at")
+            promo = ctx.config.promotion_at(moment) is not None
+            year = moment.year if moment else ctx.as_of.year
+            out[record.row] = (record, parse_remark(text, flag, staff=staff, promo=promo, default_year=year))
+        return out
+
+    return ctx.memo(("remarks", id(table)), parse)
+
+
+def _parts(missing: tuple[str, ...]) -> str:
+    index = 1 if lang() == "en" else 0
+    return ("、" if index == 0 else ", ").join(PART_NAMES[p][index] for p in missing)
+
+
+# Words that name the after-sales action, not its reason: "10.20 退货退款 运费买家承担 李娜" gives no reason.
+ACTION_WORDS = re.compile(r"退货退款|仅退款|退货|退款|换货|申请|[\s,，;；:：]")
+
+
+def missing_parts(remark: Remark) -> tuple[str, ...]:
+    missing = remark.missing
+    if remark.flag == "蓝" and "reason" not in missing and not ACTION_WORDS.sub("", remark.reason or ""):
+        missing = tuple(p for p in PART_NAMES if p in (*missing, "reason"))
+    return missing
+
+
+def _missing(table: Table, ctx: Context, colour: str) -> Iterator[Hit]:
+    if not table.has("remark"):
+        return
+    for record, remark in parsed_remarks(table, ctx).values():
+        missing = missing_parts(remark) if remark.flag == colour else ()
+        if missing:
+            yield hit(record, "remark", parts=_parts(missing))
+
+
+_PROMO_NOTE_ZH = "活动期间无需写姓名（M-FLAG-PROMO）。"
+_PROMO_NOTE_EN = " During a promotion no name is needed (M-FLAG-PROMO)."
+
+
+@rule("FLG001", "red-remark-incomplete", "error", "M-FLAG-RED", "orders", field="remark",
+      zh="红旗备注缺少：{parts}（{value}）", en="Red-flag remark lacks: {parts} ({value})",
+      fix_zh="红旗（客服接单）备注写成“姓名：顾客要求”，如“张三：要发顺丰”。" + _PROMO_NOTE_ZH,
+      fix_en="A red-flag remark reads 'name: the customer's requests', e.g. 张三：要发顺丰." + _PROMO_NOTE_EN)
+def red_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
+    return _missing(table, ctx, "红")
+
+
+@rule("FLG002", "yellow-remark-incomplete", "warning", "M-FLAG-YELLOW", "orders", field="remark",
+      zh="黄旗备注缺少：{parts}（{value}）", en="Yellow-flag remark lacks: {parts} ({value})",
+      fix_zh="黄旗（催单）备注写回复买家的客服姓名；无人回复则为公共订单。",
+      fix_en="A yellow-flag remark names the agent the buyer answered; otherwise it is a public order.")
+def yellow_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
+    return _missing(table, ctx, "黄")
+
+
+@rule("FLG003", "green-remark-incomplete", "error", "M-FLAG-GREEN", "orders", field="remark",
+      zh="绿旗备注缺少：{parts}（{value}）", en="Green-flag remark lacks: {parts} ({value})",
+      fix_zh="绿旗（异常订单）备注写 日期 + 原因（如快递截单、告知下架）+ 姓名。" + _PROMO_NOTE_ZH,
+      fix_en="A green-flag remark reads date + reason (e.g. 快递截单, 告知下架) + name." + _PROMO_NOTE_EN)
+def green_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
+    return _missing(table, ctx, "绿")
+
+
+@rule("FLG004", "purple-remark-incomplete", "error", "M-FLAG-PURPLE", "orders", field="remark",
+      zh="紫旗备注缺少：{parts}（{value}）", en="Purple-flag remark lacks: {parts} ({value})",
+      fix_zh="紫旗（换货）备注写 日期 + 换货内容 + 差价 + 运费 + 姓名。" + _PROMO_NOTE_ZH,
+      fix_en="A purple-flag remark reads date + exchanged items + price difference + postage + name." + _PROMO_NOTE_EN)
+def purple_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
+    return _missing(table, ctx, "紫")
+
+
+@rule("FLG005", "blue-remark-incomplete", "error", "M-FLAG-BLUE", "orders", field="remark",
+      zh="蓝旗备注缺少：{parts}（{value}）", en="Blue-flag remark lacks: {parts} ({value})",
+      fix_zh="蓝旗（退款）备注写 日期 + 退款原因 + 运费 + 姓名。" + _PROMO_NOTE_ZH,
+      fix_en="A blue-flag remark reads date + refund reason + postage + name." + _PROMO_NOTE_EN)
+def blue_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
+    return _missing(table, ctx, "蓝")
+
+
+@rule("FLG006", "flag-disagrees-with-marker", "warning", "M-ORD-NOTE", "orders", field="flag",
+      zh="旗帜列是“{value}”，备注开头却写着“{marker}”", en="The flag column says {value} but the remark starts with {marker}",
+      fix_zh="统一旗帜颜色与备注开头的标记（以旗帜列为准）。", fix_en="Make the flag column and the remark's marker agree (the column wins).")
+def flag_disagrees(table: Table, ctx: Context) -> Iterator[Hit]:
+    if not table.has("remark") or not table.has("flag"):
+        return
+    for record, remark in parsed_remarks(table, ctx).values():
+        if remark.marker_flag and remark.flag and remark.marker_flag != remark.flag:
+            yield hit(record, "flag", marker=remark.marker_flag + "旗")
