@@ -1,0 +1,141 @@
+"""`shopbook report penalties|sales`: the penalty-point and sales/service reports (issue 5).
+
+Each writes a workbook (XlsxWriter, native charts) and an HTML page (the monthly e-mail's section,
+charts inline) into the shop's reports folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..errors import UserError
+from ..i18n import lang, pick, register
+from ..monthly import Section, templates
+from ..penalties.period import month_label, parse_month
+from ..shop import Shop
+
+register({
+    "report.bad_day": ("日期“{value}”无法识别。请写成 2026-10-15。", "Day '{value}' is not recognised. Write it like 2026-10-15."),
+    "report.day_month": ("--day {day} 不在 --month {month} 之内。", "--day {day} is not in --month {month}."),
+    "report.wrote": ("已生成：{path}", "Wrote: {path}"),
+})
+
+
+def _default_month() -> str:
+    today = dt.date.today()
+    return month_label(today.replace(day=1) - dt.timedelta(days=1))
+
+
+def write_page(shop: Shop, month: str, section: Section, path: Path) -> Path:
+    """A stand-alone HTML page of one section, images embedded (the e-mail uses cid: instead)."""
+    html = templates().get_template("email_base.html.j2").render(
+        subject=section.title, shop=shop.config.name, month=month, sections=[section], lang=lang())
+    for cid, png in section.images.items():
+        html = html.replace(f"cid:{cid}", "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None) -> list[Path]:
+    from ..penalties.compute import penalty_report
+    from ..penalties.section import build_section, workbook_path
+    from ..penalties.workbook import write_penalty_workbook
+
+    report = penalty_report(shop, month, as_of=as_of)
+    workbook = write_penalty_workbook(report, workbook_path(shop, month))
+    page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
+    for person in report.people:
+        flag = pick("  ⚑ 提醒负责人", "  ⚑ flagged to the lead") if person.flagged else ""
+        change = f"{person.change.normalize():+f}" if person.change else "0"
+        click.echo(f"{person.name}\t{person.total.normalize():f}\t({pick('较上月', 'change')} {change}){flag}")
+    if report.unattributed:
+        click.echo(pick(f"无法归属到人：{len(report.unattributed)} 条", f"Without a person: {len(report.unattributed)}"))
+    if report.findings:
+        click.echo(pick(f"扣分登记需核对：{len(report.findings)} 条（见“需核对”工作表）", f"Incidents sheet: {len(report.findings)} findings (see 'To check')"))
+    return [workbook, page]
+
+
+def run_sales(shop: Shop, month: str, day: dt.date | None = None) -> list[Path]:
+    from ..sales.section import build_section, shop_sales_report, workbook_path
+    from ..sales.workbook import agent_label, write_sales_workbook
+
+    report = shop_sales_report(shop, month)
+    if day is not None:
+        path = shop.out_dir / pick(f"销售日报_{day}.xlsx", f"daily_sales_{day}.xlsx")
+        for d, agent, f in report.day_rows(day):
+            conv = "—" if f.conversion is None else f"{f.conversion * 100:.2f}%"
+            click.echo(f"{d}\t{agent_label(agent)}\t{f.enquiries}\t{f.buyers}\t{conv}\t{f.sales:.2f}\t{f.refunds:.2f}")
+        return [write_sales_workbook(report, path, day)]
+    workbook = write_sales_workbook(report, workbook_path(shop, month))
+    page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
+    for m in report.agents:
+        click.echo(f"{m.rank or '—'}\t{agent_label(m.agent)}\t{m.figures.sales:.2f}\t{pick('底薪+提成', 'pay')} {m.commission:.2f}"
+                   if m.agent else f"—\t{agent_label(None)}\t{m.figures.sales:.2f}")
+    click.echo(pick(f"月末付款未发货：{len(report.unshipped)} 单；未处理中差评：{len(report.open_reviews)} 条",
+                    f"Paid not shipped at month end: {len(report.unshipped)}; open bad reviews: {len(report.open_reviews)}"))
+    return [workbook, page]
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError("report.bad_day", value=value) from None
+
+
+def _parse_moment(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError("report.bad_day", value=value) from None
+
+
+@click.group("report")
+def command() -> None:
+    """Reports: penalty points (扣分) and sales/service (销售与服务统计)."""
+
+
+@command.command("penalties")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--month", help="Month to report, e.g. 2026-10 (default: last month).")
+@click.option("--as-of", "as_of", help="Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets).")
+def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
+    """Penalty points per person from the rulebook, the incidents sheet and the other sheets."""
+    month = month or _default_month()
+    parse_month(month)
+    for written in run_penalties(Shop.open(path), month, _parse_moment(as_of)):
+        click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
+
+
+@command.command("sales")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--month", help="Month to report, e.g. 2026-10 (default: last month, or the month of --day).")
+@click.option("--day", help="Only this day's per-agent figures (M-DAILYSALES), e.g. 2026-10-15.")
+def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
+    """Sales and service per agent, commission, products, unshipped orders, open bad reviews."""
+    the_day = _parse_day(day)
+    month = month or (month_label(the_day) if the_day else _default_month())
+    first, last = parse_month(month)
+    if the_day is not None and not first <= the_day <= last:
+        raise UserError("report.day_month", day=the_day, month=month)
+    for written in run_sales(Shop.open(path), month, the_day):
+        click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
+
+
+def demo_step(shop_dir: Path, console) -> list[Path]:
+    """`shopbook demo`: both reports for the demo month 2026-10, deadlines judged at the demo's "now"."""
+    from ..demo.model import AS_OF, MONTH
+
+    shop = Shop.open(shop_dir)
+    return run_penalties(shop, MONTH, AS_OF) + run_sales(shop, MONTH)
+
+

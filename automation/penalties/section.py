@@ -1,0 +1,67 @@
+"""The penalty report as a section of the monthly e-mail (and as a stand-alone HTML page)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from ..i18n import lang, pick
+from ..monthly import Section, templates
+from ..sales.charts import bar_chart
+from .compute import PenaltyReport, penalty_report
+from .model import SOURCE_ZH
+from .workbook import write_penalty_workbook
+
+CHART_CID = "penalties_points"
+
+
+def workbook_path(shop, month: str) -> Path:
+    return shop.out_dir / pick(f"扣分报表_{month}.xlsx", f"penalties_{month}.xlsx")
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _signed(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + _num(value)
+
+
+def context(report: PenaltyReport, chart: str | None) -> dict:
+    people = []
+    for p in report.people:
+        mine = [i for i in report.incidents if i.person == p.name]
+        people.append({
+            "name": p.name, "total": _num(p.total), "change": _signed(p.change), "change_up": p.change > 0,
+            "count": sum(p.counts.values()), "repeats": "、".join(p.repeats), "flagged": p.flagged,
+            "failed_months": p.failed_months, "supervisor": p.supervisor, "linked": _num(p.linked_points) if p.linked_points else "",
+            "incidents": [{"day": i.day.isoformat(), "rule": i.rule, "text": report.rules[i.rule].description,
+                           "points": _num(i.points),
+                           "escalated": f"×{_num(report.rules[i.rule].escalate_factor)}" if i.escalated else "", "source": pick(SOURCE_ZH[i.source], i.source),
+                           "evidence": "；".join(e.cite() for e in i.evidence),
+                           "evidence_line": "; ".join(e.cite() for e in i.evidence)} for i in mine]})
+    return {"lang": lang(), "total": _num(report.total), "count": len(report.incidents), "people": people,
+            "unattributed": len(report.unattributed), "flagged": [x for x in people if x["flagged"]],
+            "findings": len(report.findings), "skipped": "、".join(report.skipped), "chart": chart}
+
+
+def chart_png(report: PenaltyReport) -> bytes | None:
+    if not report.people:
+        return None
+    return bar_chart(pick(f"每人扣分 {report.month}", f"Points per person {report.month}"),
+                     [p.name for p in report.people], [p.total for p in report.people], pick(" 分", ""), colour=3)
+
+
+def build_section(report: PenaltyReport, workbook: Path | None) -> Section:
+    png = chart_png(report)
+    env = templates()
+    data = context(report, CHART_CID if png else None)
+    return Section(pick(f"扣分统计 {report.month}", f"Penalty points {report.month}"),
+                   env.get_template("penalties_section.html.j2").render(**data),
+                   env.get_template("penalties_section.txt.j2").render(**data),
+                   [workbook] if workbook else [], {CHART_CID: png} if png else {})
+
+
+def monthly_section(shop, month: str) -> Section:
+    report = penalty_report(shop, month)  # deadlines judged as of the latest day in the sheets
+    return build_section(report, write_penalty_workbook(report, workbook_path(shop, month)))

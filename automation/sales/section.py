@@ -1,0 +1,87 @@
+"""The sales and service report as a section of the monthly e-mail (and a stand-alone HTML page)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from ..i18n import lang, pick
+from ..monthly import Section, templates
+from ..shop import Shop
+from .charts import bar_chart, line_chart
+from .settings import sales_settings
+from .stats import SalesReport, money, sales_report
+from .workbook import agent_label, write_sales_workbook
+
+KINDS = ("orders", "service", "reviews", "returns")
+SHOWN = 10  # rows of each list in the e-mail; the workbook has them all
+
+
+def shop_sales_report(shop: Shop, month: str) -> SalesReport:
+    return sales_report(month, {k: shop.table(k) for k in KINDS}, shop.config, sales_settings(shop.config))
+
+
+def workbook_path(shop: Shop, month: str) -> Path:
+    return shop.out_dir / pick(f"销售报表_{month}.xlsx", f"sales_{month}.xlsx")
+
+
+def _amount(value: Decimal | None) -> str:
+    return "—" if value is None else f"{money(value):,.2f}"
+
+
+def _percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def chart_pngs(report: SalesReport) -> dict[str, tuple[bytes, str]]:
+    named = [m for m in report.agents if m.agent is not None]
+    if not named:
+        return {}
+    labels = [m.agent for m in named]
+    daily = report.daily_sales()
+    title_sales, title_conv, title_daily = pick("每位客服销售额", "Sales per agent"), pick("每位客服转化率", "Conversion per agent"), pick("每日销售额", "Daily sales")
+    return {
+        "sales_per_agent": (bar_chart(title_sales, labels, [m.figures.sales for m in named]), title_sales),
+        "sales_conversion": (bar_chart(title_conv, labels, [(m.figures.conversion or 0) * 100 for m in named], "%", colour=1), title_conv),
+        "sales_daily": (line_chart(title_daily, [d.strftime("%m-%d") for d, _ in daily], {pick("合计", "Total"): [v for _, v in daily]}), title_daily),
+    }
+
+
+def context(report: SalesReport, charts: dict[str, tuple[bytes, str]]) -> dict:
+    total = sum((m.figures.sales for m in report.agents), Decimal(0))
+    refunds = sum((m.figures.refunds for m in report.agents), Decimal(0))
+    orders = sum((m.figures.orders for m in report.agents), Decimal(0))
+    unattributed = next((m.figures for m in report.agents if m.agent is None), None)
+    return {
+        "lang": lang(), "total_sales": _amount(total), "total_refunds": _amount(refunds), "total_orders": f"{orders.normalize():f}",
+        "unattributed": (f"{unattributed.orders.normalize():f} / {_amount(unattributed.sales)}" if unattributed and unattributed.orders else ""),
+        "agents": [{"rank": m.rank or "—", "name": agent_label(m.agent), "conversion": _percent(m.figures.conversion),
+                    "sales": _amount(m.figures.sales), "average": _amount(m.figures.average_order),
+                    "commission": _amount(m.commission) if m.agent else "—", "praise": m.praise, "criticism": m.criticism}
+                   for m in report.agents],
+        "charts": [(cid, alt) for cid, (_, alt) in charts.items()],
+        "products": [{"name": n, "quantity": q, "sales": _amount(s)} for n, q, s in report.products[:SHOWN]],
+        "returns": [{"name": n, "quality": q, "colour": c} for n, q, c, _ in report.returns[:SHOWN]],
+        "reasons": "；".join(f"{k}·{r} {n}" for k, r, n in report.reasons[:SHOWN]),
+        "unshipped_count": len(report.unshipped),
+        "unshipped": [{"order_id": o["order_id"], "paid_at": o["paid_at"].strftime("%Y-%m-%d %H:%M"), "agent": agent_label(o["agent"]),
+                       "amount": _amount(o["amount"])} for o in report.unshipped[:SHOWN]],
+        "open_count": len(report.open_reviews),
+        "open_reviews": [{"date": r["date"], "agent": r["agent"], "rating": r["rating"], "status": r["status"]} for r in report.open_reviews[:SHOWN]],
+        "missing": "、".join(report.missing),
+    }
+
+
+def build_section(report: SalesReport, workbook: Path | None) -> Section:
+    charts = chart_pngs(report)
+    env = templates()
+    data = context(report, charts)
+    return Section(pick(f"销售与服务 {report.month}", f"Sales and service {report.month}"),
+                   env.get_template("sales_section.html.j2").render(**data),
+                   env.get_template("sales_section.txt.j2").render(**data),
+                   [workbook] if workbook else [], {cid: png for cid, (png, _) in charts.items()})
+
+
+def monthly_section(shop: Shop, month: str) -> Section:
+    report = shop_sales_report(shop, month)
+    return build_section(report, write_sales_workbook(report, workbook_path(shop, month)))

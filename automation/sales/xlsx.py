@@ -1,0 +1,102 @@
+"""Report workbooks with XlsxWriter: typed cells, one format per kind, native charts. Shared by the
+penalty and sales reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+
+class ReportBook:
+    """`with ReportBook(path) as book:` writes to a temporary file and moves it into place at the end."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, self._tmp = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
+        os.close(handle)
+        self.book = xlsxwriter.Workbook(self._tmp, {"remove_timezone": True})
+        add = self.book.add_format
+        self.fmt = {
+            "title": add({"bold": True, "font_size": 14}),
+            "header": add({"bold": True, "bg_color": "#DDE7F5", "border": 1, "text_wrap": True, "valign": "top"}),
+            "text": add({"text_wrap": True, "valign": "top"}),
+            "int": add({"num_format": "0", "valign": "top"}),
+            "money": add({"num_format": "#,##0.00", "valign": "top"}),
+            "points": add({"num_format": "0.##", "valign": "top"}),
+            "percent": add({"num_format": "0.00%", "valign": "top"}),
+            "date": add({"num_format": "yyyy-mm-dd", "valign": "top"}),
+            "datetime": add({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
+            "bad": add({"font_color": "#C00000", "bold": True, "text_wrap": True, "valign": "top"}),
+            "muted": add({"font_color": "#666666", "italic": True}),
+        }
+
+    def __enter__(self) -> "ReportBook":
+        return self
+
+    def __exit__(self, kind, *_):
+        self.book.close()
+        if kind is None:
+            os.replace(self._tmp, self.path)
+        elif os.path.exists(self._tmp):
+            os.unlink(self._tmp)
+
+    def sheet(self, name: str):
+        return self.book.add_worksheet(name[:31])
+
+    def table(self, sheet, row: int, columns: list[tuple[str, str, int]], rows: list[list[object]],
+              title: str | None = None, col: int = 0) -> tuple[int, int]:
+        """Write an optional title, a header and the rows from (`row`, `col`) (0-based); columns are
+        (header, kind, width). Returns (first data row, row after the table)."""
+        if title:
+            sheet.write(row, col, title, self.fmt["title"])
+            row += 1
+        for c, (header, _, width) in enumerate(columns, start=col):
+            sheet.write(row, c, header, self.fmt["header"])
+            sheet.set_column(c, c, width)
+        first = row + 1
+        for r, values in enumerate(rows, start=first):
+            for c, ((_, kind, _), value) in enumerate(zip(columns, values), start=col):
+                self.cell(sheet, r, c, value, kind)
+        return first, first + len(rows)
+
+    def cell(self, sheet, r: int, c: int, value: object, kind: str = "text") -> None:
+        fmt = self.fmt.get(kind, self.fmt["text"])
+        if value is None or value == "":
+            sheet.write_blank(r, c, None, fmt)
+        elif isinstance(value, Decimal):
+            sheet.write_number(r, c, float(value), fmt)  # Excel stores doubles; the Decimal math is done
+        elif isinstance(value, bool):
+            sheet.write_string(r, c, "是" if value else "", fmt)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(r, c, value, fmt)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(r, c, value, fmt)
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
+        else:
+            sheet.write_string(r, c, str(value), fmt)
+
+    def chart(self, sheet, anchor: str, kind: str, title: str, series: list[tuple[str, str, int, int, int, int]],
+              y_title: str = "", percent: bool = False) -> None:
+        """A native chart; series are (name, sheet name, label col, value col, first row, last row) (0-based).
+        Nothing is drawn when every series is empty (an empty month)."""
+        series = [s for s in series if s[5] >= s[4]]
+        if not series:
+            return
+        chart = self.book.add_chart({"type": kind})
+        for name, source, label_col, value_col, first, last in series:
+            options = {"name": name, "categories": [source, first, label_col, last, label_col],
+                       "values": [source, first, value_col, last, value_col]}
+            if kind == "column":
+                options["data_labels"] = {"value": True, "num_format": "0.00%" if percent else "0.##"}
+            chart.add_series(options)
+        chart.set_title({"name": title})
+        chart.set_legend({"position": "bottom" if len(series) > 1 else "none"})
+        chart.set_y_axis({"name": y_title, **({"num_format": "0%"} if percent else {})})
+        chart.set_size({"width": 640, "height": 320})
+        sheet.insert_chart(anchor, chart)
