@@ -1,0 +1,40 @@
+"""`shopbook monthly`: the monthly e-mail (courier reconciliation, penalties, sales) — outbox or SMTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..monthly import SendError, send_monthly, write_monthly
+from ..i18n import pick
+from ..shop import Shop
+from ..courier.months import check_month, last_month
+from .reconcile import demo_month
+
+
+@click.command("monthly")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--month", "month", default=None, help="Month to report, e.g. 2026-10 (default: last month).")
+@click.option("--send", is_flag=True, help="Send it over SMTP ([email] in shop.toml); without it the e-mail is only written to the outbox.")
+@click.option("--force", is_flag=True, help="Send even if this month was already sent.")
+def command(path: Path, month: str | None, send: bool, force: bool) -> None:
+    """Build the monthly e-mail: 月报邮件（写入发件箱，或 --send 发送）。"""
+    shop = Shop.open(path)
+    month = check_month(month or last_month())
+    if not send:
+        mail = write_monthly(shop, month)
+        click.echo(pick(f"已写入发件箱（未发送）：{mail.eml}\n预览：{mail.preview}",
+                        f"Written to the outbox (not sent): {mail.eml}\nPreview: {mail.preview}"))
+        return
+    try:
+        mail, status = send_monthly(shop, month, force)
+    except SendError as exc:
+        click.echo(pick("错误：", "Error: ") + str(exc), err=True)
+        raise SystemExit(1)
+    click.echo(status)
+
+
+def demo_step(shop_dir: Path, console) -> list[Path]:
+    mail = write_monthly(Shop.open(shop_dir), demo_month(shop_dir))
+    return [mail.eml, mail.preview]

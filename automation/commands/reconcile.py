@@ -1,0 +1,77 @@
+"""`shopbook reconcile`: the courier's monthly bill against our shipments and stubs (M-CUR-MONTHLY)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from ..courier.months import last_month
+from ..courier.reconcile import BY_SLUG, action_label
+from ..courier.run import MonthReconciliation, reconcile_month, write_month
+from ..i18n import pick
+from ..jsonout import dumps
+from ..shop import Shop
+
+
+def as_json(done: MonthReconciliation) -> dict:
+    return {"month": done.month, "written": [str(p) for p in done.written], "couriers": {
+        r.courier: {"bill": str(r.bill.path), "bill_total": r.bill_total, "expected_total": r.expected_total,
+                    "difference": r.difference, "recoverable": r.recoverable, "stated_total": r.bill.stated_total, "closes": r.closes(),
+                    "waybill_notes": [{"row": p.row, "code": p.code, "value": p.params.get("value")} for p in r.bill.waybill_notes()],
+                    "categories": {s: {"count": c.count, "billed": c.billed, "expected": c.expected, "difference": c.difference}
+                                   for s, c in r.categories.items()}}
+        for r in done.results}}
+
+
+def show(done: MonthReconciliation, console: Console) -> None:
+    for res in done.results:
+        grid = RichTable(title=f"{res.courier} {done.month} — {res.bill.path.name}", show_header=True, header_style="bold")
+        for head in (pick("分类", "Category"), pick("笔数", "Lines"), pick("差额", "Difference"), pick("建议", "Action")):
+            grid.add_column(head)
+        for slug, total in res.categories.items():
+            grid.add_row(BY_SLUG[slug].title(), str(total.count), f"{total.difference:,.2f}", action_label(BY_SLUG[slug].action))
+        console.print(grid)
+        console.print(pick(f"账单合计 {res.bill_total:,.2f}，应计合计 {res.expected_total:,.2f}，差额 {res.difference:,.2f}"
+                           f"（{'与分类差额之和一致' if res.closes() else '与分类差额之和不一致！'}）",
+                           f"Courier total {res.bill_total:,.2f}, our expected total {res.expected_total:,.2f}, difference "
+                           f"{res.difference:,.2f} ({'equals the sum of the categories' if res.closes() else 'does NOT close!'})"))
+        if res.bill.stated_total is not None and res.bill.stated_total != res.bill_total:
+            console.print(pick(f"[red]注意：账单自带合计行 {res.bill.stated_total:,.2f} 与明细之和 {res.bill_total:,.2f} 不符[/red]",
+                               f"[red]Note: the bill's own totals row {res.bill.stated_total:,.2f} differs from its lines {res.bill_total:,.2f}[/red]"))
+        for note in res.bill.waybill_notes():
+            console.print(f"  [yellow]{res.bill.path.name} {pick('第', 'row ')}{note.row}{pick('行', '')}: {note.message}[/yellow]")
+    for path in done.written:
+        console.print(f"  → {path}")
+
+
+@click.command("reconcile")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--month", "month", default=None, help="Month to reconcile, e.g. 2026-10 (default: last month).")
+@click.option("--bill", "bills", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A courier's bill file (repeatable). Default: the shop's 账单/ folder, e.g. 账单/中通_2026-10.xlsx.")
+@click.option("--json", "as_json_flag", is_flag=True, help="Print the result as JSON.")
+def command(path: Path, month: str | None, bills: tuple[Path, ...], as_json_flag: bool) -> None:
+    """Reconcile the couriers' monthly bills: 快递月结账单对账（账单↔发货↔底单）。"""
+    shop = Shop.open(path)
+    done = write_month(shop, reconcile_month(shop, month or last_month(), list(bills) or None))
+    if as_json_flag:
+        click.echo(dumps(as_json(done)))
+    else:
+        show(done, Console())
+
+
+def demo_month(shop_dir: Path) -> str:
+    key = shop_dir / "answer_key.json"
+    if key.exists():
+        return json.loads(key.read_text(encoding="utf-8")).get("month", "2026-10")
+    return "2026-10"
+
+
+def demo_step(shop_dir: Path, console) -> list[Path]:
+    shop = Shop.open(shop_dir)
+    done = write_month(shop, reconcile_month(shop, demo_month(shop_dir)))
+    return done.written

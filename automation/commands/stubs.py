@@ -1,0 +1,80 @@
+"""`shopbook stubs`: the daily stub check (底单核对) — M-CUR-COUNT, -WEIGH, -ARCHIVE, -CLAIM, -UNDELIV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+import polars as pl
+from rich.console import Console
+
+from ..courier.frames import cents, empty_stubs, shipments_frame, stubs_frame
+from ..courier.months import month_range
+from ..courier.settings import load_settings
+from ..courier.stubs import StubCheck, check_stubs
+from ..courier.workbook import _stub_sheets, write_stub_check
+from ..errors import UserError
+from ..i18n import register
+from ..jsonout import dumps
+from ..shop import Shop
+from .reconcile import demo_month
+
+register({"stubs.both": ("--date 与 --month 只能选一个。", "Give either --date or --month, not both.")})
+
+
+def period(date: dt.date | None, month: str | None) -> tuple[dt.date, dt.date]:
+    if date and month:
+        raise UserError("stubs.both")
+    if month:
+        return month_range(month)
+    day = date or dt.date.today()
+    return day, day
+
+
+def orders_frame(shop) -> pl.DataFrame | None:
+    """The trade record a claim needs: order, buyer, items, amount paid (no phone, no address)."""
+    table = shop.table("orders")
+    if table is None:
+        return None
+    rows = [(r.data.get("order_id"), r.data.get("buyer"), r.data.get("items"), cents(r.data.get("paid_amount")))
+            for r in table.records if r.data.get("order_id")]
+    return pl.DataFrame(rows, schema={"order_id": pl.Utf8, "buyer": pl.Utf8, "items": pl.Utf8, "paid_c": pl.Int64},
+                        orient="row").unique("order_id", keep="first")
+
+
+def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
+    settings = load_settings(shop.config)
+    shipments = shipments_frame(shop.require("shipments"), settings)
+    table = shop.table("stubs")
+    stubs = stubs_frame(table, settings) if table is not None else empty_stubs()
+    check = check_stubs(shipments, stubs, start, end, settings.tolerances, orders_frame(shop))
+    name = f"底单核对_{start}.xlsx" if start == end else f"底单核对_{start}_{end}.xlsx"
+    path = write_stub_check(check, shop.out_dir / f"{start:%Y-%m}" / name)
+    return check, path
+
+
+@click.command("stubs")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Day to check (default today).")
+@click.option("--month", "month", default=None, help="Check a whole month, e.g. 2026-10.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def command(path: Path, date, month: str | None, as_json: bool) -> None:
+    """Stubs against shipments: 底单核对（数量、缺底单、重量、归档、索赔与扣减）。"""
+    start, end = period(date.date() if date else None, month)
+    check, written = run(Shop.open(path), start, end)
+    findings = check.findings()
+    if as_json:
+        click.echo(dumps({"start": start, "end": end, "written": str(written),
+                          "findings": {k: v.to_dicts() for k, v in findings.items()}}))
+        return
+    console = Console()
+    for code, title, clause, _ in _stub_sheets():
+        count = findings[code].height
+        console.print(f"{'[green]✓[/green]' if count == 0 else '[red]✗[/red]'} {title} ({clause}): {count}")
+    console.print(f"  → {written}")
+
+
+def demo_step(shop_dir: Path, console) -> list[Path]:
+    start, end = period(None, demo_month(shop_dir))
+    return [run(Shop.open(shop_dir), start, end)[1]]

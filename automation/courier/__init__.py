@@ -1,0 +1,1 @@
+"""Courier stubs, monthly bills and their reconciliation (issue 4). Pure domain; I/O at the edges."""

@@ -1,0 +1,157 @@
+"""A courier's monthly bill as the courier sends it -> one polars frame of bill lines.
+
+Title block and account lines above the header are skipped by the header search
+(automation.tables); totals rows and signature lines below the table are told apart from bill
+lines here: a bill line has a waybill (or a waybill Excel damaged, which is kept and reported).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import UserError
+from ..i18n import register
+from ..schema import schema
+from ..sheets.source import CSV_SUFFIXES, WORKBOOK_SUFFIXES
+from ..tables import CellProblem, Table, read_tables
+from .frames import cents, grams, to_money
+from .settings import CourierSettings
+
+register({
+    "courier.bill.columns": ("{path}，工作表“{sheet}”：账单缺少必需的列：{missing}（找到的列：{found}）。请在 shop.toml 的 [couriers.{courier}] bill_columns 中写明该快递的列名，例如 bill_columns = {{ waybill = \"运单编号\", fee = \"运费\" }}。",
+                             "{path}, sheet '{sheet}': the bill lacks required columns: {missing} (columns found: {found}). Name this courier's columns in shop.toml under [couriers.{courier}] bill_columns, e.g. bill_columns = {{ waybill = \"运单编号\", fee = \"运费\" }}."),
+    "courier.bill.no_header": ("{path}：找不到账单表头（至少需要运单号列和运费或合计列，例如“运单编号”“运费”）。请在 shop.toml 的 [couriers.{courier}] bill_columns 中写明该快递的列名。",
+                               "{path}: no bill header found (needs a waybill column and a fee or total column, e.g. 运单编号 and 运费). Name this courier's columns in shop.toml under [couriers.{courier}] bill_columns."),
+    "courier.bill.unknown_courier": ("{path}：无法从文件名判断是哪家快递的账单。请把文件命名为“快递名_月份.xlsx”，如 中通_2026-10.xlsx。",
+                                     "{path}: cannot tell the courier from the file name. Name it courier_month.xlsx, e.g. 中通_2026-10.xlsx."),
+    "courier.bill.none": ("在 {folder} 中找不到 {month} 的快递账单（文件名需含快递名和月份，如 中通_{month}.xlsx）。可用 --bill 指定文件。",
+                          "No courier bill for {month} in {folder} (the file name must hold the courier and the month, e.g. 中通_{month}.xlsx). Pass --bill FILE."),
+})
+
+_WAYBILL = re.compile(r"^[A-Za-z]{0,4}\d[\dA-Za-z-]{5,}$")
+_TOTAL_WORDS = ("合计", "总计", "总额", "汇总", "total")
+_MONTH = re.compile(r"(20\d\d)\s*[-_.年/]?\s*(\d{1,2})(?!\d)")
+LINE_SCHEMA = {"bill_row": pl.Int64, "waybill": pl.Utf8, "shown": pl.Utf8, "damaged": pl.Boolean,
+               "billed_at": pl.Datetime, "bill_province": pl.Utf8, "bill_weight_g": pl.Int64,
+               "fee_c": pl.Int64, "other_c": pl.Int64, "insurance_c": pl.Int64, "total_c": pl.Int64}
+
+
+@dataclass
+class Bill:
+    courier: str
+    path: Path
+    sheet: str
+    lines: pl.DataFrame  # LINE_SCHEMA
+    stated_total: Decimal | None = None  # the totals row the courier wrote, if any
+    problems: list[CellProblem] = field(default_factory=list)  # cells the reader flagged (damaged waybills…)
+    month: str | None = None
+
+    def waybill_notes(self) -> list[CellProblem]:
+        """Waybills Excel stored as numbers: kept when no digit was lost, damaged otherwise."""
+        return [p for p in self.problems if p.field == "waybill" and p.code in ("coerce.id_as_number", "coerce.id_damaged")]
+
+    @property
+    def total(self) -> Decimal:
+        return to_money(self.lines["total_c"].sum() or 0)
+
+
+def bill_identity(path: Path, settings: CourierSettings) -> tuple[str | None, str | None]:
+    """(courier, "YYYY-MM") from a file name like 中通_2026-10.xlsx or 圆通账单202610.xlsx."""
+    stem = path.stem
+    courier = next((name for name, others in settings.names.items()
+                    if name in stem or any(o in stem for o in others if len(o) > 1 and not o.isascii())), None)
+    hit = _MONTH.search(stem)
+    month = f"{hit.group(1)}-{int(hit.group(2)):02d}" if hit and 1 <= int(hit.group(2)) <= 12 else None
+    return courier, month
+
+
+def find_bills(folder: Path, month: str, settings: CourierSettings) -> dict[str, Path]:
+    """courier -> the bill file for `month` in `folder` (the shop's 账单/)."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in WORKBOOK_SUFFIXES | CSV_SUFFIXES or path.name.startswith(("~$", ".")):
+            continue
+        courier, file_month = bill_identity(path, settings)
+        if courier and file_month == month:
+            found.setdefault(courier, path)
+    return found
+
+
+def _is_waybill(value: object) -> bool:
+    return isinstance(value, str) and bool(_WAYBILL.match(value))
+
+
+def _stated_total(record) -> Decimal | None:
+    texts = [str(v) for v in (*record.data.values(), *record.extra.values()) if isinstance(v, str)]
+    if not any(w in t.lower() for t in texts for w in _TOTAL_WORDS):
+        return None
+    return record.data.get("total") if record.data.get("total") is not None else record.data.get("fee")
+
+
+def _check_columns(table: Table, path: Path, courier: str) -> None:
+    missing = []
+    if not table.has("waybill"):
+        missing.append(schema("bill").column("waybill"))
+    if not (table.has("fee") or table.has("total")):
+        missing.append(schema("bill").column("fee"))
+    if missing:
+        names = "；".join(f"{c.header}（{'/'.join(c.aliases[:4])}）" for c in missing)
+        raise UserError("courier.bill.columns", path=path, sheet=table.sheet, missing=names,
+                        found="、".join(table.headers.values()) or "-", courier=courier)
+
+
+def read_bill(path: str | Path, courier: str | None, settings: CourierSettings,
+              own: dict[str, tuple[tuple[str, str], ...]] | None = None) -> Bill:
+    path = Path(path)
+    if courier is None:
+        courier, _ = bill_identity(path, settings)
+        if courier is None:
+            raise UserError("courier.bill.unknown_courier", path=path)
+    aliases = (*(own or {}).get("bill", ()), *settings.bill_aliases(courier))
+    try:
+        tables = read_tables(path, kind="bill", own={"bill": aliases})
+    except UserError as exc:
+        if exc.key == "err.no_header_kind":
+            raise UserError("courier.bill.no_header", path=path, courier=courier) from None
+        raise
+    table = max(tables, key=lambda tb: len(tb.records))
+    _check_columns(table, path, courier)
+    return bill_from_table(table, path, courier)
+
+
+def _memo(convert):
+    """Bill columns repeat their values (fees, weights, provinces): convert each distinct value once."""
+    cache: dict = {}
+    return lambda value: cache[value] if value in cache else cache.setdefault(value, convert(value))
+
+
+def bill_from_table(table: Table, path: Path, courier: str) -> Bill:
+    damaged = {p.row: p.params.get("value") for p in table.problems if p.field == "waybill" and p.code == "coerce.id_damaged"}
+    keep = [r for r in table.records if _is_waybill(r.data.get("waybill")) or r.row in damaged]
+    others = [r for r in table.records if not (_is_waybill(r.data.get("waybill")) or r.row in damaged)]
+    stated = next((t for t in map(_stated_total, others) if t is not None), None)
+
+    def column(name: str, convert=None) -> list:
+        values = [r.data.get(name) for r in keep]
+        return [convert(v) for v in values] if convert else values
+
+    money = _memo(cents)
+    frame = pl.DataFrame({
+        "bill_row": [r.row for r in keep],
+        "waybill": [None if r.row in damaged else r.data.get("waybill") for r in keep],
+        "shown": [str(damaged[r.row]) if r.row in damaged else r.data.get("waybill") for r in keep],
+        "damaged": [r.row in damaged for r in keep],
+        "billed_at": column("billed_at"), "bill_province": column("province"),
+        "bill_weight_g": column("weight", _memo(grams)), "fee_c": column("fee", money),
+        "other_c": column("other_fee", money), "insurance_c": column("insurance", money), "total_c": column("total", money),
+    }, schema=LINE_SCHEMA)
+    parts = pl.col("fee_c").fill_null(0) + pl.col("other_c").fill_null(0) + pl.col("insurance_c").fill_null(0)
+    frame = frame.with_columns(total_c=pl.coalesce("total_c", parts))  # no 合计 column: the parts add up
+    return Bill(courier, path, table.sheet, frame, stated, list(table.problems))

@@ -1,0 +1,75 @@
+"""Typed tables -> polars frames for the joins. Money as integer cents, weights as integer grams.
+
+No float ever carries money: Decimal -> Int64 cents here, Int64 cents -> Decimal in `to_money`.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
+
+from ..tables import Table
+from .settings import CourierSettings
+
+CENTS = Decimal(100)
+GRAMS = Decimal(1000)
+
+
+def cents(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * CENTS).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def grams(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * GRAMS).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def to_money(value_cents: int | None) -> Decimal | None:
+    return None if value_cents is None else (Decimal(int(value_cents)) / CENTS).quantize(Decimal("0.01"))
+
+
+def to_kg(value_grams: int | None) -> Decimal | None:
+    return None if value_grams is None else (Decimal(int(value_grams)) / GRAMS).normalize()
+
+
+def _column(table: Table, field_name: str, convert=None) -> list:
+    values = [r.data.get(field_name) for r in table.records]
+    return [convert(v) for v in values] if convert else values
+
+
+def shipments_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:
+    return pl.DataFrame({
+        "ship_row": [r.row for r in table.records],
+        "waybill": _column(table, "waybill"),
+        "order_id": _column(table, "order_id"),
+        "ship_date": _column(table, "date"),
+        "ship_courier": _column(table, "courier", settings.canonical),
+        "ship_province": _column(table, "province"),
+        "ship_weight_g": _column(table, "weight", grams),
+    }, schema={"ship_row": pl.Int64, "waybill": pl.Utf8, "order_id": pl.Utf8, "ship_date": pl.Date,
+               "ship_courier": pl.Utf8, "ship_province": pl.Utf8, "ship_weight_g": pl.Int64})
+
+
+def stubs_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:
+    return pl.DataFrame({
+        "stub_row": [r.row for r in table.records],
+        "waybill": _column(table, "waybill"),
+        "stub_date": _column(table, "date"),
+        "stub_courier": _column(table, "courier", settings.canonical),
+        "stub_weight_g": _column(table, "weight", grams),
+        "stub_fee_c": _column(table, "fee", cents),
+        "stub_status": _column(table, "status"),
+        "stub_archived": _column(table, "archived"),
+    }, schema={"stub_row": pl.Int64, "waybill": pl.Utf8, "stub_date": pl.Date, "stub_courier": pl.Utf8,
+               "stub_weight_g": pl.Int64, "stub_fee_c": pl.Int64, "stub_status": pl.Utf8, "stub_archived": pl.Boolean})
+
+
+def empty_shipments() -> pl.DataFrame:
+    return pl.DataFrame(schema={"ship_row": pl.Int64, "waybill": pl.Utf8, "order_id": pl.Utf8, "ship_date": pl.Date,
+                                "ship_courier": pl.Utf8, "ship_province": pl.Utf8, "ship_weight_g": pl.Int64})
+
+
+def empty_stubs() -> pl.DataFrame:
+    return pl.DataFrame(schema={"stub_row": pl.Int64, "waybill": pl.Utf8, "stub_date": pl.Date, "stub_courier": pl.Utf8,
+                                "stub_weight_g": pl.Int64, "stub_fee_c": pl.Int64, "stub_status": pl.Utf8,
+                                "stub_archived": pl.Boolean})

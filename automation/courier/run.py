@@ -1,0 +1,71 @@
+"""From a shop folder to the month's reconciliation and its files (the edge the commands call)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UserError
+from .bill import Bill, bill_identity, find_bills, read_bill
+from .frames import empty_stubs, shipments_frame, stubs_frame
+from .months import check_month, previous_month
+from .rates import load_rate_cards
+from .reconcile import Reconciliation, reconcile
+from .settings import CourierSettings, load_settings
+from .workbook import write_dispute_list, write_reconciliation
+
+@dataclass
+class MonthReconciliation:
+    month: str
+    results: list[Reconciliation]
+    written: list[Path] = field(default_factory=list)
+    workbook: Path | None = None
+
+
+def _bills(shop, month: str, files: list[Path] | None, settings: CourierSettings) -> list[tuple[Bill, Bill | None]]:
+    folder = shop.root / settings.bills_dir
+    own = shop.own_headers
+    if files:
+        chosen = {}
+        for path in files:
+            courier, _ = bill_identity(Path(path), settings)
+            bill = read_bill(path, courier, settings, own)
+            chosen[bill.courier] = bill
+    else:
+        found = find_bills(folder, month, settings)
+        if not found:
+            raise UserError("courier.bill.none", folder=folder, month=month)
+        chosen = {c: read_bill(p, c, settings, own) for c, p in found.items()}
+    pairs = []
+    for courier, bill in chosen.items():
+        bill.month = month
+        prev_path = None
+        for place in dict.fromkeys([bill.path.parent, folder]):
+            prev_path = prev_path or find_bills(place, previous_month(month), settings).get(courier)
+        pairs.append((bill, read_bill(prev_path, courier, settings, own) if prev_path else None))
+    return pairs
+
+
+def reconcile_month(shop, month: str, bill_files: list[Path] | None = None) -> MonthReconciliation:
+    check_month(month)
+    settings = load_settings(shop.config)
+    cards = load_rate_cards(shop.config)
+    shipments = shipments_frame(shop.require("shipments"), settings)
+    stub_table = shop.table("stubs")
+    stubs = stubs_frame(stub_table, settings) if stub_table is not None else empty_stubs()
+    results = []
+    for bill, previous in _bills(shop, month, bill_files, settings):
+        card = cards.get(bill.courier) or next((c for name, c in cards.items() if settings.canonical(name) == bill.courier), None)
+        results.append(reconcile(bill, shipments, stubs, card, settings.tolerances, month, previous))
+    return MonthReconciliation(month, results)
+
+
+def write_month(shop, done: MonthReconciliation) -> MonthReconciliation:
+    out = shop.out_dir / done.month
+    done.workbook = write_reconciliation(done.results, done.month, out / f"快递对账_{done.month}.xlsx")
+    done.written = [done.workbook]
+    for res in done.results:
+        path = write_dispute_list(res, out / f"申诉清单_{res.courier}_{done.month}.xlsx")
+        if path:
+            done.written.append(path)
+    return done

@@ -1,0 +1,74 @@
+"""The courier part of the monthly e-mail (a provider for automation.monthly)."""
+
+from __future__ import annotations
+
+import io
+
+from ..errors import UserError
+from ..i18n import lang, pick
+from ..monthly import Section, templates
+from .reconcile import BY_SLUG, action_label
+from .run import reconcile_month, write_month
+
+TOP_DISPUTES = 5
+CHART_CID = "courier_chart"
+
+
+def _chart(rows: list[dict]) -> bytes | None:
+    """A small bar chart of the differences per category (PNG), or None when there is nothing to show."""
+    shown = [r for r in rows if r["difference"] != 0]
+    if not shown:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, pyplot as plt
+
+    cjk = [f.name for f in font_manager.fontManager.ttflist if any(k in f.name for k in ("CJK", "WenQuanYi", "YaHei", "SimHei", "PingFang"))]
+    labels = [r["title"] if cjk else r["slug"] for r in shown]
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(shown) + 1), dpi=100)
+    if cjk:
+        plt.rcParams["font.sans-serif"] = cjk[:1]
+    ax.barh(labels, [float(r["difference"]) for r in shown], color="#1f6feb")
+    ax.invert_yaxis()
+    ax.set_xlabel(pick("差额（元）", "Difference (CNY)") if cjk else "CNY")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def monthly_section(shop, month: str) -> Section | None:
+    try:
+        done = write_month(shop, reconcile_month(shop, month))
+    except UserError as exc:
+        if exc.key in ("courier.bill.none", "err.no_table"):
+            note = str(exc)
+            return Section(pick("快递对账", "Courier reconciliation"), f"<p>{note}</p>", note)
+        raise
+    couriers = []
+    rows_all = []
+    for res in done.results:
+        rows = [{"slug": s, "title": BY_SLUG[s].title(), "count": c.count, "difference": c.difference,
+                 "action": action_label(BY_SLUG[s].action)} for s, c in res.categories.items()]
+        rows_all += rows
+        disputes = (res.lines.filter(res.lines["diff_c"] != 0).sort("diff_c", descending=True).head(TOP_DISPUTES))
+        top = [{"waybill": d["shown"], "title": BY_SLUG[d["category"]].title(), "difference": f"{d['diff_c'] / 100:,.2f}",
+                "action": action_label(d["action"] or "")} for d in disputes.iter_rows(named=True)]
+        couriers.append({"name": res.courier, "bill_total": res.bill_total, "expected_total": res.expected_total,
+                         "difference": res.difference, "recoverable": res.recoverable, "closes": res.closes(), "rows": rows, "top": top})
+    by_slug: dict = {}
+    for r in rows_all:
+        entry = by_slug.setdefault(r["slug"], dict(r, difference=0))
+        entry["difference"] += r["difference"]
+    chart = _chart(list(by_slug.values()))
+    context = {"couriers": couriers, "month": month, "lang": lang(), "chart": CHART_CID if chart else None}
+    env = templates()
+    return Section(
+        title=pick("快递对账", "Courier reconciliation"),
+        html=env.get_template("courier_section.html.j2").render(**context),
+        text=env.get_template("courier_section.txt.j2").render(**context),
+        attachments=list(done.written),
+        images={CHART_CID: chart} if chart else {},
+    )

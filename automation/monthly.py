@@ -1,0 +1,171 @@
+"""The monthly e-mail: one message built from the sections every provider module contributes.
+
+A provider is a module named in SECTION_PROVIDERS that defines
+`monthly_section(shop: Shop, month: str) -> Section` (month as "2026-10"). A provider module that
+does not exist yet is skipped; one that returns None has nothing to say this month.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .errors import UserError
+from .i18n import lang, pick, register, t
+
+SECTION_PROVIDERS = ("automation.courier.section", "automation.penalties.section", "automation.sales.section")
+
+
+@dataclass
+class Section:
+    title: str
+    html: str  # an HTML fragment (no <html>/<body>); inline images as <img src="cid:NAME">
+    text: str  # the same content as plain text
+    attachments: list[Path] = field(default_factory=list)  # workbooks to attach (masked before sending)
+    images: dict[str, bytes] = field(default_factory=dict)  # cid (without "cid:") -> PNG bytes
+
+
+def providers() -> list:
+    """The provider modules that exist, in SECTION_PROVIDERS order."""
+    found = []
+    for name in SECTION_PROVIDERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue  # that part of shopbook is not there (yet)
+            raise
+        if hasattr(module, "monthly_section"):
+            found.append(module)
+    return found
+
+
+def collect_sections(shop, month: str) -> list[Section]:
+    """Every provider's section; a provider stopped by bad input (UserError) becomes a one-line note."""
+    sections = []
+    for module in providers():
+        try:
+            section = module.monthly_section(shop, month)
+        except UserError as exc:
+            title = getattr(module, "SECTION_TITLE", None) or module.__name__
+            section = Section(str(title), f"<p>{escape(str(exc))}</p>", str(exc))
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+# ── building and sending the message ─────────────────────────────────────────────────────────
+register({
+    "monthly.already_sent": ("{month} 的月报已于 {when} 发送给 {to}，本次不再发送。如需重发请加 --force。",
+                             "The {month} report was already sent on {when} to {to}; not sending again. Use --force to resend."),
+    "monthly.send_failed": ("邮件发送失败（共尝试 {attempts} 次）：{error}。邮件保留在发件箱：{eml}，服务器恢复后重新运行 shopbook monthly --send。",
+                            "Sending failed after {attempts} attempts: {error}. The message stays in the outbox: {eml}; run shopbook monthly --send again when the server is back."),
+})
+
+
+@dataclass
+class MonthlyMail:
+    month: str
+    subject: str
+    message: object  # email.message.EmailMessage
+    html: str
+    text: str
+    attachments: list[Path]
+    eml: Path | None = None
+    preview: Path | None = None
+
+
+def subject_for(month: str) -> str:
+    year, mon = month.split("-")
+    return pick(f"【对账】{year}年{int(mon)}月 快递对账与月报", f"[Reconciliation] {year}-{mon} courier reconciliation and monthly report")
+
+
+def templates():
+    import jinja2
+
+    from .paths import data_dir
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("reports") / "templates")),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def _masked_attachments(paths: list[Path], folder: Path) -> list[Path]:
+    """Copies of the attachments with customer data masked (M-CONFIDENTIAL); the originals stay as they are."""
+    from .privacy import mask_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for path in paths:
+        target = folder / path.name
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            mask_workbook(path, target)
+        else:
+            shutil.copyfile(path, target)
+        out.append(target)
+    return out
+
+
+def build_monthly(shop, month: str) -> MonthlyMail:
+    from .mail.compose import compose
+    from .mail.settings import load_email
+    from .privacy import mask_phone
+
+    settings = load_email(shop.config)
+    sections = collect_sections(shop, month)
+    subject = subject_for(month)
+    env = templates()
+    context = {"subject": subject, "shop": shop.config.name, "month": month, "sections": sections, "lang": lang()}
+    html = mask_phone(env.get_template("email_base.html.j2").render(**context))
+    text = mask_phone(env.get_template("email_base.txt.j2").render(**context))
+    outbox = shop.root / settings.outbox
+    attachments = _masked_attachments([p for s in sections for p in s.attachments], outbox / f"attachments_{month}")
+    images = {cid: data for s in sections for cid, data in s.images.items()}
+    message = compose(subject, settings.sender, settings.to, settings.cc, text, html, images, attachments)
+    return MonthlyMail(month, subject, message, html, text, attachments)
+
+
+def write_monthly(shop, month: str) -> MonthlyMail:
+    """Build the month's e-mail and put it in the outbox (.eml + .html preview); never sends."""
+    from .mail.send import write_outbox
+    from .mail.settings import load_email
+
+    mail = build_monthly(shop, month)
+    mail.eml, mail.preview = write_outbox(shop.root / load_email(shop.config).outbox, f"月报_{month}", mail.message, mail.html)
+    return mail
+
+
+def send_monthly(shop, month: str, force: bool = False, sleep=None) -> tuple[MonthlyMail | None, str]:
+    """Write to the outbox, then send unless the sent-log has this month. Returns (mail, status)."""
+    import time
+
+    from .mail.send import SendFailed, deliver, record_sent, sent_log
+    from .mail.settings import load_email
+
+    settings = load_email(shop.config)
+    if not settings.to:
+        raise UserError("mail.no_recipients")
+    if not settings.host:
+        raise UserError("mail.no_host")
+    outbox = shop.root / settings.outbox
+    done = sent_log(outbox).get(month)
+    if done and not force:
+        return None, t("monthly.already_sent", month=month, when=done["sent_at"], to=done["to"])
+    mail = write_monthly(shop, month)
+    try:
+        attempts = deliver(settings, mail.message, sleep=sleep or time.sleep)
+    except SendFailed as exc:
+        raise SendError(UserError("monthly.send_failed", attempts=settings.retries + 1, error=exc, eml=mail.eml)) from None
+    record_sent(outbox, month, mail.message)
+    return mail, pick(f"已发送给 {mail.message['To']}（第 {attempts} 次尝试成功）",
+                      f"Sent to {mail.message['To']} (attempt {attempts})")
+
+
+class SendError(Exception):
+    """Delivery failed: the command exits non-zero (1) with the outbox path."""
+
+    def __init__(self, error: UserError):
+        self.error = error
+        super().__init__(str(error))
