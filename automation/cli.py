@@ -38,18 +38,18 @@ def cli(lang: str | None) -> None:
     set_lang(lang)
 
 
-def _register() -> None:
+def command_modules():
+    """(name, module) of every command module that exists, in COMMAND_MODULES order."""
     for name in COMMAND_MODULES:
         try:
-            module = importlib.import_module(f"automation.commands.{name}")
+            yield name, importlib.import_module(f"automation.commands.{name}")
         except ModuleNotFoundError as exc:
             if exc.name != f"automation.commands.{name}":
                 raise
-            continue
-        cli.add_command(module.command)
 
 
-_register()
+for _name, _module in command_modules():
+    cli.add_command(_module.command)
 
 
 def main() -> None:

@@ -325,7 +325,7 @@ def test_demo_command_builds_runs_steps_and_guards_the_folder(tmp_path, fake_ste
     assert forced.exit_code == 0 and (foreign / "账本.xlsx").exists() and (foreign / "订单.xlsx").exists()
 
 
-def test_a_failing_step_is_reported_not_fatal(tmp_path, monkeypatch, fake_step):
+def test_a_failing_step_is_reported_and_fails_the_run(tmp_path, monkeypatch, fake_step):
     import automation.commands.fake_demo_step as module  # the fixture's module
 
     def broken(shop_dir, console):
@@ -333,7 +333,8 @@ def test_a_failing_step_is_reported_not_fatal(tmp_path, monkeypatch, fake_step):
 
     monkeypatch.setattr(module, "demo_step", broken)
     result = CliRunner().invoke(cli, ["--lang", "en", "demo", str(tmp_path / "s")])
-    assert result.exit_code == 0 and "boom" in result.output and "step failed" in result.output
+    assert result.exit_code == 1 and "boom" in result.output and "step failed" in result.output
+    assert "answer_key.json" in result.output  # the rest of the summary is still shown
 
 
 def test_clean_handover_book(demo, key):  # noqa: F811

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import time
@@ -42,18 +41,10 @@ def check_target(folder: Path, force: bool) -> None:
 
 def run_steps(folder: Path, console: Console) -> list[tuple[str, list[Path], str | None, float]]:
     """Every `demo_step(shop_dir, console)` of the command modules, in COMMAND_MODULES order."""
-    from ..cli import COMMAND_MODULES
+    from ..cli import command_modules
 
     results = []
-    for name in COMMAND_MODULES:
-        if name == "demo":
-            continue
-        try:
-            module = importlib.import_module(f"automation.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"automation.commands.{name}":
-                raise
-            continue
+    for name, module in command_modules():
         step = getattr(module, "demo_step", None)
         if step is None:
             continue
@@ -109,6 +100,8 @@ def _summary(console: Console, demo: Demo, steps: list, seconds: float) -> None:
 def command(folder: Path, seed: int, force: bool) -> None:
     """Build the demo shop (October 2026) with planted problems and answer_key.json, then run every check.
 
+    Exit code 0 when every step ran, 1 when a step failed (its error is listed), 2 for bad input.
+
     生成演示店铺（2026年10月，含国庆假期与10月10日调休）、埋入的问题与答案 answer_key.json，并运行全部检查。
     """
     check_target(folder, force)
@@ -118,3 +111,5 @@ def command(folder: Path, seed: int, force: bool) -> None:
     seconds = time.perf_counter() - started
     steps = run_steps(folder, console)
     _summary(console, demo, steps, seconds)
+    if any(error for _, _, error, _ in steps):  # a broken step must not look like a green demo
+        raise SystemExit(1)
