@@ -12,11 +12,10 @@ import datetime as dt
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import openpyxl
-import xlsxwriter
+from common import timed, write_sheet
 
 from automation.commands.flags import analyse
 from automation.config import ShopConfig
@@ -29,32 +28,20 @@ REMARKS = ["", "", "", "红旗 张三：要发顺丰，送小样", "黄旗 李�
            "蓝旗 10.15 退款：质量问题 运费卖家承担 张三", "顾客说周末在家"]
 
 
-def make_orders(path: Path, rows: int) -> None:
+def order_rows(rows: int):
     rng = random.Random(3)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    sheet = book.add_worksheet("订单")
-    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    sheet.write_row(0, 0, HEADER)
     start = dt.datetime(2026, 10, 1)
     for r in range(1, rows + 1):
         paid = start + dt.timedelta(seconds=rng.randrange(30 * 86400))
-        sheet.write_row(r, 0, [str(5121910154426000000 + r), f"tb_{r}", "交易成功"])
-        sheet.write_datetime(r, 3, paid, stamp)
-        sheet.write_datetime(r, 4, paid, stamp)
-        sheet.write_row(r, 5, [99.0, "纯棉圆领T恤 白色 L", rng.choice(REMARKS), ""])
-    book.close()
+        yield [str(5121910154426000000 + r), f"tb_{r}", "交易成功", paid, paid, 99.0, "纯棉圆领T恤 白色 L", rng.choice(REMARKS), ""]
 
 
-def timed(run):
-    start = time.perf_counter()
-    result = run()
-    return time.perf_counter() - start, result
 
 
 def main(rows: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "订单.xlsx"
-        make_orders(path, rows)
+        write_sheet(path, "订单", HEADER, order_rows(rows))
         baseline, _ = timed(lambda: openpyxl.load_workbook(path).save(Path(folder) / "copy.xlsx"))
         read, orders = timed(lambda: read_table(path, "orders"))
         config = ShopConfig(path=None)

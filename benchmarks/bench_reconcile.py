@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import time
 from decimal import Decimal
 
 import numpy as np
 import polars as pl
+from common import timed, write_sheet
 
 from automation.courier.bill import LINE_SCHEMA, Bill
 from automation.courier.rates import parse_rate_card
@@ -60,12 +60,6 @@ def make_month(lines: int, seed: int = 4) -> tuple[Bill, pl.DataFrame, pl.DataFr
     return Bill("中通", None, "账单", bill_lines), shipments, stubs
 
 
-def timed(fn):
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
-
-
 def baseline(bill: Bill, shipments: pl.DataFrame, stubs: pl.DataFrame) -> pl.DataFrame:
     return bill.lines.join(shipments, on="waybill", how="left").join(stubs, on="waybill", how="left")
 
@@ -85,22 +79,15 @@ def bench_import(lines: int) -> None:
     import tempfile
     from pathlib import Path
 
-    import xlsxwriter
-
     from automation.courier.bill import bill_from_table
     from automation.tables import read_tables
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "中通_2026-10.xlsx"
-        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-        sheet = book.add_worksheet("账单")
-        sheet.write_row(0, 0, ["中通快递 月结对账单"])
-        sheet.write_row(2, 0, ["运单编号", "揽收时间", "目的省份", "结算重量", "快递运费", "其他费用", "合计"])
-        for i in range(lines):
-            sheet.write_row(3 + i, 0, [f"7733{i:010d}", "2026-10-05 12:00:00", PROVINCES[i % len(PROVINCES)],
-                                       (i % 50) / 10 + 0.1, 5.0 + i % 7, 0, 5.0 + i % 7])
-        sheet.write_row(lines + 3, 0, ["合计"])
-        book.close()
+        header = ["运单编号", "揽收时间", "目的省份", "结算重量", "快递运费", "其他费用", "合计"]
+        rows = [[f"7733{i:010d}", "2026-10-05 12:00:00", PROVINCES[i % len(PROVINCES)], (i % 50) / 10 + 0.1,
+                 5.0 + i % 7, 0, 5.0 + i % 7] for i in range(lines)]
+        write_sheet(path, "账单", ["中通快递 月结对账单"], [[], header, *rows, ["合计"]])
         read, (table,) = timed(lambda: read_tables(path, kind="bill"))
         build, bill = timed(lambda: bill_from_table(table, path, "中通"))
     print(f"bill import, {bill.lines.height:,} lines: typed read {read:.2f} s (baseline) + bill frame {build:.2f} s "

@@ -13,11 +13,10 @@ import datetime as dt
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import openpyxl
-import xlsxwriter
+from common import timed, write_sheet
 
 from automation.commands.validate import validate, write_annotations
 
@@ -29,35 +28,24 @@ REMARKS = ["", "", "张三：要发顺丰", "10.12 快递截单 李四", "10.14 
 FLAGS = {"": None, "张三：要发顺丰": "红", "10.12 快递截单 李四": "绿"}
 
 
-def make_orders(path: Path, rows: int) -> None:
+def order_rows(rows: int):
     rng = random.Random(7)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    sheet = book.add_worksheet("订单")
-    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    sheet.write_row(0, 0, HEADER)
     start = dt.datetime(2026, 10, 8)
     for r in range(1, rows + 1):
         paid = start + dt.timedelta(seconds=rng.randrange(20 * 86400))
         shipped = paid + dt.timedelta(hours=rng.choice((2, 20, 30)))
         phone = "1381234567" if r % 997 == 0 else f"13{rng.randrange(10 ** 9):09d}"  # a few bad ones
         remark = rng.choice(REMARKS)
-        sheet.write_row(r, 0, [str(5121910154426000000 + r), "张三", rng.choice(ADDRESSES), phone, "卖家已发货，等待买家确认"])
-        sheet.write_datetime(r, 5, paid, stamp)
-        sheet.write_datetime(r, 6, shipped, stamp)
-        sheet.write_row(r, 7, ["中通", f"78{r:012d}", "纯棉圆领T恤 白色 L", 99.0, 99.0, remark, FLAGS.get(remark, "紫")])
-    book.close()
+        yield [str(5121910154426000000 + r), "张三", rng.choice(ADDRESSES), phone, "卖家已发货，等待买家确认", paid, shipped,
+               "中通", f"78{r:012d}", "纯棉圆领T恤 白色 L", 99.0, 99.0, remark, FLAGS.get(remark, "紫")]
 
 
-def timed(run):
-    start = time.perf_counter()
-    result = run()
-    return time.perf_counter() - start, result
 
 
 def main(rows: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "订单.xlsx"
-        make_orders(path, rows)
+        write_sheet(path, "订单", HEADER, order_rows(rows))
         baseline, _ = timed(lambda: openpyxl.load_workbook(path).save(Path(folder) / "copy.xlsx"))
         check, result = timed(lambda: validate(path))
         write, _ = timed(lambda: write_annotations(result))
