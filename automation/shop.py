@@ -70,6 +70,10 @@ class Shop:
     def out_dir(self) -> Path:
         return self.root / self.config.out_dir
 
+    def month_dir(self, month: str) -> Path:
+        """Where every report of a month goes: reports/out/2026-10/ by default."""
+        return self.out_dir / month
+
 
 def _workbooks_in(folder: Path) -> list[Path]:
     suffixes = WORKBOOK_SUFFIXES | CSV_SUFFIXES

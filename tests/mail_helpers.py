@@ -63,7 +63,7 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 def monthly_section(shop, month):
     """A provider that leaks customer data on purpose: the mailer must mask it."""
-    path = shop.out_dir / month / "客户明细.xlsx"
+    path = shop.month_dir(month) / "客户明细.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     book = openpyxl.Workbook()
     book.active.append(["订单编号", "联系手机", "收货地址"])

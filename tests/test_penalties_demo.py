@@ -58,7 +58,7 @@ def test_nothing_is_counted_twice(report, key):  # noqa: F811
 def test_demo_workbook_summary(demo, key, cli, tmp_path):  # noqa: F811
     result = cli("report", "penalties", str(demo.folder), "--month", key["month"], "--as-of", key["as_of"].replace(" ", "T"))
     assert result.exit_code == 0, result.output
-    sheet = openpyxl.load_workbook(demo.folder / "reports/out/扣分报表_2026-10.xlsx")["汇总"]
+    sheet = openpyxl.load_workbook(demo.folder / "reports/out/2026-10/扣分报表_2026-10.xlsx")["汇总"]
     header = [c.value for c in sheet[2]]
     col = header.index("本月扣分")
     got = {r[0]: Decimal(str(r[col])) for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] in key["penalties"]}

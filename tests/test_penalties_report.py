@@ -53,7 +53,7 @@ def _run(*args):
 def test_penalties_cli_workbook_values_and_evidence(tmp_path):
     folder = report_shop(tmp_path)
     _run("penalties", str(folder), "--month", "2026-10", "--as-of", "2026-11-20T09:00")
-    path = folder / "reports/out/扣分报表_2026-10.xlsx"
+    path = folder / "reports/out/2026-10/扣分报表_2026-10.xlsx"
     book = openpyxl.load_workbook(path)
     summary = book["汇总"]
     header = [c.value for c in summary[2]]
@@ -112,7 +112,7 @@ def test_a_new_empty_shop_gives_empty_reports(tmp_path, cli):
     for args in (("penalties",), ("sales",)):
         result = cli("report", *args, str(tmp_path / "new"), "--month", "2026-10")
         assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(tmp_path / "new/reports/out/扣分报表_2026-10.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "new/reports/out/2026-10/扣分报表_2026-10.xlsx")
     assert book["扣分明细"].max_row == 2 and book.sheetnames[0] == "汇总"
 
 
@@ -122,5 +122,5 @@ def test_workbooks_open_in_libreoffice(tmp_path, soffice_convert):
     _run("penalties", str(folder), "--month", "2026-10", "--as-of", "2026-11-20T09:00")
     _run("sales", str(folder), "--month", "2026-10")
     for name in ("扣分报表_2026-10.xlsx", "销售报表_2026-10.xlsx"):
-        pdf = soffice_convert(folder / "reports/out" / name, "pdf")
+        pdf = soffice_convert(folder / "reports/out/2026-10" / name, "pdf")
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000

@@ -128,7 +128,7 @@ def test_sales_cli_month_and_day(tmp_path):
     runner = CliRunner()
     result = runner.invoke(report_group, ["sales", str(folder), "--month", "2026-10"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(folder / "reports/out/销售报表_2026-10.xlsx")
+    book = openpyxl.load_workbook(folder / "reports/out/2026-10/销售报表_2026-10.xlsx")
     monthly = book["月度汇总"]
     header = [c.value for c in monthly[2]]
     first = dict(zip(header, [c.value for c in monthly[3]]))
@@ -140,12 +140,12 @@ def test_sales_cli_month_and_day(tmp_path):
     by_day = {r[10].date(): dict(zip(header, r[10:])) for r in daily.iter_rows(min_row=3, values_only=True) if r[10]}
     assert len(by_day) == 31 and by_day[dt.date(2026, 10, 9)]["陈静"] == pytest.approx(100.10)
     assert by_day[dt.date(2026, 10, 20)]["合计"] == pytest.approx(99.99) and by_day[dt.date(2026, 10, 1)]["合计"] == 0
-    html = (folder / "reports/out/销售报表_2026-10.html").read_text(encoding="utf-8")
+    html = (folder / "reports/out/2026-10/销售报表_2026-10.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in html and "<script" not in html and "13812345678" not in html
 
     result = runner.invoke(report_group, ["sales", str(folder), "--day", "2026-10-09"], catch_exceptions=False)
     assert result.exit_code == 0 and "28.57%" in result.output
-    day = openpyxl.load_workbook(folder / "reports/out/销售日报_2026-10-09.xlsx").active
+    day = openpyxl.load_workbook(folder / "reports/out/2026-10/销售日报_2026-10-09.xlsx").active
     assert sorted(r[1].value for r in day.iter_rows(min_row=3)) == ["张伟", "陈静"]
 
     bad = runner.invoke(report_group, ["sales", str(folder), "--month", "2026-10", "--day", "2026-11-01"])

@@ -66,7 +66,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None) -> list[Path]:
 
     report = shop_sales_report(shop, month)
     if day is not None:
-        path = shop.out_dir / pick(f"销售日报_{day}.xlsx", f"daily_sales_{day}.xlsx")
+        path = shop.month_dir(f"{day:%Y-%m}") / pick(f"销售日报_{day}.xlsx", f"daily_sales_{day}.xlsx")
         for d, agent, f in report.day_rows(day):
             conv = "—" if f.conversion is None else f"{f.conversion * 100:.2f}%"
             click.echo(f"{d}\t{agent_label(agent)}\t{f.enquiries}\t{f.buyers}\t{conv}\t{f.sales:.2f}\t{f.refunds:.2f}")

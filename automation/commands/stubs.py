@@ -50,7 +50,7 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
     stubs = stubs_frame(table, settings) if table is not None else empty_stubs()
     check = check_stubs(shipments, stubs, start, end, settings.tolerances, orders_frame(shop))
     name = f"底单核对_{start}.xlsx" if start == end else f"底单核对_{start}_{end}.xlsx"
-    path = write_stub_check(check, shop.out_dir / f"{start:%Y-%m}" / name)
+    path = write_stub_check(check, shop.month_dir(f"{start:%Y-%m}") / name)
     return check, path
 
 

@@ -61,7 +61,7 @@ def reconcile_month(shop, month: str, bill_files: list[Path] | None = None) -> M
 
 
 def write_month(shop, done: MonthReconciliation) -> MonthReconciliation:
-    out = shop.out_dir / done.month
+    out = shop.month_dir(done.month)
     done.workbook = write_reconciliation(done.results, done.month, out / f"快递对账_{done.month}.xlsx")
     done.written = [done.workbook]
     for res in done.results:

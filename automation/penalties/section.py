@@ -16,7 +16,7 @@ CHART_CID = "penalties_points"
 
 
 def workbook_path(shop, month: str) -> Path:
-    return shop.out_dir / pick(f"扣分报表_{month}.xlsx", f"penalties_{month}.xlsx")
+    return shop.month_dir(month) / pick(f"扣分报表_{month}.xlsx", f"penalties_{month}.xlsx")
 
 
 def _num(value: Decimal) -> str:

@@ -22,7 +22,7 @@ def shop_sales_report(shop: Shop, month: str) -> SalesReport:
 
 
 def workbook_path(shop: Shop, month: str) -> Path:
-    return shop.out_dir / pick(f"销售报表_{month}.xlsx", f"sales_{month}.xlsx")
+    return shop.month_dir(month) / pick(f"销售报表_{month}.xlsx", f"sales_{month}.xlsx")
 
 
 def _amount(value: Decimal | None) -> str:
