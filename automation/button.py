@@ -106,28 +106,26 @@ def shop_for(book) -> Shop:
 
 def validate_tables(tables: list[Table], shop: Shop) -> tuple[list, WorkbookEdit]:
     """`shopbook validate` on tables already read: the findings and the marks they make."""
-    from .commands.validate import _largest
     from .rules.annotate import findings_edit
     from .rules.engine import load_selection, run_rules
+    from .tables import largest_by_kind
 
-    findings = run_rules(tables, _largest(tables), shop.config, lambda: shop.calendar, load_selection(shop.config))
+    findings = run_rules(tables, largest_by_kind(tables), shop.config, lambda: shop.calendar, load_selection(shop.config))
     return findings, findings_edit(findings)
 
 
 def flags_tables(tables: list[Table], shop: Shop) -> tuple[dict, WorkbookEdit]:
     """`shopbook flags` on tables already read: the summary and the edit (规范备注, row colours, sheets)."""
-    from .attribution import attribute_orders
-    from .commands.flags import build_edit, read_flags, summarise
+    from .commands.flags import analyse, summarise
+    from .tables import largest_by_kind
 
-    orders = [t for t in tables if t.kind == "orders"]
-    if not orders:
+    orders = largest_by_kind(tables).get("orders")
+    if orders is None:
         from .schema import schema
 
         raise UserError("err.no_table", kind=schema("orders").zh, where=tables[0].source if tables else "")
-    table = max(orders, key=lambda t: len(t.records))
-    flags_found = read_flags(table, shop.config)
-    attributions = attribute_orders(table, shop.config)
-    return summarise(flags_found, attributions), build_edit(table, flags_found, attributions)
+    flags_found, attributions, edit = analyse(orders, shop.config)
+    return summarise(flags_found, attributions), edit
 
 
 ENGINES: dict[str, Callable[[list[Table], Shop], tuple[object, WorkbookEdit]]] = {

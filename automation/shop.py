@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import CONFIG_NAME, ShopConfig, load_config
 from .errors import UserError
 from .sheets.source import CSV_SUFFIXES, WORKBOOK_SUFFIXES
-from .tables import Table, own_aliases, read_tables
+from .tables import Table, largest_by_kind, own_aliases, read_tables
 from .workdays import WorkCalendar
 
 # Files shopbook writes itself are never read back as the shop's own sheets.
@@ -55,8 +55,7 @@ class Shop:
 
     def table(self, kind: str) -> Table | None:
         """The shop's table of a kind (the largest if several sheets hold one), or None."""
-        found = self.tables(kind)
-        return max(found, key=lambda tb: len(tb.records)) if found else None
+        return largest_by_kind(self.tables(kind)).get(kind)
 
     def require(self, kind: str) -> Table:
         found = self.table(kind)

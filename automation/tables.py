@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,10 +202,18 @@ def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet
     return tables
 
 
+def largest_by_kind(tables: Iterable[Table]) -> dict[str, Table]:
+    """Of each kind, the sheet with the most rows: the one a shop means when it says "the orders"."""
+    out: dict[str, Table] = {}
+    for table in tables:
+        if table.kind not in out or len(table.records) > len(out[table.kind].records):
+            out[table.kind] = table
+    return out
+
+
 def read_table(source: SheetSource | str | Path, kind: str, sheet: str | None = None) -> Table:
     """The one table of a kind in a workbook (the largest when several sheets hold that kind)."""
-    tables = [tb for tb in read_tables(source, kind, sheet) if tb.kind == kind]
-    return max(tables, key=lambda tb: len(tb.records))
+    return largest_by_kind(read_tables(source, kind, sheet))[kind]
 
 
-__all__ = ["Record", "CellProblem", "Table", "read_tables", "read_table", "column_letter", "match_headers"]
+__all__ = ["Record", "CellProblem", "Table", "read_tables", "read_table", "largest_by_kind", "column_letter", "match_headers"]

@@ -16,11 +16,11 @@ from ..i18n import lang, pick
 from ..jsonout import dumps
 from ..rules.annotate import findings_edit, masked, severity_label
 from ..rules.catalog import Finding
-from ..rules.engine import largest_by_kind, load_selection, run_rules, summary
+from ..rules.engine import load_selection, run_rules, summary
 from ..schema import schemas
 from ..sheets.writers import apply_edit
 from ..shop import Shop
-from ..tables import Table, read_tables
+from ..tables import Table, largest_by_kind, read_tables
 
 
 @dataclass
@@ -54,7 +54,6 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     return Validation(findings, tables)
 
 
-_largest = largest_by_kind  # older name, used by automation/button.py
 
 
 def write_annotations(result: Validation, *, inplace: bool = False, on_notice=None) -> list[Path]:

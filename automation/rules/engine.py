@@ -129,15 +129,6 @@ def as_of_date(tables: Iterable[Table], today: dt.date | None = None) -> dt.date
     return latest or today
 
 
-def largest_by_kind(tables: Iterable[Table]) -> dict[str, Table]:
-    """The context tables for joins: of each kind, the sheet with the most rows."""
-    out: dict[str, Table] = {}
-    for table in tables:
-        if table.kind not in out or len(table.records) > len(out[table.kind].records):
-            out[table.kind] = table
-    return out
-
-
 def run_rules(tables: list[Table], context_tables: dict[str, Table], config: ShopConfig,
               calendar_factory: Callable[[], object], selection: Selection | None = None,
               as_of: dt.date | None = None) -> list[Finding]:

@@ -5,7 +5,6 @@ per colour. During a promotion (shop.toml [[promotions]]) no name is needed (M-F
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..i18n import lang
@@ -44,22 +43,11 @@ def _parts(missing: tuple[str, ...]) -> str:
     return ("、" if index == 0 else ", ").join(PART_NAMES[p][index] for p in missing)
 
 
-# Words that name the after-sales action, not its reason: "10.20 退货退款 运费买家承担 李娜" gives no reason.
-ACTION_WORDS = re.compile(r"退货退款|仅退款|退货|退款|换货|申请|[\s,，;；:：]")
-
-
-def missing_parts(remark: Remark) -> tuple[str, ...]:
-    missing = remark.missing
-    if remark.flag == "蓝" and "reason" not in missing and not ACTION_WORDS.sub("", remark.reason or ""):
-        missing = tuple(p for p in PART_NAMES if p in (*missing, "reason"))
-    return missing
-
-
 def _missing(table: Table, ctx: Context, colour: str) -> Iterator[Hit]:
     if not table.has("remark"):
         return
     for record, remark in parsed_remarks(table, ctx).values():
-        missing = missing_parts(remark) if remark.flag == colour else ()
+        missing = remark.missing if remark.flag == colour else ()
         if missing:
             yield hit(record, "remark", parts=_parts(missing))
 

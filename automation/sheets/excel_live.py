@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from ..tables import column_letter
 from .edit import FORMULA_TRIGGERS, SEVERITY_FILLS, NewSheet, WorkbookEdit
-from .writers import NOTE_SEPARATOR, _grouped, quote_sheet
+from .writers import NOTE_SEPARATOR, grouped_marks, quote_sheet
 
 ADDRESS_LIMIT = 255  # Excel refuses a Range("A1,B5,…") address longer than this
 NOTE_HEADER = "—— shopbook ——\n"  # starts a note shopbook wrote on a cell that had none
@@ -202,7 +202,7 @@ def _row_fills(sheets: dict, edit: WorkbookEdit) -> None:
 def _marks(sheets: dict, edit: WorkbookEdit) -> None:
     fills: dict[str, dict[str, list[tuple[int, int]]]] = {}
     notes: list[tuple[str, int, int, str]] = []
-    for (sheet_name, row, column), marks in _grouped(edit.marks).items():
+    for (sheet_name, row, column), marks in grouped_marks(edit.marks).items():
         colour = next((m.fill for m in marks if m.fill), None)
         if colour:
             fills.setdefault(sheet_name, {}).setdefault(colour, []).append((row, column))

@@ -24,7 +24,7 @@ from ..errors import UserError
 from ..i18n import register
 from .edit import NewSheet, WorkbookEdit
 from .excel_live import NOTE_HEADER, _runs, rgb
-from .writers import NOTE_SEPARATOR, _grouped, quote_sheet
+from .writers import NOTE_SEPARATOR, grouped_marks, quote_sheet
 
 MAX_BODY_BYTES = 1_800_000  # Sheets refuses request bodies past ~2 MB
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
@@ -243,7 +243,7 @@ def _write_requests(edit: WorkbookEdit, sheet_id) -> list[dict]:
 
 def _mark_requests(spreadsheet, edit: WorkbookEdit, sheet_id, source: GSheetSource) -> list[dict]:
     out = []
-    grouped = _grouped(edit.marks)
+    grouped = grouped_marks(edit.marks)
     fills: dict[tuple[str, str, int], list[int]] = {}
     notes: dict[tuple[str, int, int], str] = {}
     for (name, row, column), marks in grouped.items():

@@ -255,7 +255,7 @@ def _apply(book, edit: WorkbookEdit) -> None:
         width = widths[row_fill.sheet]
         for col in range(1, width + 1):
             sheet.cell(row_fill.row, col).fill = fill(row_fill.fill)
-    for (sheet_name, row, column), marks in _grouped(edit.marks).items():
+    for (sheet_name, row, column), marks in grouped_marks(edit.marks).items():
         cell = _sheet(book, sheet_name).cell(row, column + 1)
         colour = next((m.fill for m in marks if m.fill), None)
         if colour:
@@ -267,7 +267,7 @@ def _apply(book, edit: WorkbookEdit) -> None:
         _new_sheet(book, new, fill)
 
 
-def _grouped(marks: list[CellMark]) -> dict[tuple[str, int, int], list[CellMark]]:
+def grouped_marks(marks: list[CellMark]) -> dict[tuple[str, int, int], list[CellMark]]:
     out: dict[tuple[str, int, int], list[CellMark]] = {}
     for mark in marks:
         out.setdefault((mark.sheet, mark.row, mark.column), []).append(mark)
