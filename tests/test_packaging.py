@@ -37,3 +37,9 @@ def test_every_third_party_import_is_a_declared_dependency():
         if not dists & declared:
             undeclared[name] = sorted(dists)
     assert not undeclared, f"imported by automation/ but missing from [project] dependencies: {undeclared}"
+
+
+def test_every_subpackage_ships_in_the_wheel():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "automation").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages in pyproject.toml: {sorted(found - listed)}"
