@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -15,6 +16,18 @@ WEEKDAYS = {"周一": 1, "周二": 2, "周三": 3, "周四": 4, "周五": 5, "�
 
 def _last_covered_year() -> int:
     return max(chinese_calendar.holidays).year
+
+
+@lru_cache(maxsize=4096)
+def _national(day: dt.date) -> tuple[bool, bool, str | None]:
+    """(working day, on holiday, holiday name) from chinese-calendar, once per date: the library
+    re-scans its whole holiday table on every call, which dominated a 100k-order check."""
+    try:
+        workday = chinese_calendar.is_workday(day)
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError as exc:
+        raise UserError("err.calendar_year", year=day.year, last=_last_covered_year()) from exc
+    return workday, on_holiday, name
 
 
 @dataclass(frozen=True)
@@ -37,11 +50,7 @@ class WorkCalendar:
             return True
         if day in self.extra_holidays:
             return False
-        try:
-            national_workday = chinese_calendar.is_workday(day)
-            on_holiday, name = chinese_calendar.get_holiday_detail(day)
-        except NotImplementedError as exc:
-            raise UserError("err.calendar_year", year=day.year, last=_last_covered_year()) from exc
+        national_workday, on_holiday, name = _national(day)
         if self.rest_weekdays is None:
             return national_workday
         if on_holiday and name is not None:  # a statutory holiday
