@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import unicodedata
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from .config import ShopConfig
 from .i18n import pick, register, t
 from .schema import Column, Schema, schema
 from .tables import column_letter
+from .textwidth import display_width
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,6 @@ class Lists:
         # the couriers the shop configured ([couriers.<name>] or [rates.<name>], see docs/courier.md)
         couriers = tuple(dict.fromkeys([*config.section("couriers"), *config.section("rates")])) or DEFAULT_COURIERS
         return cls(couriers, tuple(p.name for p in config.staff))
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes in Excel: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def column_width(col: Column) -> int:
