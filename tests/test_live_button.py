@@ -80,3 +80,17 @@ def test_companion_opens_in_libreoffice(cli, orders, soffice_convert):
     rows = list(csv.reader(converted.read_text(encoding="utf-8", errors="replace").splitlines()))
     assert rows[0][0] == "shopbook 按钮"
     assert rows[2][1] == str(orders.resolve())
+
+
+def test_missing_xlwings_message_names_the_range_pyproject_pins(monkeypatch):
+    import tomllib
+
+    from automation.commands import xlwings_cmd
+    from automation.errors import UserError
+
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert xlwings_cmd.XLWINGS_REQUIREMENT in [p.replace(" ", "") for p in pins]
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    with pytest.raises(UserError) as caught:
+        xlwings_cmd.quickstart_vba_project()
+    assert 'pip install "xlwings>=0.37.5,<0.38"' in str(caught.value)

@@ -15,10 +15,18 @@ from automation.sheets.excel_live import NOTE_HEADER, XlwingsSource, apply_edit_
 from automation.sheets.writers import NOTE_SEPARATOR
 from automation.tables import column_letter, read_tables
 from tests.doubles.engines import missing_phone_engine
+from tests.doubles import fake_xlwings
 from tests.doubles.fake_xlwings import Book, Sheet, book_from_xlsx
 
 ORDER_HEADER = ["订单编号", "买家会员名", "买家应付货款", "订单状态", "收货人姓名", "收货地址", "联系手机",
                 "订单创建时间", "订单付款时间", "宝贝总数量", "自己的备注"]
+
+
+@pytest.fixture(autouse=True, params=fake_xlwings.PLATFORMS)
+def excel_platform(request, monkeypatch) -> str:
+    """Every test here runs against Excel for Windows and Excel for Mac, as xlwings 0.37.8 drives them."""
+    monkeypatch.setattr(fake_xlwings, "DEFAULT_PLATFORM", request.param)
+    return request.param
 
 
 def _orders_rows(n: int = 6) -> list[list[object]]:
@@ -152,7 +160,7 @@ def test_writes_stay_text_and_a_column_run_is_one_call():
     assert book.app.count("set value") == 2  # rows 2-9 in one call, row 20 in another
 
 
-def test_row_fills_cover_the_used_width_grouped_by_colour():
+def test_row_fills_cover_the_table_width_grouped_by_colour(excel_platform):
     book, sheet = _blank_orders_book(30)
     fills = [RowFill("订单", r, "FFC7CE" if r % 2 else "C6EFCE") for r in range(2, 32)]
     apply_edit_live(book, WorkbookEdit(row_fills=fills))
@@ -161,7 +169,44 @@ def test_row_fills_cover_the_used_width_grouped_by_colour():
         for c in range(1, width + 1):
             assert sheet.colors[(fill.row, c)] == tuple(int(fill.fill[i:i + 2], 16) for i in (0, 2, 4))
     assert (2, width + 1) not in sheet.colors and (1, 1) not in sheet.colors
-    assert book.app.count("set color") == 2
+    # Windows: two multi-area calls; macOS cannot take multi-area ranges with ":" (one call per row)
+    assert book.app.count("set color") == (2 if excel_platform == "windows" else 30)
+
+
+def test_row_fills_stop_at_the_tables_last_column_not_at_a_formatted_cell_beyond_it():
+    book, sheet = _blank_orders_book(5)
+    sheet.colors[(1, 30)] = (255, 255, 0)  # a yellow cell on AD1: Excel's UsedRange now reaches AD
+    assert sheet.used_range.shape[1] == 30
+    apply_edit_live(book, WorkbookEdit(row_fills=[RowFill("订单", 3, "FFC7CE")]))
+    assert sheet.colors[(3, len(ORDER_HEADER))] == (0xFF, 0xC7, 0xCE)
+    assert (3, len(ORDER_HEADER) + 1) not in sheet.colors
+
+
+def test_the_macos_double_cuts_multi_area_addresses_as_xlwings_0_37_8_does():
+    """The double's fidelity: what `_xlmac.Sheet.range` does to a string address."""
+    assert fake_xlwings.mac_address("A4:I4,A6:I7") == "A4"
+    assert fake_xlwings.mac_address("B2:B5,D7") == "B2:B5,D7"
+    assert fake_xlwings.mac_address("A4,C7,D9") == "A4,C7,D9"
+    mac = Book(app=fake_xlwings.App("macos"))
+    sheet = Sheet(mac, "订单")
+    mac.sheets._items.append(sheet)
+    sheet.range("A4:I4,A6:I7").color = (1, 2, 3)
+    assert set(sheet.colors) == {(4, 1)}  # what the old grouped call coloured on a Mac
+    windows = Book(app=fake_xlwings.App("windows"))
+    other = Sheet(windows, "订单")
+    windows.sheets._items.append(other)
+    other.range("A4:I4,A6:I7").color = (1, 2, 3)
+    assert len(other.colors) == 27
+
+
+def test_every_mark_lands_on_a_mac_with_mixed_areas_and_the_next_check_clears_them():
+    book, sheet = _blank_orders_book(40)
+    cells = [(r, c) for r in range(2, 40) for c in (0, 2, 3) if (r * 7 + c) % 3]  # runs and lone cells
+    marks = [CellMark("订单", r, c, fill="FFC7CE", note=f"问题 {r}") for r, c in cells]
+    apply_edit_live(book, WorkbookEdit(marks=marks))
+    assert {k for k in sheet.colors} == {(r, c + 1) for r, c in cells}
+    apply_edit_live(book, WorkbookEdit(), clear_previous=True)
+    assert not sheet.colors and not sheet.notes_by_cell
 
 
 def test_new_sheet_is_replaced_whole_with_links_fills_and_one_value_write():

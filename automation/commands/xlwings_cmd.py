@@ -36,10 +36,11 @@ CONFIG_SHEET = "xlwings.conf"
 QUICKSTART = "quickstart_standalone.xlsm"
 QUOTES = {'"': "&quot;"}
 ACTIONS = (("validate", ("校验", "Check")), ("flags", ("旗帜", "Flags")))
+XLWINGS_REQUIREMENT = "xlwings>=0.37.5,<0.38"  # as pyproject.toml pins it (a test keeps the two equal)
 
 register({
-    "xlwings_cmd.no_xlwings": ("找不到 xlwings 自带的宏工程（{path}）。请安装 xlwings：pip install \"xlwings>=0.33,<0.38\"。",
-                               "xlwings' macro project was not found ({path}). Install xlwings: pip install \"xlwings>=0.33,<0.38\"."),
+    "xlwings_cmd.no_xlwings": ("找不到 xlwings 自带的宏工程（{path}）。请安装 xlwings：pip install \"{requirement}\"。",
+                               "xlwings' macro project was not found ({path}). Install xlwings: pip install \"{requirement}\"."),
 })
 
 
@@ -63,7 +64,7 @@ def quickstart_vba_project() -> bytes:
         with zipfile.ZipFile(path) as archive:
             return archive.read("xl/vbaProject.bin")
     except (OSError, KeyError, zipfile.BadZipFile) as exc:
-        raise UserError("xlwings_cmd.no_xlwings", path=path) from exc
+        raise UserError("xlwings_cmd.no_xlwings", path=path, requirement=XLWINGS_REQUIREMENT) from exc
 
 
 def interpreter_hints() -> list[tuple[str, str]]:

@@ -6,6 +6,11 @@ cells sharing a colour (a multi-area range, each address string under Excel's 25
 limit), one value write per contiguous run of cells. Only notes cost calls per cell: Excel has no
 bulk note API.
 
+macOS differs: xlwings 0.37.8's `_xlmac.Sheet.range` splits a string address at ":" and, for more
+than one ":", keeps only the text before the first one — `A4:I4,A6:I7` becomes `A4`. There a
+colour group is painted one call per multi-cell area, and only single cells (`A4,C7,…`, no ":")
+share a call.
+
 Text that Excel would read as something else — a formula (starting with = + - @), or a number or
 date (an order id, `10-12`) — is written with a leading apostrophe, Excel's own "this is text"
 prefix: it travels in the bulk 2-D write (a "@" number format would need an extra call per range)
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -112,6 +118,23 @@ def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
     yield start, previous
 
 
+def on_macos(app) -> bool:
+    """Whether `app` is Excel for Mac (xlwings' `_xlmac` engine); without an engine, this machine's OS."""
+    impl = getattr(app, "impl", None)
+    if impl is not None:
+        return type(impl).__module__.endswith("_xlmac")
+    return sys.platform == "darwin"
+
+
+def paint_addresses(areas: list[str], macos: bool, limit: int = ADDRESS_LIMIT) -> Iterator[str]:
+    """The addresses to colour `areas` with: multi-area chunks, or on macOS what `_xlmac` keeps intact."""
+    if not macos:
+        yield from address_chunks(areas, limit)
+        return
+    yield from (area for area in areas if ":" in area)
+    yield from address_chunks([area for area in areas if ":" not in area], limit)
+
+
 def address_chunks(areas: list[str], limit: int = ADDRESS_LIMIT) -> Iterator[str]:
     """Join areas with commas into address strings no longer than Excel accepts."""
     chunk = ""
@@ -177,11 +200,14 @@ def _writes(sheets: dict, edit: WorkbookEdit) -> None:
             sheet.range((first, column + 1)).options(ndim=2).value = [[excel_value(values[r])] for r in range(first, last + 1)]
 
 
-def _paint(sheet, areas_by_colour: dict[str, list[str]]) -> None:
-    """One colour call per colour and address chunk (a multi-area range), never one per cell."""
+def _paint(sheet, areas_by_colour: dict[str | None, list[str]]) -> None:
+    """One colour call per colour and address chunk (a multi-area range), never one per cell.
+
+    A `None` colour clears the fill."""
+    macos = on_macos(sheet.book.app)
     for colour, areas in areas_by_colour.items():
-        for address in address_chunks(areas):
-            sheet.range(address).color = rgb(colour)
+        for address in paint_addresses(areas, macos):
+            sheet.range(address).color = rgb(colour) if colour else None
 
 
 def _row_areas(rows: Iterable[int], last_letter: str) -> list[str]:
@@ -194,9 +220,19 @@ def _row_fills(sheets: dict, edit: WorkbookEdit) -> None:
         by_sheet.setdefault(fill.sheet, {}).setdefault(fill.fill, []).append(fill.row)
     for sheet_name, rows_by_colour in by_sheet.items():
         sheet = _sheet(sheets, sheet_name)
-        used = sheet.used_range
-        last = column_letter(used.column + used.shape[1] - 2)
+        last = column_letter(values_width(sheet) - 1)
         _paint(sheet, {colour: _row_areas(rows, last) for colour, rows in rows_by_colour.items()})
+
+
+def values_width(sheet) -> int:
+    """The last column holding a value (1-based), read in one call.
+
+    Not `used_range`'s width: Excel's UsedRange counts formatted cells too (a fill colour, a border on
+    column Z), and a row fill must stop at the table's last column."""
+    used = sheet.used_range
+    values = used.options(ndim=2).value or []
+    filled = [max((c for c, v in enumerate(row) if v not in (None, "")), default=-1) for row in values]
+    return used.column + max([0, *filled])
 
 
 def _marks(sheets: dict, edit: WorkbookEdit) -> None:
@@ -232,8 +268,8 @@ def clear_previous_marks(sheet) -> None:
             note.text = text.split(NOTE_SEPARATOR)[0]
         if cell.color in ours:
             cells.append((cell.row, cell.column - 1))
-    for address in address_chunks(cell_areas(cells)):
-        sheet.range(address).color = None
+    if cells:
+        _paint(sheet, {None: cell_areas(cells)})
 
 
 def _note(cell, text: str) -> None:
@@ -279,4 +315,4 @@ def _new_sheet(book, new: NewSheet) -> None:
         sheet.range((1, c + 1)).column_width = w
 
 
-__all__ = ["XlwingsSource", "apply_edit_live", "calamine_value", "excel_value", "cell_areas", "address_chunks"]
+__all__ = ["XlwingsSource", "apply_edit_live", "calamine_value", "excel_value", "cell_areas", "address_chunks", "on_macos"]

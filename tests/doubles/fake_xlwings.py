@@ -10,10 +10,17 @@ Each of those calls is a COM round trip in real Excel; the double appends one en
 `app.calls` as `(operation, sheet, address)`, so a test can assert "one call per colour group, not
 per cell".
 
+Two platforms, as xlwings 0.37.8 drives them (`App(platform=...)`, default `DEFAULT_PLATFORM`):
+- "windows" (`_xlwindows`): `sheet.range("A4:I4,A6:I7")` is COM's `Range(address)`, every area kept;
+- "macos" (`_xlmac`): `Sheet.range` splits a string at ":" — one ":" is rejoined, none passes
+  through, more than one keeps only the text before the first ":" (`A4:I4,A6:I7` -> `A4`), exactly
+  as `xlwings/_xlmac.py` does. `app.impl`'s class lives in a module named like the engine's.
+
 Emulated Excel behaviour (what shopbook must cope with): a string assigned to a cell that Excel
 would parse as a number or boolean becomes a number/boolean, a string starting with "=" becomes a
 formula, and a leading apostrophe makes the rest plain text (the apostrophe is not part of the
-value). `used_range` is the bounding box of non-empty cells (A1 on an empty sheet). Reading a
+value). `used_range` is Excel's UsedRange: the bounding box of cells holding a value *or a format*
+(fill colour, bold) — A1 on an empty sheet. Reading a
 formula cell gives its result only for `=HYPERLINK("…","label")` (the label); other formulas read
 as None. Dates come back as `datetime.datetime` (time-only cells on 1899-12-30), as xlwings gives.
 
@@ -28,6 +35,32 @@ import datetime as dt
 import re
 
 _CELL = re.compile(r"^\$?([A-Z]+)\$?(\d+)$")
+PLATFORMS = ("windows", "macos")
+DEFAULT_PLATFORM = "windows"  # tests run the live code in both (see tests/test_live_excel.py)
+
+
+class _Engine:
+    """Stands in for xlwings' engine App (`app.impl`): its module names the platform, as in xlwings."""
+
+
+class _MacEngine(_Engine):
+    pass
+
+
+class _WindowsEngine(_Engine):
+    pass
+
+
+_MacEngine.__module__ = "xlwings._xlmac"
+_WindowsEngine.__module__ = "xlwings._xlwindows"
+
+
+def mac_address(address: str) -> str:
+    """What xlwings 0.37.8's `_xlmac.Sheet.range(address)` hands Excel for a string address."""
+    parts = address.split(":")
+    if len(parts) == 2:
+        return f"{parts[0]}:{parts[1]}"
+    return parts[0]
 
 
 def _col_index(letters: str) -> int:
@@ -87,7 +120,11 @@ _HYPERLINK = re.compile(r'^=HYPERLINK\("(?P<target>(?:[^"]|"")*)"\s*,\s*"(?P<lab
 
 
 class App:
-    def __init__(self):
+    def __init__(self, platform: str | None = None):
+        self.platform = platform or DEFAULT_PLATFORM
+        if self.platform not in PLATFORMS:
+            raise ValueError(self.platform)
+        self.impl = _MacEngine() if self.platform == "macos" else _WindowsEngine()
         self.calls: list[tuple] = []
         self._screen_updating = True
         self._calculation = "automatic"
@@ -244,6 +281,7 @@ class Sheet:
     def used_range(self) -> Range:
         self.book.app.record("used_range", self.name, None)
         keys = [k for k, v in self.cells.items() if v not in (None, "")] + list(self.formulas)
+        keys += list(self.colors) + list(self.bold)  # Excel's UsedRange counts formatted cells
         if not keys:
             return Range(self, [(1, 1, 1, 1)], record=False)
         rows = [k[0] for k in keys]
@@ -256,6 +294,8 @@ class Sheet:
             r2, c2 = cell2 if cell2 is not None else cell1
             areas = [(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))]
         else:
+            if self.book.app.platform == "macos" and cell2 is None:
+                cell1 = mac_address(cell1)
             if len(cell1) > 255:
                 raise ValueError("Range address longer than 255 characters (Excel refuses it)")
             areas = [parse_area(part) for part in cell1.split(",")]
