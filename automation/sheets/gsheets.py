@@ -6,12 +6,18 @@ one `spreadsheets:batchUpdate` (split only when the body would pass ~2 MB). Valu
 typed `updateCells` data (`stringValue`), so buyer text starting with = + - @ stays text, exactly
 as a RAW values write would keep it. A 429 (quota) or 5xx is retried a few times with growing
 waits, then reported as a clear error; every request has a timeout.
+
+Values are read UNFORMATTED with dates as serial numbers (days since 1899-12-30, as in Excel), not
+as the text a cell shows: a date's display follows the cell's format and the spreadsheet's locale
+(`10/3/2026 9:30:00` in en_US, `2026/10/3` elsewhere), a serial number does not. Date columns
+coerce serials exactly as they do an Excel serial.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +41,12 @@ PIXELS_PER_WIDTH_UNIT = 7  # an Excel column-width unit is about 7 px
 register({
     "gsheets.quota": ("Google 表格请求过于频繁（每分钟 60 次的配额已用完，已重试 {tries} 次）。请过一分钟再运行。",
                       "Google Sheets refused the request for quota (60 per minute), {tries} retries. Run again in a minute."),
+    "gsheets.api_disabled": ("这个服务账号所在的 Google Cloud 项目（编号 {project}）没有启用 Google Sheets API。"
+                             "请打开 https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project={project} "
+                             "点“启用”，等几分钟后再运行。",
+                             "The Google Sheets API is not enabled in the service account's Google Cloud project ({project}). "
+                             "Enable it at https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project={project}, "
+                             "wait a few minutes, then run again."),
     "gsheets.forbidden": ("无权访问这个 Google 表格。请在表格的“共享”中把服务账号 {account} 加为编辑者。",
                           "No access to this spreadsheet. Share it with the service account {account} as an editor."),
     "gsheets.not_found": ("找不到这个 Google 表格（{spreadsheet}）。请检查网址中 /d/ 后面的那一串。",
@@ -86,6 +98,8 @@ class SheetsHTTPClient(HTTPClient):
 
     def _user_error(self, exc: APIError, endpoint: str) -> UserError:
         status = exc.response.status_code
+        if status == 403 and (project := disabled_api_project(exc)):
+            return UserError("gsheets.api_disabled", project=project)
         if status == 403:
             return UserError("gsheets.forbidden", account=self.account)
         if status == 404:
@@ -93,6 +107,26 @@ class SheetsHTTPClient(HTTPClient):
             return UserError("gsheets.not_found", spreadsheet=key)
         detail = exc.error.get("message", "") if isinstance(exc.error, dict) else str(exc)
         return UserError("gsheets.api", status=status, detail=str(detail)[:200])
+
+
+def disabled_api_project(exc: APIError) -> str | None:
+    """The project number of a 403 "API not enabled" (SERVICE_DISABLED / accessNotConfigured), else None.
+
+    Google names it in `details[].metadata.consumer` ("projects/123") and in the message text."""
+    error = exc.error if isinstance(exc.error, dict) else {}
+    details = error.get("details") or []
+    reasons = {d.get("reason") for d in details if isinstance(d, dict)}
+    reasons |= {e.get("reason") for e in error.get("errors") or [] if isinstance(e, dict)}
+    message = str(error.get("message", ""))
+    if not (reasons & {"SERVICE_DISABLED", "accessNotConfigured"} or "has not been used in project" in message):
+        return None
+    for detail in details:
+        metadata = detail.get("metadata") if isinstance(detail, dict) else None
+        consumer = str((metadata or {}).get("consumer", ""))
+        if consumer.startswith("projects/"):
+            return consumer.removeprefix("projects/")
+    hit = re.search(r"project[= ](\d+)", message)
+    return hit.group(1) if hit else "?"
 
 
 def _retry_after(response) -> float | None:
@@ -134,7 +168,7 @@ class GSheetSource:
         titles = list(self.sheets)
         answer = self.spreadsheet.values_batch_get(
             [quote_sheet(t) for t in titles],
-            params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
+            params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                     "majorDimension": "ROWS"})
         ranges = answer.get("valueRanges", [])
         return {title: [[_calamine_value(v) for v in row] for row in block.get("values", [])]
@@ -284,9 +318,17 @@ def existing_notes(spreadsheet, source: GSheetSource, cells: list[tuple[str, int
     answer = spreadsheet.fetch_sheet_metadata(params={
         "ranges": ranges, "includeGridData": "true",
         "fields": "sheets(properties(title),data(startRow,startColumn,rowData(values(note))))"})
+    return notes_in(answer, list(boxes))
+
+
+def notes_in(answer: dict, titles: list[str]) -> dict[tuple[str, int, int], str]:
+    """(sheet, 1-based row, 0-based column) -> note, from a `spreadsheets.get` answer with grid data.
+
+    Google leaves out what is empty or zero: a cell without a note is `{}`, a row without notes is
+    `{}`, `startRow`/`startColumn` 0 are absent (tests/fixtures/google_sheets/notes_*.json)."""
     found = {}
-    for sheet in answer.get("sheets", []):
-        title = sheet["properties"]["title"]
+    for index, sheet in enumerate(answer.get("sheets", [])):
+        title = sheet.get("properties", {}).get("title") or titles[index]
         for block in sheet.get("data", []):
             top, left = block.get("startRow", 0), block.get("startColumn", 0)
             for r, row in enumerate(block.get("rowData", [])):
@@ -355,4 +397,4 @@ def _hyperlink(gid: int | None, sheet: str, ref: str, label: object) -> str:
     return f'=HYPERLINK("{target}","{text}")'
 
 
-__all__ = ["GSheetSource", "SheetsHTTPClient", "apply_edit_gsheets", "split_requests", "extended_value"]
+__all__ = ["GSheetSource", "SheetsHTTPClient", "apply_edit_gsheets", "notes_in", "split_requests", "extended_value"]

@@ -4,8 +4,13 @@ Stands in for the endpoints gspread 6.x calls for shopbook:
 - `GET  /v4/spreadsheets/{id}` — metadata (properties, sheets' properties); with `ranges` and a
   `fields` mask that asks for `data`, the notes in those ranges (`rowData.values.note`);
 - `GET  /v4/spreadsheets/{id}/values:batchGet` — values of whole sheets (`ranges='Title'`), trailing
-  empty rows/cells trimmed, numbers as JSON numbers (UNFORMATTED_VALUE), dates as formatted strings
-  (dateTimeRenderOption=FORMATTED_STRING);
+  empty rows/cells trimmed, rendered as Google renders them (the real answers are recorded in
+  tests/fixtures/google_sheets/): `valueRenderOption` FORMATTED_VALUE (the default: every value as
+  the text the cell shows, by its number format), UNFORMATTED_VALUE (numbers as JSON numbers) or
+  FORMULA (a formula's text); `dateTimeRenderOption` SERIAL_NUMBER (the default: a date as days since
+  1899-12-30) or FORMATTED_STRING (as the cell's date pattern shows it, e.g. `M/d/yyyy H:mm:ss`
+  gives `10/3/2026 9:30:00`). Each cell's number format is kept per cell (`sheet.formats`); a date
+  written without one gets the spreadsheet locale's default (`yyyy-MM-dd HH:mm:ss` style);
 - `POST /v4/spreadsheets/{id}:batchUpdate` — repeatCell (background colour), updateCells
   (userEnteredValue string/number/bool/formula, note, bold, background; refused past the grid
   size, as Sheets does), appendDimension, addSheet, deleteSheet, updateDimensionProperties;
@@ -19,8 +24,10 @@ It records every request (`server.log`) and can answer the next N requests with 
 base-URL setting) and never sleeping between retries.
 
 Not emulated: authentication, the Drive API, A1 ranges other than whole sheets and rectangular
-boxes, number formats, formula evaluation (a HYPERLINK formula reads as its label, others as
-empty), conditional formats, protected ranges, the real quota clock, payload size limits.
+boxes, number-format patterns beyond dates/times and plain numbers, formula evaluation (a HYPERLINK
+formula reads as its label; any other reads as the result a test set in `sheet.results`, else
+empty — Google gives the computed value), conditional formats, protected ranges, the real quota
+clock, payload size limits.
 """
 
 from __future__ import annotations
@@ -76,6 +83,8 @@ class FakeSheet:
         self.frozen_rows = 0
         self.values: dict[tuple[int, int], object] = {}  # 0-based (row, col) -> str/float/bool/date
         self.formulas: dict[tuple[int, int], str] = {}
+        self.results: dict[tuple[int, int], object] = {}  # what Google computed for a formula cell
+        self.formats: dict[tuple[int, int], tuple[str, str]] = {}  # numberFormat (type, pattern)
         self.notes: dict[tuple[int, int], str] = {}
         self.colours: dict[tuple[int, int], tuple[float, float, float]] = {}
         self.bold: set[tuple[int, int]] = set()
@@ -92,8 +101,27 @@ class FakeSheet:
     def read(self, r: int, c: int) -> object:
         if (r, c) in self.formulas:
             hit = _HYPERLINK.match(self.formulas[(r, c)])
-            return hit.group("label").replace('""', '"') if hit else ""
+            return hit.group("label").replace('""', '"') if hit else self.results.get((r, c), "")
         return self.values.get((r, c), "")
+
+    def set_format(self, a1: str, kind: str, pattern: str) -> None:
+        """Give cells a number format, e.g. ("DATE_TIME", "M/d/yyyy H:mm:ss") as an en_US sheet shows dates."""
+        _, (r1, c1, r2, c2) = split_range("x!" + a1)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                self.formats[(r, c)] = (kind, pattern)
+
+    def number_format(self, r: int, c: int) -> tuple[str, str] | None:
+        if (r, c) in self.formats:
+            return self.formats[(r, c)]
+        value = self.read(r, c)
+        if isinstance(value, dt.datetime):
+            return DEFAULT_FORMATS["DATE_TIME"]
+        if isinstance(value, dt.date):
+            return DEFAULT_FORMATS["DATE"]
+        if isinstance(value, dt.time):
+            return DEFAULT_FORMATS["TIME"]
+        return None
 
     def colour_at(self, a1: str) -> tuple[int, int, int] | None:
         _, (r, c, _, _) = split_range("x!" + a1)
@@ -104,26 +132,74 @@ class FakeSheet:
         _, (r, c, _, _) = split_range("x!" + a1)
         return self.read(r, c)
 
-    def grid_values(self, render_dates_as_text: bool = True) -> list[list[object]]:
+    def grid_values(self, value_option: str = "FORMATTED_VALUE", date_option: str = "SERIAL_NUMBER") -> list[list[object]]:
         keys = list(self.values) + list(self.formulas)
         if not keys:
             return []
         height = max(k[0] for k in keys) + 1
         out = []
         for r in range(height):
-            row = [self.read(r, c) for c in range(max((k[1] for k in keys if k[0] == r), default=-1) + 1)]
-            out.append([_render(v) for v in row])
+            width = max((k[1] for k in keys if k[0] == r), default=-1) + 1
+            out.append([self.render(r, c, value_option, date_option) for c in range(width)])
         return out
 
+    def render(self, r: int, c: int, value_option: str, date_option: str) -> object:
+        """One cell as values:batchGet sends it for these render options."""
+        if value_option not in VALUE_OPTIONS or date_option not in DATE_OPTIONS:
+            raise BadRequest(f"Invalid render option {value_option!r}/{date_option!r}")
+        if value_option == "FORMULA" and (r, c) in self.formulas:
+            return self.formulas[(r, c)]
+        value, fmt = self.read(r, c), self.number_format(r, c)
+        if isinstance(value, (dt.date, dt.time)):
+            if value_option == "FORMATTED_VALUE" or date_option == "FORMATTED_STRING":
+                return format_date(value, fmt[1])
+            return _json_number(serial(value))
+        if isinstance(value, bool):
+            return ("TRUE" if value else "FALSE") if value_option == "FORMATTED_VALUE" else value
+        if isinstance(value, (int, float)):
+            return _shown_number(value) if value_option == "FORMATTED_VALUE" else _json_number(value)
+        return value
 
-def _render(value: object) -> object:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
+
+VALUE_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
+DATE_OPTIONS = ("SERIAL_NUMBER", "FORMATTED_STRING")
+DEFAULT_FORMATS = {"DATE_TIME": ("DATE_TIME", "yyyy-MM-dd H:mm:ss"), "DATE": ("DATE", "yyyy-MM-dd"),
+                   "TIME": ("TIME", "H:mm:ss")}
+_SERIAL_EPOCH = dt.datetime(1899, 12, 30)
+_DATE_TOKENS = re.compile(r"yyyy|yy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|am/pm|AM/PM")
+
+
+def serial(value: dt.date | dt.time) -> float:
+    """Google's (and Excel's) serial number: days since 1899-12-30, the time as the fraction."""
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    return (moment - _SERIAL_EPOCH).total_seconds() / 86400
+
+
+def format_date(value: dt.date | dt.time, pattern: str) -> str:
+    """A date/time shown by a Sheets date pattern (`M/d/yyyy H:mm:ss`, `yyyy年M月d日`)."""
+    if isinstance(value, dt.time):
+        value = dt.datetime.combine(_SERIAL_EPOCH.date(), value)
+    elif not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    hour12 = value.hour % 12 or 12
+    parts = {"yyyy": f"{value.year:04d}", "yy": f"{value.year % 100:02d}", "MM": f"{value.month:02d}",
+             "M": str(value.month), "dd": f"{value.day:02d}", "d": str(value.day), "HH": f"{value.hour:02d}",
+             "H": str(value.hour), "hh": f"{hour12:02d}", "h": str(hour12), "mm": f"{value.minute:02d}",
+             "m": str(value.minute), "ss": f"{value.second:02d}", "s": str(value.second),
+             "am/pm": "am" if value.hour < 12 else "pm", "AM/PM": "AM" if value.hour < 12 else "PM"}
+    return _DATE_TOKENS.sub(lambda hit: parts[hit.group(0)], pattern)
+
+
+def _json_number(value: float) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)  # JSON has no float/int distinction the API keeps: 5.0 is sent as 5
     return value
+
+
+def _shown_number(value: float) -> str:
+    return str(_json_number(float(value)))
 
 
 class FakeSpreadsheet:
@@ -324,7 +400,8 @@ class FakeSheetsServer:
 
             def _metadata(self, query: dict) -> dict:
                 out = server.book.metadata()
-                if "ranges" in query and "data" in query.get("fields", [""])[0]:
+                fields = query.get("fields", [""])[0]
+                if "ranges" in query and "data" in fields:
                     wanted: dict[str, list] = {}
                     for text in query["ranges"]:
                         title, box = split_range(text)
@@ -334,13 +411,23 @@ class FakeSheetsServer:
                         blocks = []
                         for box in wanted.get(sheet.title, []):
                             r1, c1, r2, c2 = box
-                            rows = [{"values": [({"note": sheet.notes[(r, c)]} if (r, c) in sheet.notes else {})
-                                                for c in range(c1, c2 + 1)]} for r in range(r1, r2 + 1)]
+                            rows = [{"values": [self._cell_data(sheet, r, c, fields) for c in range(c1, c2 + 1)]}
+                                    for r in range(r1, r2 + 1)]
                             blocks.append({"startRow": r1, "startColumn": c1, "rowData": rows})
                         if blocks:
                             entry["data"] = blocks
                     out["sheets"] = [s for s in out["sheets"] if "data" in s]
                 return out
+
+            @staticmethod
+            def _cell_data(sheet: FakeSheet, r: int, c: int, fields: str) -> dict:
+                cell: dict = {}
+                if "note" in fields and (r, c) in sheet.notes:
+                    cell["note"] = sheet.notes[(r, c)]
+                fmt = sheet.number_format(r, c)
+                if "effectiveFormat" in fields and fmt:
+                    cell["effectiveFormat"] = {"numberFormat": {"type": fmt[0], "pattern": fmt[1]}}
+                return cell
 
             def _batch_get(self, query: dict) -> dict:
                 ranges = []
@@ -351,7 +438,8 @@ class FakeSheetsServer:
                         raise BadRequest(f"Unable to parse range: {text}")
                     if box is not None:
                         raise BadRequest("the fake reads whole sheets only")
-                    values = sheet.grid_values()
+                    values = sheet.grid_values(query.get("valueRenderOption", ["FORMATTED_VALUE"])[0],
+                                               query.get("dateTimeRenderOption", ["SERIAL_NUMBER"])[0])
                     block = {"range": f"'{title}'!A1:{_letters(sheet.columns - 1)}{sheet.rows}", "majorDimension": "ROWS"}
                     if values:
                         block["values"] = values
