@@ -28,6 +28,13 @@ class Section:
     images: dict[str, bytes] = field(default_factory=dict)  # cid (without "cid:") -> PNG bytes
 
 
+def no_data_section(title: str, check) -> Section:
+    """A month without data (automation.months.MonthCheck): 无数据 and what is missing, never zeros."""
+    items = "".join(f"<li>{escape(line)}</li>" for line in check.missing)
+    head = pick("无数据", "No data")
+    return Section(title, f'<p class="big bad">{head}</p><ul class="muted">{items}</ul>', check.no_data_line())
+
+
 def providers() -> list:
     """The provider modules that exist, in SECTION_PROVIDERS order."""
     found = []
@@ -108,7 +115,8 @@ def _masked_attachments(paths: list[Path], folder: Path) -> list[Path]:
     return out
 
 
-def build_monthly(shop, month: str) -> MonthlyMail:
+def build_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
+    """The month's e-mail; `banner` (what is missing from an incomplete month) is its first line."""
     from .mail.compose import compose
     from .mail.settings import load_email
     from .privacy import mask_phone
@@ -117,7 +125,7 @@ def build_monthly(shop, month: str) -> MonthlyMail:
     sections = collect_sections(shop, month)
     subject = subject_for(month)
     env = templates()
-    context = {"subject": subject, "shop": shop.config.name, "month": month, "sections": sections, "lang": lang()}
+    context = {"subject": subject, "shop": shop.config.name, "month": month, "sections": sections, "lang": lang(), "banner": banner}
     html = mask_phone(env.get_template("email_base.html.j2").render(**context))
     text = mask_phone(env.get_template("email_base.txt.j2").render(**context))
     outbox = shop.root / settings.outbox
@@ -127,17 +135,17 @@ def build_monthly(shop, month: str) -> MonthlyMail:
     return MonthlyMail(month, subject, message, html, text, attachments)
 
 
-def write_monthly(shop, month: str) -> MonthlyMail:
+def write_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
     """Build the month's e-mail and put it in the outbox (.eml + .html preview); never sends."""
     from .mail.send import write_outbox
     from .mail.settings import load_email
 
-    mail = build_monthly(shop, month)
+    mail = build_monthly(shop, month, banner)
     mail.eml, mail.preview = write_outbox(shop.root / load_email(shop.config).outbox, f"月报_{month}", mail.message, mail.html)
     return mail
 
 
-def send_monthly(shop, month: str, force: bool = False, sleep=None) -> tuple[MonthlyMail | None, str]:
+def send_monthly(shop, month: str, force: bool = False, sleep=None, banner: str | None = None) -> tuple[MonthlyMail | None, str]:
     """Write to the outbox, then send unless the sent-log has this month. Returns (mail, status)."""
     import time
 
@@ -153,7 +161,7 @@ def send_monthly(shop, month: str, force: bool = False, sleep=None) -> tuple[Mon
     done = sent_log(outbox).get(month)
     if done and not force:
         return None, t("monthly.already_sent", month=month, when=done["sent_at"], to=done["to"])
-    mail = write_monthly(shop, month)
+    mail = write_monthly(shop, month, banner)
     try:
         attempts = deliver(settings, mail.message, sleep=sleep or time.sleep)
     except SendFailed as exc:

@@ -58,6 +58,9 @@ SHIPMENTS = [
     ("O1010", FLOAT_WAYBILL, dt.date(2026, 10, 13), "浙江", "1.0"),  # 4.00, bill writes it as a float: ok
     ("O1012", W(12), dt.date(2026, 10, 14), "西藏自治区", "2.3"),  # 3 kg: 6+3+3+10 = 22.00: ok
 ]
+# The shop also ships with 圆通 (no bill in these tests): one parcel a day, so the shipment log and
+# the stubs cover the whole month, as automation.months requires of a complete month.
+OTHER_COURIER = [(f"Y{day:03d}", f"YT{9000000000000 + day}", dt.date(2026, 10, day), "浙江", "1.0") for day in range(1, 32)]
 STUB_STATUS = {W(7): "丢件"}
 NO_STUB = {W(8)}
 
@@ -122,14 +125,17 @@ def write_shop(root: Path, with_bills: bool = True) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "shop.toml").write_text(SHOP_TOML, encoding="utf-8")
     _book(root / "发货.xlsx", [["发货日期", "订单编号", "快递公司", "快递单号", "目的省份", "重量(kg)"]]
-          + [[d, o, "中通快递", w, p, float(kg)] for o, w, d, p, kg in SHIPMENTS], "发货登记")
+          + [[d, o, "中通快递", w, p, float(kg)] for o, w, d, p, kg in SHIPMENTS]
+          + [[d, o, "圆通快递", w, p, float(kg)] for o, w, d, p, kg in OTHER_COURIER], "发货登记")
     stubs = [["揽收日期", "快递公司", "快递单号", "底单重量(kg)", "底单状态", "已归档"]]
     for o, w, d, p, kg in SHIPMENTS:
         if w not in NO_STUB:
             stubs.append([d, "中通", w, float(kg), STUB_STATUS.get(w, "正常"), "是"])
+    stubs += [[d, "圆通", w, float(kg), "正常", "是"] for o, w, d, p, kg in OTHER_COURIER]
     _book(root / "底单.xlsx", stubs, "快递底单")
-    _book(root / "订单.xlsx", [["订单编号", "收货人姓名", "联系手机", "收货地址"]]
-          + [[o, "李四", "13812345678", f"{p}某市某区某路1号"] for o, w, d, p, kg in SHIPMENTS], "订单")
+    _book(root / "订单.xlsx", [["订单编号", "收货人姓名", "联系手机", "收货地址", "付款时间"]]
+          + [[o, "李四", "13812345678", f"{p}某市某区某路1号", dt.datetime.combine(d, dt.time(10))]
+             for o, w, d, p, kg in SHIPMENTS + OTHER_COURIER], "订单")
     if with_bills:
         (root / "账单").mkdir(exist_ok=True)
         write_bill(root / "账单" / "中通_2026-10.xlsx")

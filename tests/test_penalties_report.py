@@ -106,14 +106,19 @@ def test_chart_labels_have_a_cjk_font():
     assert not [w for w in caught if "Glyph" in str(w.message)], "CJK labels would render as boxes"
 
 
-def test_a_new_empty_shop_gives_empty_reports(tmp_path, cli):
+def test_a_new_empty_shop_gives_no_data_reports_not_zeros(tmp_path, cli):
+    """Issue 10 §1: a month that is not there is reported as 无数据 (exit 2), never as a table of zeros."""
     assert cli("init", str(tmp_path / "new")).exit_code == 0
     assert (tmp_path / "new" / "扣分规则.toml").exists()
-    for args in (("penalties",), ("sales",)):
+    for args, name in ((("penalties",), "扣分报表_2026-10"), (("sales",), "销售报表_2026-10")):
         result = cli("report", *args, str(tmp_path / "new"), "--month", "2026-10")
-        assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(tmp_path / "new/reports/out/2026-10/扣分报表_2026-10.xlsx")
-    assert book["扣分明细"].max_row == 2 and book.sheetnames[0] == "汇总"
+        assert result.exit_code == 2, result.output
+        assert "无数据" in result.output and "订单表中没有 2026-10 的订单" in result.output
+        book = openpyxl.load_workbook(tmp_path / f"new/reports/out/2026-10/{name}.xlsx")
+        cells = [c.value for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
+        assert "无数据" in cells and not any(isinstance(v, (int, float)) for v in cells)
+        page = (tmp_path / f"new/reports/out/2026-10/{name}.html").read_text(encoding="utf-8")
+        assert "无数据" in page and "<table" not in page
 
 
 @pytest.mark.libreoffice

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..monthly import SendError, send_monthly, write_monthly
 from ..i18n import pick
+from ..monthly import SendError, send_monthly, write_monthly
+from ..months import chosen_month, month_check
 from ..shop import Shop
-from ..courier.months import check_month, last_month
 from .reconcile import demo_month
 
 
@@ -18,17 +18,25 @@ from .reconcile import demo_month
 @click.option("--month", "month", default=None, help="Month to report, e.g. 2026-10 (default: last month).")
 @click.option("--send", is_flag=True, help="Send it over SMTP ([email] in shop.toml); without it the e-mail is only written to the outbox.")
 @click.option("--force", is_flag=True, help="Send even if this month was already sent.")
-def command(path: Path, month: str | None, send: bool, force: bool) -> None:
+@click.option("--allow-partial", "allow_partial", is_flag=True,
+              help="Send or write an incomplete month anyway; the mail's first line says what is missing.")
+def command(path: Path, month: str | None, send: bool, force: bool, allow_partial: bool) -> None:
     """Build the monthly e-mail: 月报邮件（写入发件箱，或 --send 发送）。"""
     shop = Shop.open(path)
-    month = check_month(month or last_month())
+    month = chosen_month(month)
+    check = month_check(shop, month)
+    banner = None if check.complete else check.banner()
+    if send and banner and not allow_partial:
+        raise check.refuse(pick("发送", "sent"))
     if not send:
-        mail = write_monthly(shop, month)
+        mail = write_monthly(shop, month, banner)
         click.echo(pick(f"已写入发件箱（未发送）：{mail.eml}\n预览：{mail.preview}",
                         f"Written to the outbox (not sent): {mail.eml}\nPreview: {mail.preview}"))
+        if banner and not allow_partial:  # the preview is written; cron's log still shows the month is not there
+            raise check.refuse_preview()
         return
     try:
-        mail, status = send_monthly(shop, month, force)
+        mail, status = send_monthly(shop, month, force, banner=banner)
     except SendError as exc:
         click.echo(pick("错误：", "Error: ") + str(exc), err=True)
         raise SystemExit(1)

@@ -9,11 +9,11 @@ import click
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from ..courier.months import last_month
 from ..courier.reconcile import BY_SLUG, action_label
 from ..courier.run import MonthReconciliation, reconcile_month, write_month
 from ..i18n import pick
 from ..jsonout import dumps
+from ..months import chosen_month
 from ..shop import Shop
 
 
@@ -57,7 +57,7 @@ def show(done: MonthReconciliation, console: Console) -> None:
 def command(path: Path, month: str | None, bills: tuple[Path, ...], as_json_flag: bool) -> None:
     """Reconcile the couriers' monthly bills: 快递月结账单对账（账单↔发货↔底单）。"""
     shop = Shop.open(path)
-    done = write_month(shop, reconcile_month(shop, month or last_month(), list(bills) or None))
+    done = write_month(shop, reconcile_month(shop, chosen_month(month), list(bills) or None))
     if as_json_flag:
         click.echo(dumps(as_json(done)))
     else:

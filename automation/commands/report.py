@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
-from ..i18n import lang, pick, register
+from ..i18n import lang, pick, register, t
 from ..monthly import Section, templates
+from ..months import chosen_month
 from ..penalties.period import month_label, parse_month
 from ..shop import Shop
 
@@ -23,11 +24,6 @@ register({
     "report.day_month": ("--day {day} 不在 --month {month} 之内。", "--day {day} is not in --month {month}."),
     "report.wrote": ("已生成：{path}", "Wrote: {path}"),
 })
-
-
-def _default_month() -> str:
-    today = dt.date.today()
-    return month_label(today.replace(day=1) - dt.timedelta(days=1))
 
 
 def write_page(shop: Shop, month: str, section: Section, path: Path) -> Path:
@@ -41,11 +37,33 @@ def write_page(shop: Shop, month: str, section: Section, path: Path) -> Path:
     return path
 
 
+def run_no_data(shop: Shop, month: str, title: str, workbook: Path) -> list[Path] | None:
+    """A month without data gets a workbook and page that say 无数据 (and what is missing), not zeros.
+    Returns None when the month has data (an incomplete one gets a warning line); raises (exit 2)
+    after writing those files, so a scheduled run's log shows the month is not there."""
+    from ..monthly import no_data_section
+    from ..months import month_check
+    from ..sales.xlsx import write_no_data_workbook
+
+    check = month_check(shop, month)
+    if check.has_data:
+        if not check.complete:
+            click.echo(check.banner(), err=True)
+        return None
+    page = write_page(shop, month, no_data_section(title, check), workbook.with_suffix(".html"))
+    for written in (write_no_data_workbook(workbook, title, check), page):
+        click.echo(t("report.wrote", path=written))
+    raise check.refuse_report()
+
+
 def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None) -> list[Path]:
     from ..penalties.compute import penalty_report
-    from ..penalties.section import build_section, workbook_path
+    from ..penalties.section import build_section, section_title, workbook_path
     from ..penalties.workbook import write_penalty_workbook
 
+    empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month))
+    if empty is not None:
+        return empty
     report = penalty_report(shop, month, as_of=as_of)
     workbook = write_penalty_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
@@ -61,9 +79,13 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None) -> l
 
 
 def run_sales(shop: Shop, month: str, day: dt.date | None = None) -> list[Path]:
-    from ..sales.section import build_section, shop_sales_report, workbook_path
+    from ..sales.section import build_section, section_title, shop_sales_report, workbook_path
     from ..sales.workbook import agent_label, write_sales_workbook
 
+    if day is None:
+        empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month))
+        if empty is not None:
+            return empty
     report = shop_sales_report(shop, month)
     if day is not None:
         path = shop.month_dir(f"{day:%Y-%m}") / pick(f"销售日报_{day}.xlsx", f"daily_sales_{day}.xlsx")
@@ -110,7 +132,7 @@ def command() -> None:
 @click.option("--as-of", "as_of", help="Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets).")
 def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
     """Penalty points per person from the rulebook, the incidents sheet and the other sheets."""
-    month = month or _default_month()
+    month = chosen_month(month)
     parse_month(month)
     for written in run_penalties(Shop.open(path), month, _parse_moment(as_of)):
         click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
@@ -123,7 +145,7 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
 def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
     """Sales and service per agent, commission, products, unshipped orders, open bad reviews."""
     the_day = _parse_day(day)
-    month = month or (month_label(the_day) if the_day else _default_month())
+    month = month_label(the_day) if the_day and not month else chosen_month(month)
     first, last = parse_month(month)
     if the_day is not None and not first <= the_day <= last:
         raise UserError("report.day_month", day=the_day, month=month)

@@ -47,7 +47,10 @@ def _bills(shop, month: str, files: list[Path] | None, settings: CourierSettings
 
 
 def reconcile_month(shop, month: str, bill_files: list[Path] | None = None) -> MonthReconciliation:
+    from ..months import require_shipments_cover
+
     check_month(month)
+    require_shipments_cover(shop, month)
     settings = load_settings(shop.config)
     cards = load_rate_cards(shop.config)
     shipments = shipments_frame(shop.require("shipments"), settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import escape
 
 from ..errors import UserError
 from ..i18n import lang, pick
@@ -43,9 +44,9 @@ def monthly_section(shop, month: str) -> Section | None:
     try:
         done = write_month(shop, reconcile_month(shop, month))
     except UserError as exc:
-        if exc.key in ("courier.bill.none", "err.no_table"):
+        if exc.key in ("courier.bill.none", "err.no_table", "months.log_not_covering"):
             note = str(exc)
-            return Section(pick("快递对账", "Courier reconciliation"), f"<p>{note}</p>", note)
+            return Section(pick("快递对账", "Courier reconciliation"), f"<p>{escape(note)}</p>", note)
         raise
     couriers = []
     rows_all = []

@@ -56,12 +56,22 @@ def build_section(report: PenaltyReport, workbook: Path | None) -> Section:
     png = chart_png(report)
     env = templates()
     data = context(report, CHART_CID if png else None)
-    return Section(pick(f"扣分统计 {report.month}", f"Penalty points {report.month}"),
+    return Section(section_title(report.month),
                    env.get_template("penalties_section.html.j2").render(**data),
                    env.get_template("penalties_section.txt.j2").render(**data),
                    [workbook] if workbook else [], {CHART_CID: png} if png else {})
 
 
+def section_title(month: str) -> str:
+    return pick(f"扣分统计 {month}", f"Penalty points {month}")
+
+
 def monthly_section(shop, month: str) -> Section:
+    from ..monthly import no_data_section
+    from ..months import month_check
+
+    check = month_check(shop, month)
+    if not check.has_data:
+        return no_data_section(section_title(month), check)
     report = penalty_report(shop, month)  # deadlines judged as of the latest day in the sheets
     return build_section(report, write_penalty_workbook(report, workbook_path(shop, month)))

@@ -76,12 +76,22 @@ def build_section(report: SalesReport, workbook: Path | None) -> Section:
     charts = chart_pngs(report)
     env = templates()
     data = context(report, charts)
-    return Section(pick(f"销售与服务 {report.month}", f"Sales and service {report.month}"),
+    return Section(section_title(report.month),
                    env.get_template("sales_section.html.j2").render(**data),
                    env.get_template("sales_section.txt.j2").render(**data),
                    [workbook] if workbook else [], {cid: png for cid, (png, _) in charts.items()})
 
 
+def section_title(month: str) -> str:
+    return pick(f"销售与服务 {month}", f"Sales and service {month}")
+
+
 def monthly_section(shop: Shop, month: str) -> Section:
+    from ..monthly import no_data_section
+    from ..months import month_check
+
+    check = month_check(shop, month)
+    if not check.has_data:
+        return no_data_section(section_title(month), check)
     report = shop_sales_report(shop, month)
     return build_section(report, write_sales_workbook(report, workbook_path(shop, month)))

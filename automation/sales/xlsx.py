@@ -100,3 +100,17 @@ class ReportBook:
         chart.set_y_axis({"name": y_title, **({"num_format": "0%"} if percent else {})})
         chart.set_size({"width": 640, "height": 320})
         sheet.insert_chart(anchor, chart)
+
+
+def write_no_data_workbook(path: Path, title: str, check) -> Path:
+    """The workbook of a month without data: its title, 无数据 and what is missing (no zeros)."""
+    from ..i18n import pick
+
+    with ReportBook(path) as book:
+        sheet = book.sheet(pick("无数据", "No data"))
+        sheet.set_column(0, 0, 100)
+        sheet.write_string(0, 0, title, book.fmt["title"])
+        sheet.write_string(1, 0, pick("无数据", "No data"), book.fmt["bad"])
+        for row, line in enumerate(check.missing, start=2):
+            sheet.write_string(row, 0, line, book.fmt["text"])
+    return path
