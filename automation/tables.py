@@ -15,6 +15,9 @@ from .headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, match_headers
 from .i18n import t
 from .schema import Schema, schema, schemas
 from .sheets import SheetSource, open_source
+from .sheets.filestate import note_read
+from .sheets.xlsxpatch.record import owned_sheets
+from .sheets.xlsxpatch.sheetstream import column_letters
 
 
 @dataclass(slots=True)
@@ -62,6 +65,7 @@ class Table:
     unmapped: dict[int, str]
     records: list[Record]
     problems: list[CellProblem]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (row0, col0, row1, col1)
 
     @property
     def kind(self) -> str:
@@ -77,12 +81,7 @@ class Table:
 
 def column_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letters(index)
 
 
 _YEAR = re.compile(r"(20\d\d)")
@@ -178,9 +177,12 @@ def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet
 
     `own` is the team's own header mapping (see `own_aliases`)."""
     candidates = _candidates(kind)
+    ours: set[str] = set()
     if not hasattr(source, "grid"):
+        note_read(Path(source))  # a later in-place write refuses a file saved since this read
+        ours = owned_sheets(source) if Path(source).suffix.lower() in (".xlsx", ".xlsm") else set()
         source = open_source(source)
-    names = source.sheet_names()
+    names = [n for n in source.sheet_names() if n not in ours]  # the sheets we added are our output
     if sheet is not None and sheet not in names:
         raise UserError("err.no_sheet", path=source.name, sheet=sheet, sheets="、".join(names))
     tables = []
@@ -194,6 +196,7 @@ def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet
             continue
         header_index, table_kind, match = found
         tables.append(build_table(source.name, name, grid, header_index, table_kind, match))
+        tables[-1].merged = list(getattr(source, "merged_ranges", lambda _: [])(name))
     if not tables:
         if kind is not None:
             required = "、".join(c.header for c in candidates[0].required)

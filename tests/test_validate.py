@@ -110,7 +110,7 @@ def test_inplace_marks_the_workbook_and_keeps_a_backup(tmp_path, cli):
     assert backup.read_bytes() == before
 
 
-def test_inplace_refused_for_a_workbook_with_a_chart(tmp_path, cli):
+def test_inplace_marks_a_workbook_with_a_chart_and_keeps_the_chart(tmp_path, cli):
     path = tmp_path / "订单.xlsx"
     header, body = sheet(*BAD)
     book = xlsxwriter.Workbook(path)
@@ -124,12 +124,16 @@ def test_inplace_refused_for_a_workbook_with_a_chart(tmp_path, cli):
     chart.add_series({"values": "=订单!$A$2:$A$4"})
     ws.insert_chart("Q2", chart)
     book.close()
-    before = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        chart_xml = z.read("xl/charts/chart1.xml")
     result = cli("validate", str(path), "--inplace")
     assert result.exit_code == 1
-    assert path.read_bytes() == before
-    assert "图表" in result.output and "订单.checked.xlsx" in result.output
-    assert (tmp_path / "订单.checked.xlsx").exists()
+    assert not (tmp_path / "订单.checked.xlsx").exists()
+    with zipfile.ZipFile(path) as z:
+        assert z.read("xl/charts/chart1.xml") == chart_xml
+    marked = openpyxl.load_workbook(path)
+    assert "校验结果" in marked.sheetnames
+    assert any(c.comment is not None for row in marked["订单"].iter_rows() for c in row)
 
 
 def test_locked_workbook_is_refused(tmp_path, cli):

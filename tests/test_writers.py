@@ -1,4 +1,4 @@
-"""The file writer: annotated copy, in-place only when lossless, atomic with backup, lock files, VBA kept."""
+"""The file writer: annotated copy or in place (lossless), atomic with backup, lock files, VBA kept."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from automation.sheets.edit import (
 from automation.sheets.writers import (
     BACKUP_DIR,
     apply_edit,
-    inplace_blockers,
     lock_file,
     target_path,
 )
@@ -113,18 +112,23 @@ def test_inplace_is_atomic_and_keeps_a_backup(tmp_path):
 
 
 def test_failed_save_leaves_the_original_and_no_temp_file(tmp_path, monkeypatch):
+    import errno
+
+    import automation.sheets.writers as writers
+
     source = _orders(tmp_path / "a.xlsx")
     before = source.read_bytes()
 
-    def boom(self, filename):
-        Path(filename).write_bytes(b"half")
-        raise OSError("disk full")
+    def boom(src, out, edit):
+        out.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(writers, "apply_patch", boom)
+    with pytest.raises(UserError) as info:
         apply_edit(source, _edit(), inplace=True)
+    assert info.value.key == "writers.disk_full"
     assert source.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]  # no temp, no backup, no lock file
 
 
 @pytest.mark.parametrize("lock", ["~$a.xlsx", ".~lock.a.xlsx#"])
@@ -172,37 +176,17 @@ def _shape_workbook(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("build", "loss"), [(_chart_workbook, "chart"), (_shape_workbook, "shape")])
-def test_inplace_refused_when_openpyxl_would_lose_something(tmp_path, build, loss):
+@pytest.mark.parametrize("build", [_chart_workbook, _shape_workbook])
+def test_inplace_marks_workbooks_with_charts_and_shapes_and_keeps_them(tmp_path, build):
     source = build(tmp_path / "a.xlsx")
-    assert loss in inplace_blockers(source)
-    before = source.read_bytes()
-    notices = []
-    out = apply_edit(source, _edit(), inplace=True, on_notice=notices.append)
-    assert source.read_bytes() == before
-    assert out == tmp_path / "a.checked.xlsx"
-    assert len(notices) == 1 and "a.checked.xlsx" in notices[0]
+    with zipfile.ZipFile(source) as z:
+        drawings = {n: z.read(n) for n in z.namelist() if n.startswith(("xl/charts/", "xl/drawings/drawing"))}
+    assert drawings
+    out = apply_edit(source, _edit(), inplace=True, on_notice=lambda m: None)
+    assert out == source
+    with zipfile.ZipFile(source) as z:
+        assert {n: z.read(n) for n in drawings} == drawings  # byte for byte
     assert openpyxl.load_workbook(out)["订单"]["B2"].comment is not None
-
-
-def test_other_losses_are_detected(tmp_path):
-    path = tmp_path / "a.xlsx"
-    book = xlsxwriter.Workbook(path)
-    sheet = book.add_worksheet("订单")
-    sheet.write_row(0, 0, [1, 2, 3])
-    sheet.add_sparkline("D1", {"range": "订单!A1:C1"})
-    sheet.write_formula("E1", "=A1+B1", None, 3)
-    sheet.write_comment("F1", "自己的注释", {"x_scale": 2})
-    book.close()
-    found = inplace_blockers(path)
-    assert {"sparkline", "extension", "formula", "note_size"} <= set(found)
-    assert inplace_blockers(_orders(tmp_path / "b.xlsx")) == []
-
-
-def test_our_own_notes_do_not_block_the_next_inplace_run(tmp_path):
-    source = _orders(tmp_path / "a.xlsx")
-    apply_edit(source, _edit(), inplace=True)
-    assert inplace_blockers(source) == []
 
 
 def test_users_note_is_kept_above_ours(tmp_path):
@@ -245,8 +229,7 @@ def test_xlsm_stays_xlsm_and_keeps_its_vba(tmp_path):
     parser = VBA_Parser(str(out))
     assert parser.detect_vba_macros()
     parser.close()
-    # in place is lossless for a plain .xlsm: the VBA survives there too
-    assert inplace_blockers(path) == []
+    # in place: the VBA survives there too
     apply_edit(path, _edit_for_single_sheet(), inplace=True)
     with zipfile.ZipFile(path) as z:
         assert z.read("xl/vbaProject.bin") == vba.read_bytes()

@@ -61,30 +61,32 @@ def read_flags(orders: Table, config: ShopConfig) -> list[OrderFlag]:
 
 def build_edit(orders: Table, flags: list[OrderFlag], attributions: list[Attribution]) -> WorkbookEdit:
     """Canonical remarks in a 规范备注 column, row fills by flag, and the derived sheets."""
-    edit = WorkbookEdit()
+    edit = WorkbookEdit(job="flags")
     column = canonical_column(orders)
     existing = column in orders.headers
-    if not existing:
-        edit.writes.append(CellWrite(orders.sheet, orders.header_row, column, pick(*CANONICAL_HEADERS)))
+    # written on every run: the file writer first takes out what the previous run wrote
+    edit.writes.append(CellWrite(orders.sheet, orders.header_row, column, pick(*CANONICAL_HEADERS)))
     for item in flags:
         text = item.canonical if item.remark.flag or item.remark.text.strip() else ""
         if text or existing:  # a rerun clears what an earlier run wrote
             edit.writes.append(CellWrite(orders.sheet, item.record.row, column, text or None))
         fill = FLAG_FILLS.get(item.remark.flag or "")
         if fill:
-            edit.row_fills.append(RowFill(orders.sheet, item.record.row, fill))
+            edit.row_fills.append(RowFill(orders.sheet, item.record.row, fill, width=column + 1))
     edit.new_sheets += [exchanges_sheet(orders, flags), refunds_sheet(orders, flags), abnormal_sheet(orders, flags),
                         chase_sheet(orders, flags, attributions), attribution_sheet(orders, flags, attributions)]
     return edit
 
 
 def canonical_column(orders: Table) -> int:
-    """Our column: the one a previous run added (same header), else right after the last used column."""
+    """Our column: the one a previous run added (same header), else the first column after the last
+    used one that no merged range reaches (a merged title row may span past the table)."""
     for index, header in orders.headers.items():
         if header in CANONICAL_HEADERS:
             return index
     used = [*orders.headers, *orders.unmapped]
-    return max(used) + 1 if used else 0
+    column = max(used) + 1 if used else 0
+    return max([column, *(c1 + 1 for _, _, _, c1 in orders.merged)])
 
 
 def _link(orders: Table, record: Record) -> str:
@@ -103,7 +105,6 @@ def _sheet(name: tuple[str, str], header: list[tuple[str, str]], orders: Table,
                      [values + [_link(orders, record)] for record, values in rows])
     for i, (record, _) in enumerate(rows):
         sheet.links[(i, link_col)] = (orders.sheet, _link(orders, record))
-    sheet.widths = {0: 22}
     if fill:
         sheet.fills = {i: fill for i in range(len(rows))}
     return sheet
@@ -232,7 +233,7 @@ def _order_json(item: OrderFlag) -> dict:
 @click.command("flags")
 @click.argument("path", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {summary, orders: [...], outputs: [...]}.")
-@click.option("--inplace", is_flag=True, help="Write into the workbook itself (only when that is lossless; a backup is kept).")
+@click.option("--inplace", is_flag=True, help="Write into the workbook itself (nothing else in it changes; a backup is kept).")
 @click.option("--no-write", is_flag=True, help="Only report; write nothing.")
 def command(path: str, as_json: bool, inplace: bool, no_write: bool) -> None:
     """Apply the flag conventions: canonical remarks, row colours, exchange/refund/abnormal/chase/attribution sheets.

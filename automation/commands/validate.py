@@ -92,7 +92,7 @@ def _print(console: Console, result: Validation, limit: int = 40) -> None:
 @click.command("validate")
 @click.argument("path", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help='Print {"findings": [...], "summary": {...}, "outputs": [...]}.')
-@click.option("--inplace", "mode", flag_value="inplace", help="Mark the workbook itself (only when nothing would be lost; a backup is kept).")
+@click.option("--inplace", "mode", flag_value="inplace", help="Mark the workbook itself (nothing else in it changes; a backup is kept).")
 @click.option("--no-write", "mode", flag_value="none", help="Only report; write nothing.")
 @click.option("--kind", type=click.Choice(sorted(schemas())), help="Read every sheet as this kind.")
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable, e.g. --select ORD).")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 # Fills by severity (Excel's own "bad / neutral / good" palette, readable in WPS and Sheets).
 SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
+NOTE_AUTHOR = "shopbook"
+NOTE_SEPARATOR = "\n—— shopbook ——\n"  # our text after the user's own note; replaced on every run
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class RowFill:
     sheet: str
     row: int
     fill: str
+    width: int | None = None  # columns from A to colour (the table's width); None: the row's used cells
 
 
 @dataclass
@@ -58,6 +61,10 @@ class NewSheet:
 
 @dataclass
 class WorkbookEdit:
+    """Everything one job (`validate`, `flags`) wants in a workbook. A re-run of the same job first
+    takes out what its previous run put there; another job's marks are left alone."""
+
+    job: str = "validate"
     marks: list[CellMark] = field(default_factory=list)
     writes: list[CellWrite] = field(default_factory=list)
     row_fills: list[RowFill] = field(default_factory=list)
@@ -65,3 +72,15 @@ class WorkbookEdit:
 
     def is_empty(self) -> bool:
         return not (self.marks or self.writes or self.row_fills or self.new_sheets)
+
+
+def grouped_marks(marks: list[CellMark]) -> dict[tuple[str, int, int], list[CellMark]]:
+    out: dict[tuple[str, int, int], list[CellMark]] = {}
+    for mark in marks:
+        out.setdefault((mark.sheet, mark.row, mark.column), []).append(mark)
+    return out
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula/hyperlink reference: 'It''s'."""
+    return "'" + name.replace("'", "''") + "'"

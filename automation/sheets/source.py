@@ -33,6 +33,7 @@ class CalamineSource:
 
         self.path = path
         self.name = str(path)
+        self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types per format
@@ -45,7 +46,17 @@ class CalamineSource:
         return list(self._book.sheet_names)
 
     def grid(self, sheet: str) -> list[list[object]]:
-        return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        loaded = self._book.get_sheet_by_name(sheet)
+        try:
+            ranges = loaded.merged_cell_ranges or []
+        except Exception:  # noqa: BLE001 - merges are a hint for where we may write; never fatal
+            ranges = []
+        self._merged[sheet] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+        return loaded.to_python(skip_empty_area=False)
+
+    def merged_ranges(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """Merged ranges of a sheet read with `grid` (0-based row0, col0, row1, col1)."""
+        return self._merged.get(sheet, [])
 
 
 class CsvSource:

@@ -1,144 +1,71 @@
-"""Apply a `WorkbookEdit` to a workbook file with openpyxl: an annotated copy, or the file itself.
+"""Write a `WorkbookEdit` into a workbook file: an annotated copy, or the file itself.
 
-The copy is the default because openpyxl's load + save is not lossless (field notes): it drops
-shapes, sparklines, slicers and x14 extensions and rewrites charts. Writing in place is allowed only
-when `inplace_blockers` finds nothing of that kind in the file's zip parts. Every write goes to a
-temporary file in the target's folder and replaces the target atomically; an in-place write first
-keeps a backup in `.shopbook-backup/`. A workbook open in Excel/WPS/LibreOffice is never replaced.
+The edit is applied by the zip-part patch writer (`xlsxpatch`), which copies every part it does
+not need byte for byte, so writing in place loses nothing and is allowed for every .xlsx/.xlsm.
+What this module adds is the file semantics (docs/validation.md, "what shopbook will and will not
+do to your files"): a unique temp file in the same folder, fsynced and atomically renamed over the
+target; a fsynced backup in `.shopbook-backup/` first (the newest `keep_backups` kept); the file's
+mode kept; a symlink's target written; our own lock so two runs never interleave; and refusals,
+each one line, for a read-only file, a workbook open in Excel/WPS/LibreOffice, one saved since we
+read it, a full disk, and formats the patch writer cannot edit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
 import re
-import shutil
+import secrets
+import signal
+import stat
 import tempfile
-import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import register, t
-from .edit import FORMULA_TRIGGERS, SEVERITY_FILLS, CellMark, NewSheet, WorkbookEdit
+from . import filestate
+from .edit import NOTE_AUTHOR, NOTE_SEPARATOR, WorkbookEdit, grouped_marks, quote_sheet
+from .xlsxpatch import apply_patch, unsupported_format
+from .xlsxpatch.package import PackageError
 
 BACKUP_DIR = ".shopbook-backup"
-NOTE_AUTHOR = "shopbook"
-NOTE_SEPARATOR = "\n—— shopbook ——\n"  # our text after the user's own note; replaced on every run
-NOTE_SIZE = (110, 320)  # height, width in px: room for code + message + fix
-# openpyxl writes every note back at its own size ("height", "width"): the default, or ours above
-REWRITTEN_NOTE_SIZES = {("79px", "144px"), (f"{NOTE_SIZE[0]}px", f"{NOTE_SIZE[1]}px")}
+KEEP_BACKUPS = 10
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 
 register({
-    "writers.inplace_refused": ("无法直接改写 {path}：{reasons}。已改为另存带标注的副本 {copy}。",
-                                "Cannot write {path} in place: {reasons}. Wrote the annotated copy {copy} instead."),
-    "writers.no_inplace_format": ("{suffix} 文件无法原样改写", "a {suffix} file cannot be rewritten as it is"),
-    "writers.loss.chart": ("含图表（会被重绘，格式可能丢失）", "it has charts (they would be redrawn and may lose formatting)"),
-    "writers.loss.shape": ("含形状/文本框（会丢失）", "it has shapes or text boxes (they would be lost)"),
-    "writers.loss.image": ("含图片（未安装 Pillow 时会丢失）", "it has pictures (lost without Pillow)"),
-    "writers.loss.control": ("含表单控件/ActiveX 控件（会丢失）", "it has form or ActiveX controls (they would be lost)"),
-    "writers.loss.sparkline": ("含迷你图（会丢失）", "it has sparklines (they would be lost)"),
-    "writers.loss.slicer": ("含切片器/日程表（会丢失）", "it has slicers or timelines (they would be lost)"),
-    "writers.loss.extension": ("含 Excel 2010 以上的扩展（部分数据验证、数据条等，会丢失）",
-                               "it has Excel 2010+ extensions (some data validation, data bars; they would be lost)"),
-    "writers.loss.pivot": ("含数据透视表（可能被改动）", "it has pivot tables (they may be changed)"),
-    "writers.loss.external": ("含外部链接（可能被改动）", "it has external links (they may be changed)"),
-    "writers.loss.threaded": ("含批注（新版“批注”会丢失，只剩旧版“注释”）", "it has threaded comments (only the legacy notes would survive)"),
-    "writers.loss.richdata": ("含单元格内图片/复选框（会丢失）", "it has pictures or checkboxes in cells (they would be lost)"),
-    "writers.loss.model": ("含数据模型（会丢失）", "it has a data model (it would be lost)"),
-    "writers.loss.formula": ("含公式（保存后公式的计算结果要等 Excel 重新计算才会出现）",
-                             "it has formulas (their cached results would be cleared until Excel recalculates)"),
-    "writers.loss.note_size": ("含调整过大小的注释（大小会被重置）", "it has resized notes (their size would be reset)"),
-    "writers.loss.vba": ("含宏，但文件扩展名不是 .xlsm（宏会丢失）", "it has macros but is not .xlsm (they would be lost)"),
+    "writers.format": ("无法写入 {path}：{fmt} 格式不能原样修改。请在 Excel/WPS 中“另存为 .xlsx”后再运行。",
+                       "Cannot write {path}: a {fmt} file cannot be edited as it is. Save it as .xlsx in Excel/WPS and run again."),
+    "writers.strict": ("无法写入 {path}：这是“严格 Open XML”格式。请在 Excel 中“另存为”普通的 Excel 工作簿 (.xlsx) 后再运行。",
+                       "Cannot write {path}: it is Strict Open XML. Save it as an ordinary Excel workbook (.xlsx) and run again."),
+    "writers.damaged": ("无法写入 {path}：文件已损坏（{detail}）。请用 Excel/WPS 打开并另存后再运行。",
+                        "Cannot write {path}: the file is damaged ({detail}). Open and save it in Excel/WPS, then run again."),
+    "writers.readonly": ("无法写入 {path}：文件是只读的。请取消“只读”属性，或去掉 --inplace 改为生成副本。",
+                         "Cannot write {path}: the file is read-only. Clear its read-only flag, or drop --inplace to get a copy."),
+    "writers.changed": ("未写入 {path}：读取之后文件又被保存过。请重新运行 shopbook。",
+                        "Did not write {path}: it was saved again after shopbook read it. Run shopbook again."),
+    "writers.busy": ("未写入 {path}：另一个 shopbook 正在写这个文件。请等它结束后再运行。",
+                     "Did not write {path}: another shopbook run is writing it. Wait for it to finish, then run again."),
+    "writers.disk_full": ("未写入 {path}：磁盘空间不足。原文件未改动，请清理磁盘后再运行。",
+                          "Did not write {path}: the disk is full. The original is unchanged; free some space and run again."),
+    "writers.no_write": ("无法写入 {path}：{detail}。原文件未改动。", "Cannot write {path}: {detail}. The original is unchanged."),
+    "writers.backup_not_dir": ("无法保存备份：{path} 是一个文件，不是文件夹。请把它改名或移走后再运行。",
+                               "Cannot keep a backup: {path} is a file, not a folder. Rename or move it, then run again."),
+    "writers.renamed": ("工作簿里已有您自己的“{name}”工作表，未改动它；shopbook 的结果写在“{ours}”中。",
+                        "The workbook has a sheet of your own named “{name}”; it was left alone and shopbook's results are in “{ours}”."),
+    "writers.threaded": ("{count} 个单元格带有新版“批注”，未添加注释（问题见“校验结果”表）：{cells}",
+                         "{count} cells hold threaded comments, so no note was added there (see the findings sheet): {cells}"),
+    "writers.csv_copy": ("CSV 文件不能保存颜色和注释，标注写在副本 {copy} 中（{path} 未改动）。",
+                         "A CSV file cannot hold colours or notes: the marks are in the copy {copy} ({path} is unchanged)."),
+    "writers.backup": ("已备份原文件：{path}", "Backup of the original: {path}"),
+    "writers.no_sheet": ("无法写入 {path}：找不到工作表“{sheet}”。", "Cannot write {path}: there is no sheet “{sheet}”."),
 })
-
-_PART_LOSSES = (  # zip part name pattern -> loss key
-    (re.compile(r"xl/charts/chart\d+\.xml$"), "chart"),
-    (re.compile(r"xl/(ctrlProps|activeX)/"), "control"),
-    (re.compile(r"xl/(slicers|slicerCaches|timelines|timelineCaches)/"), "slicer"),
-    (re.compile(r"xl/(pivotTables|pivotCache)/"), "pivot"),
-    (re.compile(r"xl/externalLinks/"), "external"),
-    (re.compile(r"xl/threadedComments/"), "threaded"),
-    (re.compile(r"xl/richData/"), "richdata"),
-    (re.compile(r"xl/model/"), "model"),
-)
-_SHAPE = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)[\s>]")
-_PICTURE = re.compile(rb"<(?:\w+:)?pic[\s>]")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_VML_SHAPE = re.compile(rb"<v:shape\b[^>]*>.*?</v:shape>", re.DOTALL)
-_VML_SIZE = re.compile(rb"width:\s*([\d.]+\w*)\s*;\s*height:\s*([\d.]+\w*)")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids these; openpyxl would raise
-
-
-def inplace_blockers(path: Path) -> list[str]:
-    """What an openpyxl round trip of this file would lose or change, as message keys (empty: lossless)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
-        return ["writers.no_inplace_format"]
-    found: list[str] = []
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UserError("err.corrupt", path=path, detail=str(exc)[:120] or type(exc).__name__) from exc
-    with archive:
-        names = archive.namelist()
-        for name in names:
-            found += [key for pattern, key in _PART_LOSSES if pattern.match(name)]
-            if name.startswith("xl/drawings/") and name.endswith(".xml"):
-                found += _drawing_losses(archive.read(name))
-            elif name.startswith("xl/drawings/") and name.endswith(".vml"):
-                found += _vml_losses(archive.read(name), keep_vba=suffix == ".xlsm")
-            elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                found += _sheet_losses(archive.read(name))
-        if suffix == ".xlsx" and any(n.startswith("xl/vba") for n in names):
-            found.append("vba")
-    return sorted(set(found), key=found.index)
-
-
-def _drawing_losses(xml: bytes) -> list[str]:
-    out = ["shape"] if _SHAPE.search(xml) else []
-    try:
-        import PIL  # noqa: F401  openpyxl keeps pictures only when Pillow is installed
-    except ImportError:
-        out += ["image"] if _PICTURE.search(xml) else []
-    return out
-
-
-def _vml_losses(vml: bytes, keep_vba: bool) -> list[str]:
-    """Legacy drawings hold notes and form controls. With keep_vba openpyxl keeps the VML as it is."""
-    if keep_vba:
-        return []
-    out = []
-    for shape in _VML_SHAPE.findall(vml):
-        kind = re.search(rb'ObjectType="(\w+)"', shape)
-        if kind and kind.group(1) != b"Note":
-            out.append("control")
-        elif (size := _VML_SIZE.search(shape)) and (size.group(2).decode(), size.group(1).decode()) not in REWRITTEN_NOTE_SIZES:
-            out.append("note_size")
-    return out
-
-
-def _sheet_losses(xml: bytes) -> list[str]:
-    out = []
-    if b"sparklineGroup" in xml:
-        out.append("sparkline")
-    if b"<extLst" in xml:
-        out.append("extension")
-    if b"<controls" in xml or b"<oleObjects" in xml:
-        out.append("control")
-    if _FORMULA.search(xml):
-        out.append("formula")
-    return out
-
-
-def describe(keys: list[str], suffix: str = "") -> str:
-    """The blockers as one line for the user."""
-    return "；".join(t(k if k.startswith("writers.") else f"writers.loss.{k}", suffix=suffix) for k in keys)
 
 
 def target_path(path: Path, suffix: str = ".checked") -> Path:
-    """`订单.xlsx` -> `订单.checked.xlsx`; .xlsm stays .xlsm; .csv/.xls give a fresh .xlsx."""
+    """`订单.xlsx` -> `订单.checked.xlsx`; .xlsm stays .xlsm; a .csv gives a fresh .xlsx."""
     extension = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
     return path.with_name(f"{path.stem}{suffix}{extension}")
 
@@ -158,31 +85,67 @@ def refuse_if_open(path: Path) -> None:
 
 
 def apply_edit(path: str | Path, edit: WorkbookEdit, *, inplace: bool = False, suffix: str = ".checked",
-               on_notice: Callable[[str], None] | None = None) -> Path:
-    """Write `edit` into an annotated copy of `path` (default) or into `path` itself; returns the written file.
-
-    In place is refused (and the copy written, with a notice) when the round trip would lose anything."""
-    path = Path(path)
-    if not path.exists():
-        raise UserError("err.missing_file", path=path)
-    if inplace:
-        blockers = inplace_blockers(path)
-        if not blockers:
-            refuse_if_open(path)
-            book = _load(path)
-            _clear_own_marks(book)
-            _apply(book, edit)
-            _save_atomically(book, path, backup=True)
-            return path
-        copy = target_path(path, suffix)
-        (on_notice or _echo)(t("writers.inplace_refused", path=path, copy=copy.name,
-                               reasons=describe(blockers, path.suffix)))
-    target = target_path(path, suffix)
-    refuse_if_open(target)
-    book = _load(path)
-    _apply(book, edit)
-    _save_atomically(book, target, backup=target == path)  # suffix="" on a .xlsx means the file itself
+               on_notice: Callable[[str], None] | None = None, keep_backups: int = KEEP_BACKUPS) -> Path:
+    """Write `edit` into an annotated copy of `path` (default) or into `path` itself; returns the written file."""
+    given = Path(path)
+    if not given.exists():
+        raise UserError("err.missing_file", path=given)
+    source = Path(os.path.realpath(given))  # a symlink: its target is the workbook
+    notice = on_notice or _echo
+    is_csv = source.suffix.lower() in CSV_SUFFIXES
+    if not is_csv and (reason := unsupported_format(source)) is not None:
+        if reason == "encrypted":
+            raise UserError("err.encrypted", path=given)
+        raise UserError("writers.format", path=given, fmt=source.suffix.lower().lstrip("."))
+    target = source if inplace and not is_csv else target_path(given, suffix)
+    if inplace and is_csv:
+        notice(t("writers.csv_copy", path=given, copy=target.name))
+    if target == source:
+        refuse_if_open(source)
+        if not _writable(source):
+            raise UserError("writers.readonly", path=given)
+    else:
+        target = Path(os.path.realpath(target)) if target.is_symlink() else target
+        refuse_if_open(target)
+        if target.exists() and not _writable(target):
+            raise UserError("writers.readonly", path=target)
+    with _own_lock(target):
+        if filestate.changed_since_read(source):
+            raise UserError("writers.changed", path=given)
+        before = filestate.stamp(source)
+        fresh = _fresh_xlsx(source) if is_csv else None
+        try:
+            result = _write_atomically(target, lambda out: _patch(fresh or source, out, edit, given),
+                                       backup=target == source, keep_backups=keep_backups,
+                                       unchanged=lambda: filestate.stamp(source) == before, notice=notice)
+        finally:
+            if fresh is not None:
+                fresh.unlink(missing_ok=True)
+    filestate.forget(target)
+    for ours_name, used in result.renamed.items():
+        notice(t("writers.renamed", name=ours_name, ours=used))
+    if result.notes_skipped:
+        notice(t("writers.threaded", count=len(result.notes_skipped), cells="、".join(result.notes_skipped[:10])))
     return target
+
+
+def _patch(source: Path, out, edit: WorkbookEdit, given: Path):
+    try:
+        return apply_patch(source, out, edit)
+    except PackageError as exc:
+        if exc.key == "strict":
+            raise UserError("writers.strict", path=given) from exc
+        if exc.key == "encrypted":
+            raise UserError("err.encrypted", path=given) from exc
+        if exc.key == "no_sheet":
+            raise UserError("writers.no_sheet", path=given, sheet=exc.detail) from exc
+        raise UserError("writers.damaged", path=given, detail=exc.detail or exc.key) from exc
+
+
+def _writable(path: Path) -> bool:
+    """Read-only is the file's own flag: root (or an admin) could write it, but the user said no."""
+    mode = os.stat(path).st_mode
+    return bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(path, os.W_OK)
 
 
 def _echo(message: str) -> None:
@@ -191,204 +154,185 @@ def _echo(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _load(path: Path):
-    import openpyxl
+# ---- atomic write ----------------------------------------------------------------------------------------
 
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
-        return _fresh_copy(path)
-    try:
-        return openpyxl.load_workbook(path, keep_vba=suffix == ".xlsm", rich_text=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged package
-        raise UserError("err.corrupt", path=path, detail=str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__) from exc
-
-
-def _fresh_copy(path: Path):
-    """A .csv/.xls/.ods input: a new workbook holding its values, sheet by sheet."""
-    import openpyxl
-
-    from .source import open_source
-
-    source = open_source(path)
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name in source.sheet_names():
-        sheet = book.create_sheet(_sheet_title(name))
-        for r, row in enumerate(source.grid(name), start=1):
-            for c, value in enumerate(row, start=1):
-                if value not in (None, ""):
-                    _set(sheet.cell(r, c), value)
-    return book
-
-
-def _sheet_title(name: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "Sheet"
-
-
-def _set(cell, value: object) -> None:
-    """Write a value; text that Excel would take for a formula stays text (data_type s + quotePrefix)."""
-    if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
-        cell.value = value
-        if value.startswith(FORMULA_TRIGGERS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return
-    cell.value = value
-
-
-def _apply(book, edit: WorkbookEdit) -> None:
-    from openpyxl.styles import PatternFill
-
-    fills: dict[str, PatternFill] = {}
-
-    def fill(rgb: str) -> PatternFill:
-        return fills.setdefault(rgb, PatternFill("solid", start_color=rgb, end_color=rgb))
-
-    for write in edit.writes:
-        _set(_sheet(book, write.sheet).cell(write.row, write.column + 1), write.value)
-    widths: dict[str, int] = {}  # openpyxl's max_column scans every cell: once per sheet, not per row
-    for row_fill in edit.row_fills:
-        sheet = _sheet(book, row_fill.sheet)
-        if row_fill.sheet not in widths:
-            widths[row_fill.sheet] = sheet.max_column
-        width = widths[row_fill.sheet]
-        for col in range(1, width + 1):
-            sheet.cell(row_fill.row, col).fill = fill(row_fill.fill)
-    for (sheet_name, row, column), marks in grouped_marks(edit.marks).items():
-        cell = _sheet(book, sheet_name).cell(row, column + 1)
-        colour = next((m.fill for m in marks if m.fill), None)
-        if colour:
-            cell.fill = fill(colour)
-        notes = [m.note for m in marks if m.note]
-        if notes:
-            _note(cell, "\n".join(dict.fromkeys(notes)))
-    for new in edit.new_sheets:
-        _new_sheet(book, new, fill)
-
-
-def grouped_marks(marks: list[CellMark]) -> dict[tuple[str, int, int], list[CellMark]]:
-    out: dict[tuple[str, int, int], list[CellMark]] = {}
-    for mark in marks:
-        out.setdefault((mark.sheet, mark.row, mark.column), []).append(mark)
-    return out
-
-
-def _sheet(book, name: str):
-    if name in book.sheetnames:
-        return book[name]
-    if _sheet_title(name) in book.sheetnames:  # a CSV named with characters a sheet title cannot hold
-        return book[_sheet_title(name)]
-    raise UserError("err.no_sheet", path="", sheet=name, sheets="、".join(book.sheetnames))
-
-
-def _note(cell, text: str) -> None:
-    """Our note on the cell; the user's own note text is kept above ours, never replaced."""
-    from openpyxl.comments import Comment
-
-    text = _ILLEGAL.sub("", text)
-    existing = cell.comment
-    if existing is not None and existing.author != NOTE_AUTHOR:
-        own = existing.text.split(NOTE_SEPARATOR)[0]
-        text = own + NOTE_SEPARATOR + text
-    height, width = NOTE_SIZE
-    cell.comment = Comment(text, NOTE_AUTHOR if existing is None or existing.author == NOTE_AUTHOR else existing.author,
-                           height=height, width=width)
-
-
-def _clear_own_marks(book) -> None:
-    """Before writing in place again: drop the notes (and our fill) a previous run left on cells."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
-    ours = set(SEVERITY_FILLS.values())
-    for sheet in book.worksheets:
-        for cell in list(sheet._cells.values()):  # only the cells that exist, not the whole used range
-            note = cell.comment
-            if note is None:
-                continue
-            if note.author == NOTE_AUTHOR:
-                cell.comment = None
-                rgb = (cell.fill.fgColor.rgb or "") if cell.fill is not None else ""
-                if isinstance(rgb, str) and rgb[-6:].upper() in ours:
-                    cell.fill = PatternFill()
-            elif NOTE_SEPARATOR in note.text:
-                cell.comment = Comment(note.text.split(NOTE_SEPARATOR)[0], note.author, note.height, note.width)
-
-
-def _new_sheet(book, new: NewSheet, fill) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.hyperlink import Hyperlink
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    title = _sheet_title(new.name)
-    if title in book.sheetnames:
-        del book[title]
-    sheet = book.create_sheet(title)
-    bold = Font(bold=True)
-    for c, header in enumerate(new.header, start=1):
-        _set(sheet.cell(1, c), header)
-        sheet.cell(1, c).font = bold
-    for r, row in enumerate(new.rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                _set(sheet.cell(r, c), value)
-        if (r - 2) in new.fills:
-            for c in range(1, len(new.header) + 1):
-                sheet.cell(r, c).fill = fill(new.fills[r - 2])
-    for (r, c), (target_sheet, ref) in new.links.items():
-        cell = sheet.cell(r + 2, c + 1)
-        # an internal link (location), not an external target "#…" that some readers open as a file
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheet(target_sheet)}!{ref}",
-                                   display=str(cell.value or ref))
-        cell.style = "Hyperlink"  # a named style resets the fill: put it back
-        if r in new.fills:
-            cell.fill = fill(new.fills[r])
-    for c, width in new.widths.items():
-        from openpyxl.utils import get_column_letter
-
-        sheet.column_dimensions[get_column_letter(c + 1)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.page_setup.orientation = "landscape"  # printed: one page wide
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    if new.rows:
-        from openpyxl.utils import get_column_letter
-
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(new.header))}{len(new.rows) + 1}"
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as a formula/hyperlink reference: 'It''s'."""
-    return "'" + name.replace("'", "''") + "'"
-
-
-def _save_atomically(book, target: Path, backup: bool) -> None:
+def _write_atomically(target: Path, produce, *, backup: bool, keep_backups: int, unchanged, notice):
     folder = target.parent
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
-    os.close(handle)
-    temp = Path(temp_name)
+    _remove_stale_temps(folder, target.name)
+    temp = folder / f".{target.name}.shopbook-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    backup_path = None
     try:
-        book.save(temp)
-        if backup and target.exists():
-            keep_backup(target)
-        os.replace(temp, target)
+        with _terminate_as_exception():
+            with open(temp, "xb") as out:
+                result = produce(out)
+                out.flush()
+                os.fsync(out.fileno())
+            mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _default_mode()
+            os.chmod(temp, mode)
+            if backup and target.exists():
+                backup_path = keep_backup(target, keep=keep_backups)
+            if not unchanged():
+                raise UserError("writers.changed", path=target)
+            os.replace(temp, target)
+            _fsync_dir(folder)
+    except UserError:
+        temp.unlink(missing_ok=True)
+        raise
     except PermissionError as exc:  # Windows: the target is open in Excel without a lock file we saw
         temp.unlink(missing_ok=True)
         raise UserError("err.locked", path=target, lock=target.name) from exc
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UserError("writers.disk_full", path=target) from exc
+        raise UserError("writers.no_write", path=target, detail=exc.strerror or type(exc).__name__) from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    if backup_path is not None:
+        notice(t("writers.backup", path=backup_path))
+    return result
 
 
-def keep_backup(path: Path) -> Path:
-    """Copy `path` into `.shopbook-backup/<stem>.<timestamp><ext>` beside it; returns the backup."""
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _terminate_as_exception() -> Iterator[None]:
+    """SIGTERM during a write unwinds like Ctrl-C, so the temp file is removed (main thread only)."""
+    def raise_exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, raise_exit)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM on this platform
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.shopbook-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Temp files a killed run left behind (its process is gone)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        found = _TEMP.match(entry.name)
+        if found and found.group("name") == name and not _alive(int(found.group("pid"))):
+            entry.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+# ---- locks and backups -------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _own_lock(target: Path) -> Iterator[None]:
+    """An OS lock beside the workbook (released by the OS if we die), so two runs never interleave."""
+    lock_path = target.parent / f".{target.name}.shopbook.lock"
+    try:
+        handle = open(lock_path, "a+b")
+    except OSError as exc:
+        raise UserError("writers.no_write", path=target, detail=exc.strerror or type(exc).__name__) from exc
+    try:
+        if not _try_lock(handle):
+            raise UserError("writers.busy", path=target)
+        yield
+    finally:
+        handle.close()
+        with contextlib.suppress(OSError):
+            lock_path.unlink()
+
+
+def _try_lock(handle) -> bool:
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    except OSError:
+        return False
+
+
+def keep_backup(path: Path, keep: int = KEEP_BACKUPS) -> Path:
+    """Copy `path` into `.shopbook-backup/<stem>.<timestamp><ext>` beside it, fsynced; keeps the newest `keep`."""
     folder = path.parent / BACKUP_DIR
+    if folder.exists() and not folder.is_dir():
+        raise UserError("writers.backup_not_dir", path=folder)
     folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     backup = folder / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, backup)
+    partial = backup.with_name(backup.name + ".part")
+    try:
+        with open(path, "rb") as source, open(partial, "xb") as dest:
+            while chunk := source.read(1 << 20):
+                dest.write(chunk)
+            dest.flush()
+            os.fsync(dest.fileno())
+        os.chmod(partial, stat.S_IMODE(os.stat(path).st_mode))
+        os.replace(partial, backup)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _prune_backups(folder, path, keep)
     return backup
 
 
-__all__ = ["BACKUP_DIR", "apply_edit", "inplace_blockers", "keep_backup", "lock_file", "quote_sheet", "target_path"]
+def _prune_backups(folder: Path, path: Path, keep: int) -> None:
+    pattern = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(path.suffix) + "$")
+    mine = sorted(p for p in folder.iterdir() if pattern.match(p.name))
+    for old in mine[:max(len(mine) - max(keep, 1), 0)]:
+        old.unlink(missing_ok=True)
+
+
+# ---- CSV input: a fresh workbook to mark ----------------------------------------------------------------------
+
+def _fresh_xlsx(path: Path) -> Path:
+    """A .csv becomes a new .xlsx holding its values as they were read (text stays text)."""
+    from .xlsxpatch.fresh import grid_workbook
+
+    handle, name = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    grid_workbook(path, Path(name))
+    return Path(name)
+
+
+__all__ = ["BACKUP_DIR", "NOTE_AUTHOR", "NOTE_SEPARATOR", "grouped_marks", "apply_edit", "keep_backup", "lock_file", "quote_sheet", "refuse_if_open", "target_path"]

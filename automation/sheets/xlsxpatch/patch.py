@@ -1,0 +1,326 @@
+"""Apply a `WorkbookEdit` to an .xlsx/.xlsm by patching its zip parts (see the package docstring)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..edit import FORMULA_TRIGGERS, NewSheet, WorkbookEdit
+from .newsheet import sheet_xml
+from .notes import SheetNotes
+from .package import (CT_WORKSHEET, NS_STRICT, REL_WORKSHEET, Package, PackageError, add_relationship, attr,
+                      compress_to, ensure_override, free_part_name, insert_before_close)
+from .record import CellRecord, JobRecord, Record, read_record, write_record
+from .sheetstream import Row, column_index, column_letters, rewrite_sheet
+from .styles import StyleBook
+
+KEEP = object()  # "leave the value as it is"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DIMENSION = re.compile(rb'(<(?:\w+:)?dimension\b[^>]*?\bref=")([^"]*)(")')
+_ILLEGAL_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class PatchResult:
+    renamed: dict[str, str] = field(default_factory=dict)  # our sheet name -> the name used beside a user's sheet
+    sheets: dict[str, str] = field(default_factory=dict)  # our sheet name -> its name in the workbook
+    cells: int = 0
+    notes_skipped: list[str] = field(default_factory=list)  # cells holding a threaded comment
+
+
+@dataclass
+class _CellOp:
+    fill: str | None = None
+    note: str | None = None
+    value: object = KEEP
+
+
+def unsupported_format(path: Path) -> str | None:
+    """Why this writer cannot edit the file (a message key), or None."""
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods", ".xlsb"):
+        return "format"
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == OLE_MAGIC:
+        return "encrypted"
+    return None
+
+
+def sheet_title(name: str) -> str:
+    return _ILLEGAL_TITLE.sub("_", name)[:31].strip("'") or "Sheet"
+
+
+def apply_patch(source: Path, out, edit: WorkbookEdit) -> PatchResult:
+    """Write `source` with `edit` applied (and the same job's previous marks taken out) to the binary file `out`."""
+    package = Package.open(source)
+    try:
+        if package.main_namespace() == NS_STRICT:
+            raise PackageError("strict")
+        result = PatchResult()
+        record = read_record(package)
+        job = record.job(edit.job)
+        styles = StyleBook(package)
+        sheets = {s.name: s for s in package.sheets()}
+        ops = _cell_ops(edit, sheets)
+        temps = []
+        for name in sorted(set(ops) | set(job.cells) | set(job.notes) | set(job.created)):
+            if name not in sheets:  # a sheet the user deleted or renamed since: nothing of ours is left there
+                job.cells.pop(name, None), job.notes.pop(name, None), job.created.pop(name, None)
+                continue
+            temps.append(_patch_sheet(package, styles, job, sheets[name].part, name, ops.get(name, {}), edit, result))
+        _write_new_sheets(package, styles, record, job, sheets, edit.new_sheets, result)
+        styles.apply()
+        write_record(package, record)
+        package.save(out)
+        for temp in temps:
+            temp.close()
+        return result
+    finally:
+        package.close()
+
+
+# ---- what to do to which cell ----------------------------------------------------------------------------
+
+def _cell_ops(edit: WorkbookEdit, sheets: dict) -> dict[str, dict[int, dict[int, _CellOp]]]:
+    ops: dict[str, dict[int, dict[int, _CellOp]]] = {}
+
+    def sheet_of(sheet: str) -> str:
+        if sheet in sheets:
+            return sheet
+        if sheet_title(sheet) in sheets:  # a CSV named with characters a sheet title cannot hold
+            return sheet_title(sheet)
+        raise PackageError("no_sheet", sheet)
+
+    def op(sheet: str, row: int, col: int) -> _CellOp:
+        return ops.setdefault(sheet_of(sheet), {}).setdefault(row, {}).setdefault(col, _CellOp())
+
+    for mark in edit.marks:  # marks come worst severity first: the first fill wins
+        cell = op(mark.sheet, mark.row, mark.column)
+        cell.fill = cell.fill or mark.fill
+        if mark.note and (cell.note is None or mark.note not in cell.note.split("\n")):
+            cell.note = mark.note if cell.note is None else cell.note + "\n" + mark.note
+    for row_fill in edit.row_fills:
+        for col in [-1] if row_fill.width is None else range(row_fill.width):  # -1: every cell the row has
+            cell = op(row_fill.sheet, row_fill.row, col)
+            cell.fill = cell.fill or row_fill.fill
+    for write in edit.writes:
+        op(write.sheet, write.row, write.column).value = write.value
+    return ops
+
+
+# ---- one user sheet -------------------------------------------------------------------------------------
+
+def _patch_sheet(package: Package, styles: StyleBook, job: JobRecord, part: str, sheet: str,
+                 ops: dict[int, dict[int, _CellOp]], edit: WorkbookEdit, result: PatchResult):
+    old_cells = job.cells.pop(sheet, {})
+    new_cells: dict[str, CellRecord] = {}
+    wanted_rows = set(ops)
+    old_by_row: dict[int, dict[int, CellRecord]] = {}
+    for ref, rec in old_cells.items():
+        m = re.match(r"([A-Z]+)(\d+)$", ref)
+        old_by_row.setdefault(int(m.group(2)), {})[column_index(m.group(1))] = rec
+    wanted_rows |= set(old_by_row)
+    notes = {(r, c): o.note for r, cols in ops.items() for c, o in cols.items() if o.note}
+    bbox = _bbox(ops)
+
+    def edit_row(row: Row, column_styles: dict[int, int]) -> None:
+        row_ops = dict(ops.get(row.number, {}))
+        every = row_ops.pop(-1, None)
+        if every is not None:
+            for col in list(row.cells):
+                row_ops.setdefault(col, _CellOp()).fill = row_ops.get(col, _CellOp()).fill or every.fill
+        olds = old_by_row.get(row.number, {})
+        for col in sorted(set(row_ops) | set(olds)):
+            _edit_cell(row, col, row_ops.get(col), olds.get(col), column_styles, styles, new_cells)
+
+    def edit_head(head: bytes) -> bytes:
+        if bbox is None:
+            return head
+        found = _DIMENSION.search(head)
+        if found is None:
+            return head
+        return head[:found.start(2)] + _union(found.group(2).decode(), bbox).encode() + head[found.end(2):]
+
+    def edit_tail(tail: bytes) -> bytes:
+        sheet_notes = SheetNotes.load(package, part, tail)
+        old_rid = sheet_notes.vml_rid
+        sheet_notes.remove_ours(job, sheet)
+        result.notes_skipped += [f"{sheet}!{column_letters(c)}{r}" for (r, c) in notes
+                                 if f"{column_letters(c)}{r}" in sheet_notes.threaded_refs]
+        sheet_notes.add(package, job, sheet, notes)
+        sheet_notes.save(package, job, sheet)
+        removed = old_rid if old_rid and sheet_notes.vml is None else None
+        added = sheet_notes.vml_rid if sheet_notes.vml is not None and sheet_notes.vml_rid != old_rid else None
+        return sheet_notes.legacy_drawing_tail(tail, removed, added)
+
+    temp = tempfile.TemporaryFile()
+    try:
+        with package.zip.open(part) as source:
+            compressed = compress_to(temp, lambda write: rewrite_sheet(source.read, write, wanted_rows, edit_row,
+                                                                        edit_head, edit_tail))
+    except ValueError as exc:
+        temp.close()
+        raise PackageError("damaged", f"{part}: {exc}") from exc
+    package.stream(part, compressed)
+    if new_cells:
+        job.cells[sheet] = new_cells
+    result.cells += len(new_cells)
+    return temp
+
+
+def _edit_cell(row: Row, col: int, op: _CellOp | None, old: CellRecord | None, column_styles: dict[int, int],
+               styles: StyleBook, new_cells: dict[str, CellRecord]) -> None:
+    cell = row.cells.get(col)
+    current = cell.style if cell is not None else None
+    # the cell as it is without us: the recorded original, unless the user restyled it since
+    if old is not None and old.ours is not None and current == old.ours:
+        base, absent = old.orig, old.absent
+    elif old is not None and old.ours is not None:
+        base, absent = current, cell is None
+    else:
+        base, absent = (current, cell is None) if old is None else (old.orig if old.ours is None else current, old.absent)
+    ref = f"{column_letters(col)}{row.number}"
+    wrote = op is not None and op.value is not KEEP
+    if old is not None and old.wrote and cell is not None:
+        _restore_value(cell, old.value)
+    if op is None or (op.fill is None and not wrote):
+        if old is None:
+            return
+        if cell is not None:
+            if old.ours is not None and current == old.ours:
+                cell.set_style(base)
+            if absent and not cell.has_content() and cell.style in (None, base):
+                cell.dropped = True
+        return
+    cell = row.cell(col)
+    effective = base if base is not None else (row.default_style(column_styles, col) if absent else 0)
+    record = CellRecord(base, None, absent)
+    if absent and cell.new and effective:
+        cell.set_style(effective)  # a new cell shows what the row/column showed
+    quote = wrote and isinstance(op.value, str) and op.value.startswith(FORMULA_TRIGGERS)
+    if op.fill or quote:
+        record.ours = styles.derive(effective, fill=op.fill, quote_prefix=quote)
+        cell.set_style(record.ours)
+    elif old is not None and old.ours is not None and current == old.ours:
+        cell.set_style(base)
+    if wrote:
+        record.wrote = True
+        record.value = old.value if old is not None and old.wrote else _value_of(cell)
+        cell.set_value(op.value, row.prefix)
+    new_cells[ref] = record
+
+
+def _value_of(cell) -> str:
+    """A cell's value as recorded: its type attribute and content, to put back exactly."""
+    if cell.new or not cell.has_content():
+        return ""
+    t = re.search(rb'\st="([^"]*)"', cell.attrs)
+    return ((t.group(1).decode() if t else "") + "\x00" + (cell.inner or b"").decode())
+
+
+def _restore_value(cell, value: str | None) -> None:
+    cell.edited = True
+    cell.attrs = re.sub(rb'\st="[^"]*"', b"", cell.attrs)
+    if not value:
+        cell.inner = None
+        return
+    t, inner = value.split("\x00", 1)
+    if t:
+        cell.attrs += f' t="{t}"'.encode()
+    cell.inner = inner.encode()
+
+
+def _bbox(ops: dict[int, dict[int, _CellOp]]) -> tuple[int, int] | None:
+    if not ops:
+        return None
+    return max(ops), max((c for cols in ops.values() for c in cols), default=0)
+
+
+def _union(ref: str, bbox: tuple[int, int]) -> str:
+    m = re.match(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$", ref)
+    if m is None:
+        return ref
+    first_col, first_row = m.group(1), int(m.group(2))
+    last_col = column_index(m.group(3) or m.group(1))
+    last_row = int(m.group(4) or m.group(2))
+    new_col, new_row = max(last_col, bbox[1]), max(last_row, bbox[0])
+    if (new_col, new_row) == (last_col, last_row):
+        return ref
+    return f"{first_col}{first_row}:{column_letters(new_col)}{new_row}"
+
+
+# ---- our own sheets -------------------------------------------------------------------------------------
+
+def _write_new_sheets(package: Package, styles: StyleBook, record: Record, job: JobRecord, sheets: dict,
+                      new_sheets: list[NewSheet], result: PatchResult) -> None:
+    owned = record.owned_sheets()
+    names_folded = {n.casefold(): n for n in sheets}
+    produced = []
+    date1904 = package.date1904()
+    for new in new_sheets:
+        title = sheet_title(new.name)
+        existing = names_folded.get(title.casefold())
+        if existing is not None and existing not in owned:
+            title = _free_title(title, names_folded, owned)
+            result.renamed[new.name] = title
+            existing = names_folded.get(title.casefold())
+        result.sheets[new.name] = title
+        produced.append(title)
+        data = sheet_xml(new, styles, date1904)
+        if existing is not None:
+            package.replace(sheets[existing].part, data)
+        else:
+            _add_sheet(package, title, data)
+            names_folded[title.casefold()] = title
+    job.sheets = list(dict.fromkeys([s for s in job.sheets if s in sheets and s not in produced] + produced))
+
+
+def _free_title(title: str, names_folded: dict[str, str], owned: set[str]) -> str:
+    for n in range(1, 100):
+        suffix = " (shopbook)" if n == 1 else f" (shopbook {n})"
+        candidate = title[:31 - len(suffix)] + suffix
+        taken = names_folded.get(candidate.casefold())
+        if taken is None or taken in owned:
+            return candidate
+    raise PackageError("no_sheet_name", title)
+
+
+def _add_sheet(package: Package, title: str, data: bytes) -> None:
+    part = free_part_name(package, "xl/worksheets/sheet{n}.xml")
+    package.replace(part, data)
+    rid = add_relationship(package, "xl/workbook.xml", REL_WORKSHEET, part)
+    ensure_override(package, part, CT_WORKSHEET)
+    workbook = package.read("xl/workbook.xml")
+    ids = [int(i) for i in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?\bsheetId="(\d+)"', workbook)]
+    prefix = re.search(rb"<(\w+:)?sheets\b", workbook)
+    p = (prefix.group(1) or b"").decode() if prefix else ""
+    element = (f'<{p}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               f'name={attr(title)} sheetId="{max(ids, default=0) + 1}" r:id="{rid}"/>').encode()
+    package.replace("xl/workbook.xml", insert_before_close(workbook, b"sheets", element))
+    _add_to_app_properties(package, title)
+
+
+def _add_to_app_properties(package: Package, title: str) -> None:
+    """docProps/app.xml lists the sheet titles: add ours where its layout is the usual one, else leave it."""
+    name = "docProps/app.xml"
+    if not package.has(name):
+        return
+    data = package.read(name)
+    pairs = re.search(rb"(<vt:lpstr>(?:Worksheets|\xe5\xb7\xa5\xe4\xbd\x9c\xe8\xa1\xa8)</vt:lpstr>\s*</vt:variant>\s*<vt:variant>\s*<vt:i4>)(\d+)(</vt:i4>)", data)
+    titles = re.search(rb"<TitlesOfParts>\s*<vt:vector\b[^>]*?size=\"(\d+)\"[^>]*>", data)
+    if pairs is None or titles is None or not data[:pairs.start()].count(b"<vt:lpstr>") == 0:
+        return
+    count = int(pairs.group(2))
+    entries = list(re.finditer(rb"<vt:lpstr>.*?</vt:lpstr>", data[titles.end():], re.S))
+    if len(entries) < count:
+        return
+    at = titles.end() + (entries[count - 1].end() if count else 0)
+    from .sheetstream import xml_text
+
+    data = data[:at] + f"<vt:lpstr>{xml_text(title)}</vt:lpstr>".encode() + data[at:]
+    data = data[:titles.start(1)] + str(int(titles.group(1)) + 1).encode() + data[titles.end(1):]
+    data = data[:pairs.start(2)] + str(count + 1).encode() + data[pairs.end(2):]
+    package.replace(name, data)
