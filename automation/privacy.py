@@ -1,42 +1,93 @@
 """Masking customer data for anything that leaves the machine or is logged (M-CONFIDENTIAL).
 
-Phones keep the first 3 and last 4 digits (138****5678); addresses keep province + city.
+Phones keep the first 3 and last 4 digits (138****5678), whatever digits they are written in
+(full-width １３８…) and however they are split (138-1234-5678, 138 1234 5678); landlines keep the
+area code and the last 4 digits (0571-****6666); addresses keep province + city, also when they sit
+inside free text ("改寄浙江省杭州市西湖区文三路1号" -> "改寄浙江省杭州市***").
+
+`mask_text` is for any text, `mask_value(field, value)` for a typed value of a known field,
+`mask_data` for whole records and JSON payloads.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
+from decimal import Decimal
 
-_MOBILE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")
+from .geo import PROVINCES
+
+_D = "[0-9\uFF10-\uFF19]"  # ASCII and full-width digits
+_SEP = "[-\u2010-\u2015\u2212\uFF0D.\uFF0E\u00B7 \u3000]?"  # one optional hyphen, dash, dot or space between digits
+_MOBILE = re.compile(rf"(?<![0-9\uFF10-\uFF19])((?:[+\uFF0B]?[8\uFF18][6\uFF16]{_SEP})?)"
+                     rf"([1\uFF11]{_SEP}[3-9\uFF13-\uFF19](?:{_SEP}{_D}){{9}})(?![0-9\uFF10-\uFF19])")
+_LANDLINE = re.compile(rf"(?<![0-9\uFF10-\uFF19])([0\uFF10]{_D}{{2,3}})([-\uFF0D\u2010-\u2015 ]?|[)）] ?)"
+                       rf"({_D}{{3,4}}{_SEP}{_D}{{4}})(?![0-9\uFF10-\uFF19])")
+
+_PROVINCE_FORMS = sorted((form for name, forms in PROVINCES.items() for form in (name, *forms)), key=len, reverse=True)
 _MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
-_PROVINCE = re.compile(r"^(.{2,3}?(?:省|自治区|特别行政区)|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|台湾|"
-                       r"(?:北京|上海|天津|重庆)市?|(?:黑龙江|[\u4e00-\u9fff]{2}))")
-_CITY = re.compile(r"^(.{1,10}?(?:自治州|地区|盟|市))")
+_CITY = r"(?:[\u4e00-\u9fff]{1,10}?(?:自治州|地区|盟|市))"
+_PROVINCE = "(?:" + "|".join(re.escape(f) for f in _PROVINCE_FORMS) + ")(?:省|市|自治区)?"
+_PROVINCE_START = re.compile(rf"^{_PROVINCE}")
+_CITY_START = re.compile(rf"^{_CITY}")
+# an address inside free text: a province, maybe a city, then street-level detail up to punctuation
+_ADDRESS_IN_TEXT = re.compile(
+    rf"(?P<head>{_PROVINCE}{_CITY}?|[\u4e00-\u9fff]{{2,4}}?(?:市|自治州))(?P<tail>[\u4e00-\u9fff0-9\uFF10-\uFF19A-Za-z#＃\-－]*"
+    r"(?:区|县|旗|镇|乡|街道?|路|巷|弄|村|号|幢|栋|楼|室|单元|小区|大厦|公寓|花园)[\u4e00-\u9fff0-9\uFF10-\uFF19A-Za-z#＃\-－]*)")
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+
+
+def _mobile(match: re.Match) -> str:
+    digits = _digits(match.group(2))
+    return f"{match.group(1)}{digits[:3]}****{digits[-4:]}"
+
+
+def _landline(match: re.Match) -> str:
+    return f"{_digits(match.group(1))}{match.group(2)}****{_digits(match.group(3))[-4:]}"
 
 
 def mask_phone(text: object) -> str | None:
-    """Every mobile (and landline) number inside the text masked: '13812345678' -> '138****5678'."""
+    """Every mobile and landline number inside the text masked: '13812345678' -> '138****5678'."""
     if text is None:
         return None
-    out = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", str(text))
-    return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", out)
+    out = _MOBILE.sub(_mobile, str(text))
+    return _LANDLINE.sub(_landline, out)
 
 
 def mask_address(text: object) -> str | None:
-    """'浙江省杭州市西湖区文三路1号' -> '浙江省杭州市'; '上海市浦东新区…' -> '上海市'."""
+    """An address value: '浙江省杭州市西湖区文三路1号' -> '浙江省杭州市'; '上海市浦东新区…' -> '上海市'.
+
+    Anything that does not start with a recognisable province is hidden entirely ('***')."""
     if text is None:
         return None
-    address = str(text).strip().replace(" ", "")
+    address = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
     for city in _MUNICIPALITIES:
         if address.startswith(city):
             return city + "市"
-    province = _PROVINCE.match(address)
+    province = _PROVINCE_START.match(address)
     if not province:
         return "***"
-    rest = address[province.end():]
-    city = _CITY.match(rest)
-    return province.group(1) + (city.group(1) if city else "")
+    city = _CITY_START.match(address[province.end():])
+    return province.group(0) + (city.group(0) if city else "")
+
+
+def _address_in_text(match: re.Match) -> str:
+    head = match.group("head")
+    for city in _MUNICIPALITIES:
+        if head.startswith(city):
+            head = city + "市"
+    return head + "***"
+
+
+def mask_text(text: object) -> str | None:
+    """Free text (a remark, a message, a log line): phones masked, embedded addresses cut to province + city."""
+    if text is None:
+        return None
+    return _ADDRESS_IN_TEXT.sub(_address_in_text, mask_phone(text))
 
 
 PHONE_FIELDS = ("phone", "landline")
@@ -44,17 +95,45 @@ ADDRESS_FIELDS = ("address", "changed_address")
 
 
 def mask_value(field_name: str, value: object) -> object:
-    if field_name in PHONE_FIELDS:
-        return mask_phone(value)
+    """A typed value of a known field, masked for output. Numbers, dates and money that are not a
+    phone pass as they are; every other value is shown as masked text."""
+    if value is None or isinstance(value, (bool, Decimal, float, dt.date, dt.time)):
+        return value
     if field_name in ADDRESS_FIELDS:
         return mask_address(value)
-    return mask_phone(value) if isinstance(value, str) else value
+    if isinstance(value, int):
+        shown = mask_phone(str(value))
+        return value if shown == str(value) and field_name not in PHONE_FIELDS else _whole_number(shown, field_name)
+    text = str(value)
+    shown = mask_text(text)
+    if field_name in PHONE_FIELDS and shown == text and len(_digits(text)) >= 7:
+        return _whole_number(text, field_name)  # a mistyped number is still the customer's
+    return shown
+
+
+def _whole_number(text: str, field_name: str) -> str:
+    if field_name not in PHONE_FIELDS or "****" in text:
+        return text
+    digits = _digits(text)
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 7 else "****"
+
+
+def mask_data(data: object, field_name: str = "") -> object:
+    """A record or JSON payload with every value masked: dict keys name the field of their value."""
+    if isinstance(data, dict):
+        return {k: mask_data(v, k if isinstance(k, str) else field_name) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [mask_data(v, field_name) for v in data]
+    return mask_value(field_name, data)
 
 
 def mask_workbook(source, target) -> None:
-    """Copy an .xlsx with every text cell's phone numbers masked and address-like cells cut.
+    """Copy an .xlsx with every text cell masked (phones, and addresses: whole in an address column,
+    cut inside free text). Each cell keeps its type: a text cell that starts with '=' stays text,
+    and our own formulas (links) are left alone.
 
-    Used on attachments before they are e-mailed; the source file is left as it is."""
+    Used on attachments (our own report workbooks) before they are e-mailed; the source file is
+    left as it is."""
     import openpyxl
 
     book = openpyxl.load_workbook(source)
@@ -62,15 +141,28 @@ def mask_workbook(source, target) -> None:
         address_cols = set()
         for row in sheet.iter_rows():
             for cell in row:
-                if not isinstance(cell.value, str):
-                    if isinstance(cell.value, int) and _MOBILE.fullmatch(str(cell.value)):
-                        cell.value = mask_phone(str(cell.value))
-                    continue
-                if "地址" in cell.value and cell.row <= 20:
-                    address_cols.add(cell.column)
-                    continue
-                if cell.column in address_cols:
-                    cell.value = mask_address(cell.value)
-                else:
-                    cell.value = mask_phone(cell.value)
+                _mask_cell(cell, address_cols)
     book.save(target)
+
+
+def _mask_cell(cell, address_cols: set[int]) -> None:
+    value = cell.value
+    if cell.data_type == "f" or value is None:
+        return
+    if isinstance(value, int) and not isinstance(value, bool):
+        if _MOBILE.fullmatch(str(value)):
+            _set_text(cell, mask_phone(str(value)))
+        return
+    if not isinstance(value, str):
+        return
+    if "地址" in value and cell.row <= 20:
+        address_cols.add(cell.column)
+        return
+    masked = mask_address(value) if cell.column in address_cols else mask_text(value)
+    if masked != value:
+        _set_text(cell, masked)
+
+
+def _set_text(cell, text: str) -> None:
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would read a leading '=' as a formula

@@ -21,6 +21,7 @@ from .i18n import pick, register, t
 from .schema import Column, Schema, schema
 from .tables import column_letter
 from .textwidth import display_width
+from .xlsxout import new_workbook
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def write_template(path: Path, book: TemplateBook, lists: Lists = Lists()) -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp_name = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # created with the usual permissions
     try:
-        workbook = xlsxwriter.Workbook(tmp_name)
+        workbook = new_workbook(tmp_name)
         workbook.set_properties({"title": path.stem, "comments": "shopbook template", "created": FIXED_CREATED})
         header = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "valign": "vcenter"}
         formats = {"header": workbook.add_format(header),

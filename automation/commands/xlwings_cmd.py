@@ -103,9 +103,9 @@ def build_companion(workbook: Path, target: Path | None = None) -> Path:
 
 
 def _write_xlsm(path: Path, workbook: Path, vba: bytes) -> None:
-    import xlsxwriter
+    from ..xlsxout import new_workbook
 
-    book = xlsxwriter.Workbook(str(path))
+    book = new_workbook(path)
     book.set_vba_name("ThisWorkbook")
     book.add_vba_project(io.BytesIO(vba), is_stream=True)
     title = book.add_format({"bold": True, "font_size": 16})

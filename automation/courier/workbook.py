@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from ..i18n import pick
 from ..tables import column_letter
+from ..xlsxout import new_workbook, temp_path
 from .frames import to_kg, to_money
 from .reconcile import BY_SLUG, CATEGORIES, Reconciliation, action_label
 
@@ -159,8 +159,8 @@ def _summary(book, fmt: _Formats, results: list[Reconciliation], month: str) -> 
 def write_reconciliation(results: list[Reconciliation], month: str, path: Path) -> Path:
     """One workbook for the month: the summary, then one sheet per category found (all couriers)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.xlsx")
-    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "default_date_format": "yyyy-mm-dd"})
+    tmp = temp_path(path)
+    book = new_workbook(tmp, constant_memory=False, default_date_format="yyyy-mm-dd")
     fmt = _Formats(book)
     _summary(book, fmt, results, month)
     frames = [res.lines.with_columns(courier=pl.lit(res.courier)) for res in results]
@@ -183,8 +183,8 @@ def write_dispute_list(result: Reconciliation, path: Path) -> Path | None:
     if part.height == 0:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.xlsx")
-    book = xlsxwriter.Workbook(str(tmp))
+    tmp = temp_path(path)
+    book = new_workbook(tmp)
     fmt = _Formats(book)
     ws = book.add_worksheet(pick("申诉清单", "Disputes"))
     _printable(ws)
@@ -242,8 +242,8 @@ def _stub_sheets():
 
 def write_stub_check(check, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.xlsx")
-    book = xlsxwriter.Workbook(str(tmp))
+    tmp = temp_path(path)
+    book = new_workbook(tmp)
     fmt = _Formats(book)
     findings = check.findings()
     summary = book.add_worksheet(pick("汇总", "Summary"))

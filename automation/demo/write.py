@@ -11,6 +11,7 @@ import xlsxwriter
 
 from ..headers import match_headers
 from ..schema import schema
+from ..xlsxout import new_workbook
 from .model import Order, Sheet
 from .world import order_cells
 
@@ -94,8 +95,7 @@ def write_workbooks(root: Path, sheets: list[Sheet]) -> list[Path]:
     for file, members in by_file.items():
         path = root / file
         path.parent.mkdir(parents=True, exist_ok=True)
-        book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                              "strings_to_urls": False})
+        book = new_workbook(path)
         book.set_properties({"title": members[0].name, "author": "shopbook demo", "created": dt.datetime(2026, 11, 1, 9, 0)})
         fmt = _Formats(book)
         for sheet in members:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import pick
-from ..privacy import ADDRESS_FIELDS, PHONE_FIELDS, mask_phone, mask_value
+from ..privacy import ADDRESS_FIELDS, mask_text, mask_value
 from ..sheets.edit import SEVERITY_FILLS, CellMark, NewSheet, WorkbookEdit
 from .catalog import Finding
 from .engine import SEVERITY_ORDER
@@ -46,17 +46,15 @@ def _cell_value(value: object) -> object:
 
 
 def masked(f: Finding) -> dict:
-    """A finding for JSON and the terminal (M-CONFIDENTIAL): phones masked, addresses cut to province + city."""
+    """A finding for JSON and the terminal (M-CONFIDENTIAL): phones masked, addresses cut to province +
+    city, in the value and in every text around it (message, fix, key)."""
     out = f.as_dict()
-    if out["value"] is not None:
+    raw = shown = out["value"]
+    if raw is not None:
         # a postcode cut from an address is not an address: only mask what is the address itself
-        field_name = f.field if not (f.field in ADDRESS_FIELDS and str(out["value"]).isdigit()) else ""
-        shown = mask_value(field_name or "", out["value"])
-        if isinstance(out["value"], str) and shown != out["value"]:
-            out["message"] = out["message"].replace(out["value"], str(shown))
-        out["value"] = shown
-    out["message"] = mask_phone(out["message"])
-    if f.field in PHONE_FIELDS and isinstance(out["value"], str) and out["value"] == f.value and len(f.value) >= 7:
-        shown = f.value[:3] + "****" + f.value[-4:]  # a mistyped number is still the customer's
-        out["message"], out["value"] = out["message"].replace(f.value, shown), shown
-    return out
+        field_name = f.field if not (f.field in ADDRESS_FIELDS and str(raw).isdigit()) else ""
+        shown = mask_value(field_name or "", raw)
+        if str(shown) != str(raw):
+            for key in ("message", "fix"):
+                out[key] = out[key].replace(str(raw), str(shown))
+    return {k: shown if k == "value" else mask_text(v) if isinstance(v, str) else v for k, v in out.items()}

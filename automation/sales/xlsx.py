@@ -9,7 +9,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
+from ..xlsxout import new_workbook
 
 class ReportBook:
     """`with ReportBook(path) as book:` writes to a temporary file and moves it into place at the end."""
@@ -19,7 +19,7 @@ class ReportBook:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, self._tmp = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
         os.close(handle)
-        self.book = xlsxwriter.Workbook(self._tmp, {"remove_timezone": True})
+        self.book = new_workbook(self._tmp, remove_timezone=True)
         add = self.book.add_format
         self.fmt = {
             "title": add({"bold": True, "font_size": 14}),
