@@ -68,8 +68,13 @@ def collect_sections(shop, month: str) -> list[Section]:
 register({
     "monthly.already_sent": ("{month} 的月报已于 {when} 发送给 {to}，本次不再发送。如需重发请加 --force。",
                              "The {month} report was already sent on {when} to {to}; not sending again. Use --force to resend."),
+    "monthly.unknown": ("{month} 的月报已于 {when} 发出，但服务器没有确认收到（{error}）：收件人可能已经收到。请先查看 {to} 的收件箱；确认没有收到再用 --force 重发。",
+                        "The {month} report went out on {when} but the server never confirmed it ({error}): the recipients may have it. Check {to}'s inbox first; resend with --force only if it is not there."),
     "monthly.send_failed": ("邮件发送失败（共尝试 {attempts} 次）：{error}。邮件保留在发件箱：{eml}，服务器恢复后重新运行 shopbook monthly --send。",
                             "Sending failed after {attempts} attempts: {error}. The message stays in the outbox: {eml}; run shopbook monthly --send again when the server is back."),
+    "monthly.send_refused": ("邮件发送失败，重试也不会成功：{error}。请检查 shop.toml 的 [email]；邮件保留在发件箱：{eml}。",
+                             "Sending failed and retrying would not help: {error}. Check [email] in shop.toml; the message stays in the outbox: {eml}."),
+    "monthly.sent": ("已发送给 {to}（第 {attempts} 次尝试成功）", "Sent to {to} (attempt {attempts})"),
 })
 
 
@@ -101,55 +106,71 @@ def templates():
 
 def _masked_attachments(paths: list[Path], folder: Path) -> list[Path]:
     """Copies of the attachments with customer data masked (M-CONFIDENTIAL); the originals stay as they are."""
+    from .mail.send import outbox_unwritable
     from .privacy import mask_workbook
 
-    folder.mkdir(parents=True, exist_ok=True)
     out = []
-    for path in paths:
-        target = folder / path.name
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            mask_workbook(path, target)
-        else:
-            shutil.copyfile(path, target)
-        out.append(target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            target = folder / path.name
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                mask_workbook(path, target)
+            else:
+                shutil.copyfile(path, target)
+            out.append(target)
+    except PermissionError as exc:
+        raise outbox_unwritable(folder, exc) from None
     return out
 
 
 def build_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
     """The month's e-mail; `banner` (what is missing from an incomplete month) is its first line."""
-    from .mail.compose import compose
+    from .mail.compose import compose, stable_message_id
     from .mail.settings import load_email
-    from .privacy import mask_phone
+    from .privacy import mask_text
 
     settings = load_email(shop.config)
     sections = collect_sections(shop, month)
     subject = subject_for(month)
     env = templates()
     context = {"subject": subject, "shop": shop.config.name, "month": month, "sections": sections, "lang": lang(), "banner": banner}
-    html = mask_phone(env.get_template("email_base.html.j2").render(**context))
-    text = mask_phone(env.get_template("email_base.txt.j2").render(**context))
+    html = mask_text(env.get_template("email_base.html.j2").render(**context))
+    text = mask_text(env.get_template("email_base.txt.j2").render(**context))
     outbox = shop.root / settings.outbox
     attachments = _masked_attachments([p for s in sections for p in s.attachments], outbox / f"attachments_{month}")
     images = {cid: data for s in sections for cid, data in s.images.items()}
-    message = compose(subject, settings.sender, settings.to, settings.cc, text, html, images, attachments)
+    message_id = stable_message_id(settings.sender, shop.config.name, f"monthly-{month}")
+    message = compose(subject, settings.sender, settings.to, settings.cc, text, html, images, attachments, message_id)
     return MonthlyMail(month, subject, message, html, text, attachments)
 
 
 def write_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
     """Build the month's e-mail and put it in the outbox (.eml + .html preview); never sends."""
-    from .mail.send import write_outbox
+    from .mail.send import outbox_lock
     from .mail.settings import load_email
 
+    settings = load_email(shop.config)
+    with outbox_lock(shop.root / settings.outbox, settings.deadline):
+        return _write_monthly(shop, month, settings, banner)
+
+
+def _write_monthly(shop, month: str, settings, banner: str | None = None) -> MonthlyMail:
+    from .mail.send import write_outbox
+
     mail = build_monthly(shop, month, banner)
-    mail.eml, mail.preview = write_outbox(shop.root / load_email(shop.config).outbox, f"月报_{month}", mail.message, mail.html)
+    mail.eml, mail.preview = write_outbox(shop.root / settings.outbox, f"月报_{month}", mail.message, mail.html)
     return mail
 
 
-def send_monthly(shop, month: str, force: bool = False, sleep=None, banner: str | None = None) -> tuple[MonthlyMail | None, str]:
-    """Write to the outbox, then send unless the sent-log has this month. Returns (mail, status)."""
+def send_monthly(shop, month: str, force: bool = False, sleep=None, banner: str | None = None,
+                 on_retry=None) -> tuple[MonthlyMail | None, str]:
+    """Write to the outbox, then send unless the sent-log has this month (sent, or delivery unknown).
+    One run at a time per outbox; a second run waits for the first and then finds the month sent.
+    Returns (mail, status); raises SendError when it was not (or not surely) delivered."""
     import time
 
-    from .mail.send import SendFailed, deliver, record_sent, sent_log
+    from .mail.send import DeliveryUnknown, SendFailed, deliver, outbox_lock, record_sent, sent_log
     from .mail.settings import load_email
 
     settings = load_email(shop.config)
@@ -158,17 +179,25 @@ def send_monthly(shop, month: str, force: bool = False, sleep=None, banner: str 
     if not settings.host:
         raise UserError("mail.no_host")
     outbox = shop.root / settings.outbox
-    done = sent_log(outbox).get(month)
-    if done and not force:
-        return None, t("monthly.already_sent", month=month, when=done["sent_at"], to=done["to"])
-    mail = write_monthly(shop, month, banner)
-    try:
-        attempts = deliver(settings, mail.message, sleep=sleep or time.sleep)
-    except SendFailed as exc:
-        raise SendError(UserError("monthly.send_failed", attempts=settings.retries + 1, error=exc, eml=mail.eml)) from None
-    record_sent(outbox, month, mail.message)
-    return mail, pick(f"已发送给 {mail.message['To']}（第 {attempts} 次尝试成功）",
-                      f"Sent to {mail.message['To']} (attempt {attempts})")
+    with outbox_lock(outbox, settings.deadline):
+        done = sent_log(outbox).get(month)
+        if done and not force:
+            if done.get("status") == "unknown":
+                raise SendError(UserError("monthly.unknown", month=month, when=done["sent_at"], to=done["to"],
+                                          error=done.get("error", "")))
+            return None, t("monthly.already_sent", month=month, when=done["sent_at"], to=done["to"])
+        mail = _write_monthly(shop, month, settings, banner)
+        try:
+            attempts = deliver(settings, mail.message, lambda n: record_sent(outbox, month, mail.message, "sent", n),
+                               sleep=sleep or time.sleep, on_retry=on_retry)
+        except DeliveryUnknown as exc:
+            entry = record_sent(outbox, month, mail.message, "unknown", exc.attempts, error=exc.reason)
+            raise SendError(UserError("monthly.unknown", month=month, when=entry["sent_at"], to=entry["to"],
+                                      error=exc.reason)) from None
+        except SendFailed as exc:
+            key = "monthly.send_refused" if exc.permanent else "monthly.send_failed"
+            raise SendError(UserError(key, attempts=exc.attempts, error=exc.reason, eml=mail.eml)) from None
+    return mail, t("monthly.sent", to=mail.message["To"], attempts=attempts)
 
 
 class SendError(Exception):

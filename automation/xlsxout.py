@@ -9,7 +9,6 @@ formulas we mean (an in-workbook link) are written explicitly with `internal_lin
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 import xlsxwriter
@@ -24,15 +23,6 @@ def new_workbook(path: str | os.PathLike, **options) -> xlsxwriter.Workbook:
     if unsafe:
         raise ValueError(f"new_workbook: {sorted(unsafe)} would let data text become formulas, links or numbers")
     return xlsxwriter.Workbook(str(path), {**options, **SAFE_OPTIONS})
-
-
-def temp_path(path: str | os.PathLike) -> Path:
-    """A fresh, unique temporary file next to `path` (same folder, so the final rename is atomic).
-
-    Two runs writing the same report at once must not share a temp name. The file is not created
-    here (mkstemp would make it private, 0600), XlsxWriter creates it with the usual permissions."""
-    path = Path(path)
-    return path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp{path.suffix}")
 
 
 def quote_sheet(sheet: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
+import threading
+import time
 import ssl
 from pathlib import Path
 
@@ -23,6 +26,41 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 OK"
+
+
+class Scripted(Inbox):
+    """An SMTP server's behaviour on DATA and QUIT, for the exactly-once tests.
+
+    `replies` are answered to successive DATA commands (then "250 OK"); a message counts as received
+    when it is (to be) answered 250. `delay` seconds pass between taking the message and answering
+    (a slow server: it has the message, the client waits for the 250); `quit_reply` replaces the
+    usual "221 Bye"."""
+
+    def __init__(self, replies=(), delay: float = 0.0, quit_reply: str | None = None):
+        super().__init__()
+        self.replies, self.delay, self.quit_reply = list(replies), delay, quit_reply
+        self.attempts = 0
+        self.data_started = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.attempts += 1
+        self.data_started.set()
+        reply = self.replies.pop(0) if self.replies else "250 OK"
+        if reply.startswith("250"):
+            await super().handle_DATA(server, session, envelope)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return reply
+
+    async def handle_QUIT(self, server, session, envelope):
+        return self.quit_reply or "221 Bye"
+
+    def wait_for(self, count: int, seconds: float = 10.0) -> int:
+        """The number of messages received, once it reaches `count` or `seconds` have passed."""
+        end = time.monotonic() + seconds
+        while len(self.messages) < count and time.monotonic() < end:
+            time.sleep(0.05)
+        return len(self.messages)
 
 
 def free_port() -> int:

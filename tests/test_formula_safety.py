@@ -23,6 +23,7 @@ import courier_helpers as month_data
 import penalties_helpers as ph
 from automation import xlsxout
 from automation.cli import cli
+from automation.paths import temp_beside
 from automation.privacy import mask_workbook
 
 PAYLOADS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', "+1+1", "-1+1", "@SUM(1)"]
@@ -179,7 +180,7 @@ def test_new_workbook_refuses_unsafe_options(tmp_path):
 
 def test_temp_names_are_unique_and_next_to_the_target(tmp_path):
     target = tmp_path / "快递对账_2026-10.xlsx"
-    names = {xlsxout.temp_path(target) for _ in range(50)}
+    names = {temp_beside(target) for _ in range(50)}
     assert len(names) == 50 and all(n.parent == tmp_path and n.name.startswith(".快递对账_2026-10.") for n in names)
 
 

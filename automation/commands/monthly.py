@@ -17,7 +17,7 @@ from .reconcile import demo_month
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--month", "month", default=None, help="Month to report, e.g. 2026-10 (default: last month).")
 @click.option("--send", is_flag=True, help="Send it over SMTP ([email] in shop.toml); without it the e-mail is only written to the outbox.")
-@click.option("--force", is_flag=True, help="Send even if this month was already sent.")
+@click.option("--force", is_flag=True, help="Send even if the sent-log has this month (sent, or delivery unknown).")
 @click.option("--allow-partial", "allow_partial", is_flag=True,
               help="Send or write an incomplete month anyway; the mail's first line says what is missing.")
 def command(path: Path, month: str | None, send: bool, force: bool, allow_partial: bool) -> None:
@@ -36,7 +36,7 @@ def command(path: Path, month: str | None, send: bool, force: bool, allow_partia
             raise check.refuse_preview()
         return
     try:
-        mail, status = send_monthly(shop, month, force, banner=banner)
+        mail, status = send_monthly(shop, month, force, banner=banner, on_retry=lambda line: click.echo(line, err=True))
     except SendError as exc:
         click.echo(pick("错误：", "Error: ") + str(exc), err=True)
         raise SystemExit(1)

@@ -9,7 +9,8 @@ import polars as pl
 
 from ..i18n import pick
 from ..tables import column_letter
-from ..xlsxout import new_workbook, temp_path
+from ..paths import temp_beside
+from ..xlsxout import new_workbook
 from .frames import to_kg, to_money
 from .reconcile import BY_SLUG, CATEGORIES, Reconciliation, action_label
 
@@ -159,7 +160,7 @@ def _summary(book, fmt: _Formats, results: list[Reconciliation], month: str) -> 
 def write_reconciliation(results: list[Reconciliation], month: str, path: Path) -> Path:
     """One workbook for the month: the summary, then one sheet per category found (all couriers)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
+    tmp = temp_beside(path)
     book = new_workbook(tmp, constant_memory=False, default_date_format="yyyy-mm-dd")
     fmt = _Formats(book)
     _summary(book, fmt, results, month)
@@ -183,7 +184,7 @@ def write_dispute_list(result: Reconciliation, path: Path) -> Path | None:
     if part.height == 0:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
+    tmp = temp_beside(path)
     book = new_workbook(tmp)
     fmt = _Formats(book)
     ws = book.add_worksheet(pick("申诉清单", "Disputes"))
@@ -242,7 +243,7 @@ def _stub_sheets():
 
 def write_stub_check(check, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
+    tmp = temp_beside(path)
     book = new_workbook(tmp)
     fmt = _Formats(book)
     findings = check.findings()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 
 def compose(subject: str, sender: str, to: tuple[str, ...], cc: tuple[str, ...], text: str, html: str,
-            images: dict[str, bytes], attachments: list[Path]) -> EmailMessage:
+            images: dict[str, bytes], attachments: list[Path], message_id: str | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = subject  # non-ASCII headers are RFC 2047 encoded (UTF-8) by the email policy
     msg["From"] = sender
@@ -17,7 +18,7 @@ def compose(subject: str, sender: str, to: tuple[str, ...], cc: tuple[str, ...],
     if cc:
         msg["Cc"] = ", ".join(cc)
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain=sender.split("@")[-1] or "shopbook")
+    msg["Message-ID"] = message_id or make_msgid(domain=_domain(sender))
     msg.set_content(text, charset="utf-8")
     msg.add_alternative(html, subtype="html", charset="utf-8")
     html_part = msg.get_payload()[1]
@@ -28,3 +29,15 @@ def compose(subject: str, sender: str, to: tuple[str, ...], cc: tuple[str, ...],
         main, sub = (kind or "application/octet-stream").split("/", 1)
         msg.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
     return msg
+
+
+def _domain(sender: str) -> str:
+    address = parseaddr(sender)[1]
+    return address.rsplit("@", 1)[1] if "@" in address else "shopbook"
+
+
+def stable_message_id(sender: str, shop: str, key: str) -> str:
+    """The same Message-ID every time this shop sends this report (e.g. key "monthly-2026-10"), so a
+    server that already has the message can drop a resend as a duplicate."""
+    digest = hashlib.sha256(f"{sender}\0{shop}\0{key}".encode("utf-8")).hexdigest()[:20]
+    return f"<shopbook.{key}.{digest}@{_domain(sender)}>"

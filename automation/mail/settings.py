@@ -31,7 +31,8 @@ class EmailSettings:
     ca_file: str | None = None  # a private CA / self-signed server certificate to trust
     retries: int = 3
     retry_delay: float = 30.0
-    timeout: float = 30.0
+    timeout: float = 30.0  # one socket operation
+    deadline: float = 120.0  # the whole send, retries included
     outbox: str = "reports/outbox"
     extra: dict = field(default_factory=dict)
 
@@ -70,6 +71,7 @@ def load_email(config) -> EmailSettings:
             host=raw.get("smtp_host"), port=int(raw.get("smtp_port", 465 if security == "ssl" else 587)),
             security=security, username=raw.get("username", raw.get("user")), password_env=raw.get("password_env", "SHOPBOOK_SMTP_PASSWORD"),
             ca_file=raw.get("ca_file"), retries=int(raw.get("retries", 3)), retry_delay=float(raw.get("retry_delay_seconds", 30)),
-            timeout=float(raw.get("timeout_seconds", 30)), outbox=raw.get("outbox", "reports/outbox"))
+            timeout=float(raw.get("timeout_seconds", 30)),
+            deadline=float(raw.get("deadline_seconds", 120)), outbox=raw.get("outbox", "reports/outbox"))
     except (TypeError, ValueError) as exc:
         raise UserError("mail.bad", detail=str(exc))
