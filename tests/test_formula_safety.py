@@ -54,12 +54,14 @@ def hostile_shop(root: Path) -> Path:
     (root / "shop.toml").write_text(month_data.SHOP_TOML + STAFF_TOML, encoding="utf-8")
     shipments = [["发货日期", "订单编号", "快递公司", "快递单号", "目的省份", "重量(kg)"]]
     shipments += [[d, o, "中通快递", w, p, float(kg)] for o, w, d, p, kg in month_data.SHIPMENTS]
+    shipments += [[d, o, "圆通快递", w, p, float(kg)] for o, w, d, p, kg in month_data.OTHER_COURIER]  # a whole month
     shipments += [[month_data.SHIPMENTS[0][2], f"O20{i}", "中通快递", W(20 + i), _p(i), 1.0] for i in range(5)]
     _book(root / "发货.xlsx", {"发货登记": shipments})
     stubs = [["揽收日期", "快递公司", "快递单号", "底单重量(kg)", "底单状态", "已归档", "备注"]]
     for i, (o, w, d, p, kg) in enumerate(month_data.SHIPMENTS):
         if w not in month_data.NO_STUB:
             stubs.append([d, "中通", w, float(kg), month_data.STUB_STATUS.get(w, "正常"), "是", _p(i)])
+    stubs += [[d, "圆通", w, float(kg), "正常", "是", None] for o, w, d, p, kg in month_data.OTHER_COURIER]
     stubs += [[month_data.SHIPMENTS[0][2], "中通", W(40 + i), 1.0, "丢件", _p(i), _p(i + 1)] for i in range(5)]
     stubs += [[month_data.SHIPMENTS[0][2], "中通", W(50 + i), 1.0, _p(i), "是", None] for i in range(5)]
     _book(root / "底单.xlsx", {"快递底单": stubs})
@@ -69,7 +71,7 @@ def hostile_shop(root: Path) -> Path:
     _book(root / "账单" / "中通_2026-10.xlsx", {"账单": [list(r) for r in bill.active.iter_rows(values_only=True)]})
     headers = ph.HEADERS["订单"] + ["买家会员名", "收货人姓名", "收货地址", "买家留言"]
     orders = [headers]
-    ids = [o for o, *_ in month_data.SHIPMENTS] + [f"O20{i}" for i in range(5)]
+    ids = [o for o, *_ in month_data.SHIPMENTS + month_data.OTHER_COURIER] + [f"O20{i}" for i in range(5)]
     for i, order_id in enumerate(ids):
         orders.append([order_id, "交易成功", Decimal("100.00"), ph.D("2026-10-08 10:00"), ph.D("2026-10-08 16:00"),
                        _p(i), 1, "红", _p(i + 1), "陈静", None, "13812345678", _p(i + 2), _p(i + 3), _p(i + 4), _p(i)])
