@@ -7,6 +7,7 @@ does not exist yet is skipped; one that returns None has nothing to say this mon
 
 from __future__ import annotations
 
+import base64
 import importlib
 import shutil
 from dataclasses import dataclass, field
@@ -83,11 +84,20 @@ class MonthlyMail:
     month: str
     subject: str
     message: object  # email.message.EmailMessage
-    html: str
+    html: str  # as mailed: images as cid: links to the message's inline parts
     text: str
     attachments: list[Path]
     eml: Path | None = None
     preview: Path | None = None
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
+def inline_images(html: str, images: dict[str, bytes]) -> str:
+    """The HTML with each cid: image embedded as a data URI, for a page opened in a browser (the
+    mail keeps cid:, which mail clients resolve and browsers cannot)."""
+    for cid, png in images.items():
+        html = html.replace(f'"cid:{cid}"', '"data:image/png;base64,' + base64.b64encode(png).decode("ascii") + '"')
+    return html
 
 
 def subject_for(month: str) -> str:
@@ -142,7 +152,7 @@ def build_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
     images = {cid: data for s in sections for cid, data in s.images.items()}
     message_id = stable_message_id(settings.sender, shop.config.name, f"monthly-{month}")
     message = compose(subject, settings.sender, settings.to, settings.cc, text, html, images, attachments, message_id)
-    return MonthlyMail(month, subject, message, html, text, attachments)
+    return MonthlyMail(month, subject, message, html, text, attachments, images=images)
 
 
 def write_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
@@ -159,7 +169,8 @@ def _write_monthly(shop, month: str, settings, banner: str | None = None) -> Mon
     from .mail.send import write_outbox
 
     mail = build_monthly(shop, month, banner)
-    mail.eml, mail.preview = write_outbox(shop.root / settings.outbox, f"月报_{month}", mail.message, mail.html)
+    mail.eml, mail.preview = write_outbox(shop.root / settings.outbox, f"月报_{month}", mail.message,
+                                          inline_images(mail.html, mail.images))
     return mail
 
 

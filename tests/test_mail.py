@@ -189,7 +189,7 @@ def test_a_provider_stopped_by_bad_input_becomes_a_note(tmp_path, monkeypatch):
     monkeypatch.setattr(monthly, "SECTION_PROVIDERS", ("automation.courier.section", "failing_provider"))
     mail = monthly.write_monthly(Shop.open(root), "2026-10")
     assert "扣分登记" in mail.text and "扣分" in mail.html and "快递对账" in mail.text
-    assert mail.eml.exists() and mail.preview.read_text(encoding="utf-8") == mail.html
+    assert mail.eml.exists() and mail.preview.read_text(encoding="utf-8") == monthly.inline_images(mail.html, mail.images)
 
 
 def test_implicit_ssl_with_self_signed_certificate(tmp_path, providers):

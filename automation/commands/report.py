@@ -6,7 +6,6 @@ charts inline) into the shop's reports folder.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import click
 
 from ..errors import UserError
 from ..i18n import lang, pick, register, t
-from ..monthly import Section, templates
+from ..monthly import Section, inline_images, templates
 from ..months import chosen_month
 from ..penalties.period import month_label, parse_month
 from ..shop import Shop
@@ -28,10 +27,8 @@ register({
 
 def write_page(shop: Shop, month: str, section: Section, path: Path) -> Path:
     """A stand-alone HTML page of one section, images embedded (the e-mail uses cid: instead)."""
-    html = templates().get_template("email_base.html.j2").render(
-        subject=section.title, shop=shop.config.name, month=month, sections=[section], lang=lang())
-    for cid, png in section.images.items():
-        html = html.replace(f"cid:{cid}", "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+    html = inline_images(templates().get_template("email_base.html.j2").render(
+        subject=section.title, shop=shop.config.name, month=month, sections=[section], lang=lang()), section.images)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from html import escape
 
 from ..errors import UserError
@@ -16,28 +15,14 @@ CHART_CID = "courier_chart"
 
 
 def _chart(rows: list[dict]) -> bytes | None:
-    """A small bar chart of the differences per category (PNG), or None when there is nothing to show."""
+    """A bar chart of the differences per category (PNG, Chinese category names, 元), or None when there is nothing to show."""
+    from ..sales.charts import hbar_chart
+
     shown = [r for r in rows if r["difference"] != 0]
     if not shown:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import font_manager, pyplot as plt
-
-    cjk = [f.name for f in font_manager.fontManager.ttflist if any(k in f.name for k in ("CJK", "WenQuanYi", "YaHei", "SimHei", "PingFang"))]
-    labels = [r["title"] if cjk else r["slug"] for r in shown]
-    fig, ax = plt.subplots(figsize=(6, 0.45 * len(shown) + 1), dpi=100)
-    if cjk:
-        plt.rcParams["font.sans-serif"] = cjk[:1]
-    ax.barh(labels, [float(r["difference"]) for r in shown], color="#1f6feb")
-    ax.invert_yaxis()
-    ax.set_xlabel(pick("差额（元）", "Difference (CNY)") if cjk else "CNY")
-    fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    plt.close(fig)
-    return out.getvalue()
+    return hbar_chart(pick("各类差额", "Difference by category"), [r["title"] for r in shown], [r["difference"] for r in shown],
+                      pick("差额（元）", "Difference (yuan)"))
 
 
 def monthly_section(shop, month: str) -> Section | None:

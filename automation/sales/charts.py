@@ -1,7 +1,8 @@
 """PNG charts for e-mail (inline images render in mail clients; scripts do not). matplotlib, Agg.
 
-Labels are Chinese: a CJK-capable font is picked from the installed ones (fc-list :lang=zh);
-Debian: fonts-noto-cjk or fonts-wqy-microhei.
+Labels are Chinese, so every chart is drawn with the Noto Sans CJK SC face of the font collection
+that ships as a Python dependency (noto-cjk-sans-otc, SIL OFL 1.1), registered with matplotlib
+here: a cron server or a "only Python" set-up without any system CJK font draws the same chart.
 """
 
 from __future__ import annotations
@@ -16,36 +17,32 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-             "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "AR PL UMing CN")
+CJK_FAMILY = "Noto Sans CJK SC"  # the simplified-Chinese face of the bundled collection
 COLOURS = ("#3b6fb6", "#e07b39", "#4b9e5f", "#b8473f", "#7d5ba6", "#8c6d4f", "#d16ba5", "#6f6f6f")
 
 
+def bundled_font_path() -> str:
+    import noto_cjk_sans_otc
+
+    return str(noto_cjk_sans_otc.FONT_PATH)
+
+
 @cache
-def cjk_font() -> str | None:
-    """The first installed CJK font family, or None (labels would then render as boxes)."""
-    found = _installed()
-    if found is None:  # matplotlib's font cache predates the font's installation: register the files
-        for path in font_manager.findSystemFonts():
-            if any(part in path.lower() for part in ("cjk", "wqy", "wenquanyi", "simhei", "msyh", "pingfang", "sourcehan")):
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-        found = _installed()
-    return found
+def cjk_font() -> str:
+    """Register the bundled CJK collection with matplotlib (all its faces) and name the face we draw with."""
+    manager = font_manager.fontManager
+    if not any(f.name == CJK_FAMILY and str(f.fname) == bundled_font_path() for f in manager.ttflist):
+        manager.addfont(bundled_font_path())
+    return CJK_FAMILY
 
 
-def _installed() -> str | None:
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in names), None)
+def chart_params() -> dict:
+    return {"font.size": 9, "axes.unicode_minus": False, "font.family": "sans-serif",
+            "font.sans-serif": [cjk_font(), "DejaVu Sans"]}
 
 
 def _figure(width: float = 6.4, height: float = 3.2):
-    font = cjk_font()
-    params = {"font.size": 9, "axes.unicode_minus": False}
-    if font:
-        params["font.sans-serif"] = [font, "DejaVu Sans"]
+    params = chart_params()
     with plt.rc_context(params):
         fig, ax = plt.subplots(figsize=(width, height), dpi=110)
     ax.spines[["top", "right"]].set_visible(False)
@@ -61,25 +58,55 @@ def _png(fig, params) -> bytes:
     return buffer.getvalue()
 
 
-def bar_chart(title: str, labels: list[str], values: list[Decimal | float], unit: str = "", colour: int = 0) -> bytes:
+def _shown(value: float, unit: str) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + unit
+
+
+def bar_chart(title: str, labels: list[str], values: list[Decimal | float], unit: str = "", colour: int = 0,
+              axis: str = "") -> bytes:
     fig, ax, params = _figure()
     with plt.rc_context(params):
         numbers = [float(v) for v in values]
         bars = ax.bar(labels, numbers, color=COLOURS[colour % len(COLOURS)])
-        ax.bar_label(bars, labels=[f"{v:,.2f}".rstrip("0").rstrip(".") + unit for v in numbers], fontsize=8)
+        ax.bar_label(bars, labels=[_shown(v, unit) for v in numbers], fontsize=8)
         ax.set_title(title)
+        if axis:
+            ax.set_ylabel(axis)
         ax.margins(y=0.15)
+        if min(numbers, default=0) >= 0:
+            ax.set_ylim(bottom=0)  # a value axis starts at 0: bars are compared by their length
         for label in ax.get_xticklabels():
             label.set_rotation(30 if len(labels) > 6 else 0)
     return _png(fig, params)
 
 
-def line_chart(title: str, days: list[str], series: dict[str, list[Decimal | float]]) -> bytes:
+def hbar_chart(title: str, labels: list[str], values: list[Decimal | float], axis: str, colour: int = 0) -> bytes:
+    """Horizontal bars (long category names), signed values around a 0 line."""
+    fig, ax, params = _figure(6.4, 0.45 * len(labels) + 1.2)
+    with plt.rc_context(params):
+        numbers = [float(v) for v in values]
+        bars = ax.barh(labels, numbers, color=COLOURS[colour % len(COLOURS)])
+        ax.bar_label(bars, labels=[_shown(v, "") for v in numbers], fontsize=8, padding=2)
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        ax.invert_yaxis()
+        ax.set_title(title)
+        ax.set_xlabel(axis)
+        ax.margins(x=0.15)
+        if min(numbers, default=0) >= 0:
+            ax.set_xlim(left=0)
+    return _png(fig, params)
+
+
+def line_chart(title: str, days: list[str], series: dict[str, list[Decimal | float]], axis: str = "") -> bytes:
     fig, ax, params = _figure(7.2, 3.2)
     with plt.rc_context(params):
         for i, (name, values) in enumerate(series.items()):
             ax.plot(days, [float(v) for v in values], marker="o", markersize=2.5, label=name, color=COLOURS[i % len(COLOURS)])
         ax.set_title(title)
+        if axis:
+            ax.set_ylabel(axis)
+        if all(float(v) >= 0 for values in series.values() for v in values):
+            ax.set_ylim(bottom=0)
         ax.legend(fontsize=8, frameon=False, ncols=min(4, max(1, len(series))))
         step = max(1, len(days) // 10)
         ax.set_xticks(range(0, len(days), step), [days[i] for i in range(0, len(days), step)])

@@ -39,11 +39,14 @@ def chart_pngs(report: SalesReport) -> dict[str, tuple[bytes, str]]:
         return {}
     labels = [m.agent for m in named]
     daily = report.daily_sales()
+    yuan = pick("元", "yuan")
     title_sales, title_conv, title_daily = pick("每位客服销售额", "Sales per agent"), pick("每位客服转化率", "Conversion per agent"), pick("每日销售额", "Daily sales")
     return {
-        "sales_per_agent": (bar_chart(title_sales, labels, [m.figures.sales for m in named]), title_sales),
-        "sales_conversion": (bar_chart(title_conv, labels, [(m.figures.conversion or 0) * 100 for m in named], "%", colour=1), title_conv),
-        "sales_daily": (line_chart(title_daily, [d.strftime("%m-%d") for d, _ in daily], {pick("合计", "Total"): [v for _, v in daily]}), title_daily),
+        "sales_per_agent": (bar_chart(title_sales, labels, [m.figures.sales for m in named], axis=yuan), title_sales),
+        "sales_conversion": (bar_chart(title_conv, labels, [(m.figures.conversion or 0) * 100 for m in named], "%", colour=1,
+                                       axis=pick("转化率（%）", "Conversion (%)")), title_conv),
+        "sales_daily": (line_chart(title_daily, [d.strftime("%m-%d") for d, _ in daily], {pick("合计", "Total"): [v for _, v in daily]},
+                                   axis=yuan), title_daily),
     }
 
 

@@ -97,7 +97,7 @@ class ReportBook:
             chart.add_series(options)
         chart.set_title({"name": title})
         chart.set_legend({"position": "bottom" if len(series) > 1 else "none"})
-        chart.set_y_axis({"name": y_title, **({"num_format": "0%"} if percent else {})})
+        chart.set_y_axis({"name": y_title, "min": 0, **({"num_format": "0%"} if percent else {})})  # value axes start at 0
         chart.set_size({"width": 640, "height": 320})
         sheet.insert_chart(anchor, chart)
 
