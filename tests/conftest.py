@@ -40,17 +40,31 @@ def soffice_convert(tmp_path_factory):
             pytest.fail("LibreOffice (soffice) is missing in CI: .ci/run must install libreoffice-calc-nogui")
         pytest.skip("LibreOffice (soffice) is not installed")
 
-    def convert(path: Path, fmt: str) -> Path:
-        outdir = tmp_path_factory.mktemp("soffice")
+    def convert(path: Path | list[Path], fmt: str) -> Path | list[Path]:
+        """One file -> its converted file; a list -> the converted files in the same order (one soffice run)."""
+        paths = path if isinstance(path, list) else [path]
+        outdirs = []
+        produced = []
         profile = tmp_path_factory.mktemp("profile") / uuid.uuid4().hex
-        result = subprocess.run(
-            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-             "--outdir", str(outdir), str(path)],
-            capture_output=True, text=True, timeout=180,
-        )
-        produced = list(outdir.iterdir())
-        assert result.returncode == 0 and produced, f"soffice failed: {result.stdout} {result.stderr}"
-        return produced[0]
+        by_stem: dict[str, list[Path]] = {}
+        for p in paths:  # files with the same stem would overwrite each other in one folder
+            by_stem.setdefault(p.stem, []).append(p)
+        batches = [[group[i] for group in by_stem.values() if i < len(group)] for i in range(max(map(len, by_stem.values())))]
+        for batch in batches:
+            outdir = tmp_path_factory.mktemp("soffice")
+            outdirs.append(outdir)
+            result = subprocess.run(
+                [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+                 "--outdir", str(outdir), *map(str, batch)],
+                capture_output=True, text=True, timeout=300,
+            )
+            assert result.returncode == 0, f"soffice failed: {result.stdout} {result.stderr}"
+            for p in batch:
+                found = [f for f in outdir.iterdir() if f.stem == p.stem]
+                assert found, f"soffice produced nothing for {p.name}: {result.stdout} {result.stderr}"
+                produced.append((p, found[0]))
+        out = dict(produced)
+        return out[path] if not isinstance(path, list) else [out[p] for p in paths]
 
     return convert
 

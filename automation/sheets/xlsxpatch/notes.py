@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .package import (CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML, XML_DECL, NS_MAIN, NS_REL, Package,
                       add_relationship, ensure_default, ensure_override, free_part_name, insert_before_close,
-                      remove_override, remove_relationship)
+                      remove_default, remove_override, remove_relationship)
 from ..edit import NOTE_AUTHOR, NOTE_SEPARATOR
 from .record import JobRecord, NoteRecord
 from .sheetstream import column_index, column_letters, xml_text
@@ -28,6 +28,7 @@ _SUCCESSORS = (b"legacyDrawingHF", b"drawingHF", b"picture", b"oleObjects", b"co
                b"tableParts", b"extLst")  # what follows <legacyDrawing> in CT_Worksheet (ECMA-376 Part 1, 18.3.1.99)
 SHAPETYPE = (b'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
              b'<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+DEFAULT_VML = "[Default vml]"  # in a job's created list: we declared the .vml content type
 NOTE_SIZE_PT = (240, 96)  # width, height: room for code, message and fix
 
 
@@ -72,6 +73,20 @@ class SheetNotes:
                 self.vml = _IDMAP.sub(lambda m: m.group(1) + _without_block(m.group(2), block) + m.group(3), self.vml, count=1)
         job.notes.pop(sheet, None)
         job.idmap_blocks.pop(sheet, None)
+        self._drop_unused_author()
+
+    def _drop_unused_author(self) -> None:
+        """Our author entry goes when no note uses it any more (it is always the last one: we add it last)."""
+        if self.comments is None:
+            return
+        authors = re.findall(rb"<(?:\w+:)?author\b[^>]*>.*?</(?:\w+:)?author\s*>", self.comments, re.S)
+        if not authors or not re.search(rb">" + re.escape(AUTHOR.encode()) + rb"<", authors[-1]):
+            return
+        ours = len(authors) - 1
+        if re.search(rb'\bauthorId="' + str(ours).encode() + rb'"', self.comments):
+            return
+        at = self.comments.rfind(authors[-1])
+        self.comments = self.comments[:at] + self.comments[at + len(authors[-1]):]
 
     def _comment_spans(self) -> dict[str, re.Match]:
         return {(_REF.search(m.group(2)).group(1) + _REF.search(m.group(2)).group(2)).decode(): m
@@ -144,8 +159,9 @@ class SheetNotes:
                         b'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
                         b'<o:idmap v:ext="edit" data=""/></o:shapelayout>' + SHAPETYPE + b"</xml>")
             self.vml_rid = add_relationship(package, self.sheet_part, REL_VML, self.vml_part)
-            ensure_default(package, "vml", CT_VML)
             created.append(self.vml_part)
+            if ensure_default(package, "vml", CT_VML):
+                created.append(DEFAULT_VML)
         elif b'id="_x0000_t202"' not in self.vml:
             self.vml = _insert_shapes(self.vml, SHAPETYPE)
 
@@ -165,11 +181,15 @@ class SheetNotes:
 
     def _remove_created(self, package: Package, created: list[str]) -> None:
         for part in created:
+            if part == DEFAULT_VML:
+                continue
             for rel in package.relationships(self.sheet_part):
                 if package.resolve(self.sheet_part, rel.target) == part:
                     remove_relationship(package, self.sheet_part, rel.id)
             remove_override(package, part)
             package.remove(part)
+        if DEFAULT_VML in created and not any(n.endswith(".vml") for n in package.names()):
+            remove_default(package, "vml", CT_VML)
         self.comments = self.vml = None
 
     def legacy_drawing_tail(self, tail: bytes, removed_rid: str | None, added_rid: str | None) -> bytes:

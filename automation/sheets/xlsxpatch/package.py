@@ -275,12 +275,21 @@ def ensure_override(package: Package, part: str, content_type: str) -> None:
     package.replace("[Content_Types].xml", insert_before_close(data, b"Types", override))
 
 
-def ensure_default(package: Package, extension: str, content_type: str) -> None:
+def ensure_default(package: Package, extension: str, content_type: str) -> bool:
+    """Declare a content type for an extension; True when it had to be added."""
     data = package.read("[Content_Types].xml")
     if re.search(rb'<Default\b[^>]*Extension="' + re.escape(extension.encode()) + rb'"', data, re.IGNORECASE):
-        return
+        return False
     default = f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode()
     package.replace("[Content_Types].xml", insert_before_close(data, b"Types", default))
+    return True
+
+
+def remove_default(package: Package, extension: str, content_type: str) -> None:
+    data = package.read("[Content_Types].xml")
+    default = f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode()
+    if default in data:
+        package.replace("[Content_Types].xml", data.replace(default, b"", 1))
 
 
 def remove_override(package: Package, part: str) -> None:

@@ -66,11 +66,13 @@ def apply_patch(source: Path, out, edit: WorkbookEdit) -> PatchResult:
         sheets = {s.name: s for s in package.sheets()}
         ops = _cell_ops(edit, sheets)
         temps = []
-        for name in sorted(set(ops) | set(job.cells) | set(job.notes) | set(job.created)):
+        mine = {s for s, cells in record.cells.items()
+                if any(edit.job in c.fills or c.wrote_by == edit.job for c in cells.values())}
+        for name in sorted(set(ops) | mine | set(job.notes) | set(job.created)):
             if name not in sheets:  # a sheet the user deleted or renamed since: nothing of ours is left there
-                job.cells.pop(name, None), job.notes.pop(name, None), job.created.pop(name, None)
+                record.cells.pop(name, None), job.notes.pop(name, None), job.created.pop(name, None)
                 continue
-            temps.append(_patch_sheet(package, styles, job, sheets[name].part, name, ops.get(name, {}), edit, result))
+            temps.append(_patch_sheet(package, styles, record, job, sheets[name].part, name, ops.get(name, {}), edit, result))
         _write_new_sheets(package, styles, record, job, sheets, edit.new_sheets, result)
         styles.apply()
         write_record(package, record)
@@ -113,18 +115,22 @@ def _cell_ops(edit: WorkbookEdit, sheets: dict) -> dict[str, dict[int, dict[int,
 
 # ---- one user sheet -------------------------------------------------------------------------------------
 
-def _patch_sheet(package: Package, styles: StyleBook, job: JobRecord, part: str, sheet: str,
+JOB_PRIORITY = ("validate", "flags")  # whose fill shows when two jobs colour one cell: problems first
+
+
+def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRecord, part: str, sheet: str,
                  ops: dict[int, dict[int, _CellOp]], edit: WorkbookEdit, result: PatchResult):
-    old_cells = job.cells.pop(sheet, {})
-    new_cells: dict[str, CellRecord] = {}
-    wanted_rows = set(ops)
-    old_by_row: dict[int, dict[int, CellRecord]] = {}
-    for ref, rec in old_cells.items():
-        m = re.match(r"([A-Z]+)(\d+)$", ref)
-        old_by_row.setdefault(int(m.group(2)), {})[column_index(m.group(1))] = rec
-    wanted_rows |= set(old_by_row)
+    cells = record.cells.setdefault(sheet, {})
+    spans = record.spans.setdefault(sheet, {})
+    by_row: dict[int, dict[int, str]] = {}
+    for ref, rec in cells.items():
+        if edit.job in rec.fills or rec.wrote_by == edit.job:
+            row, col = _ref(ref)
+            by_row.setdefault(row, {})[col] = ref
+    wanted_rows = set(ops) | set(by_row) | {int(r) for r in spans}
     notes = {(r, c): o.note for r, cols in ops.items() for c, o in cols.items() if o.note}
-    bbox = _bbox(ops)
+    others = [_ref(ref) for ref, rec in cells.items() if set(rec.fills) - {edit.job} or rec.wrote_by not in (None, edit.job)]
+    bbox = _bbox(ops, others)
 
     def edit_row(row: Row, column_styles: dict[int, int]) -> None:
         row_ops = dict(ops.get(row.number, {}))
@@ -132,17 +138,34 @@ def _patch_sheet(package: Package, styles: StyleBook, job: JobRecord, part: str,
         if every is not None:
             for col in list(row.cells):
                 row_ops.setdefault(col, _CellOp()).fill = row_ops.get(col, _CellOp()).fill or every.fill
-        olds = old_by_row.get(row.number, {})
-        for col in sorted(set(row_ops) | set(olds)):
-            _edit_cell(row, col, row_ops.get(col), olds.get(col), column_styles, styles, new_cells)
+        mine = by_row.get(row.number, {})
+        row.spans_base = spans.get(str(row.number))
+        for col in sorted(set(row_ops) | set(mine)):
+            ref = f"{column_letters(col)}{row.number}"
+            rec = _edit_cell(row, col, edit.job, row_ops.get(col), cells.get(ref), column_styles, styles)
+            if rec is None:
+                cells.pop(ref, None)
+            else:
+                cells[ref] = rec
+
+    def row_written(row: Row) -> None:
+        if row.spans_widened:
+            spans[str(row.number)] = row.spans_widened
+        else:
+            spans.pop(str(row.number), None)
 
     def edit_head(head: bytes) -> bytes:
-        if bbox is None:
-            return head
+        """The dimension covers our cells; it shrinks back to the user's once none is left."""
         found = _DIMENSION.search(head)
         if found is None:
             return head
-        return head[:found.start(2)] + _union(found.group(2).decode(), bbox).encode() + head[found.end(2):]
+        original = record.dimensions.get(sheet, found.group(2).decode())
+        wanted = _union(original, bbox) if bbox is not None else original
+        if wanted == original:
+            record.dimensions.pop(sheet, None)
+        else:
+            record.dimensions[sheet] = original
+        return head[:found.start(2)] + wanted.encode() + head[found.end(2):]
 
     def edit_tail(tail: bytes) -> bytes:
         sheet_notes = SheetNotes.load(package, part, tail)
@@ -160,57 +183,59 @@ def _patch_sheet(package: Package, styles: StyleBook, job: JobRecord, part: str,
     try:
         with package.zip.open(part) as source:
             compressed = compress_to(temp, lambda write: rewrite_sheet(source.read, write, wanted_rows, edit_row,
-                                                                        edit_head, edit_tail))
+                                                                        edit_head, edit_tail, row_written))
     except ValueError as exc:
         temp.close()
         raise PackageError("damaged", f"{part}: {exc}") from exc
     package.stream(part, compressed)
-    if new_cells:
-        job.cells[sheet] = new_cells
-    result.cells += len(new_cells)
+    if not spans:
+        record.spans.pop(sheet, None)
+    if not cells:
+        record.cells.pop(sheet, None)
+    result.cells += sum(1 for rec in cells.values() if edit.job in rec.fills or rec.wrote_by == edit.job)
     return temp
 
 
-def _edit_cell(row: Row, col: int, op: _CellOp | None, old: CellRecord | None, column_styles: dict[int, int],
-               styles: StyleBook, new_cells: dict[str, CellRecord]) -> None:
+def _ref(ref: str) -> tuple[int, int]:
+    m = re.match(r"([A-Z]+)(\d+)$", ref)
+    return int(m.group(2)), column_index(m.group(1))
+
+
+def _edit_cell(row: Row, col: int, job: str, op: _CellOp | None, rec: CellRecord | None,
+               column_styles: dict[int, int], styles: StyleBook) -> CellRecord | None:
+    """Put the cell in the state all jobs want (this job's new wish replacing its old one); returns
+    its record, or None when nothing of ours is left on it (it is then exactly as the user had it)."""
     cell = row.cells.get(col)
     current = cell.style if cell is not None else None
-    # the cell as it is without us: the recorded original, unless the user restyled it since
-    if old is not None and old.ours is not None and current == old.ours:
-        base, absent = old.orig, old.absent
-    elif old is not None and old.ours is not None:
-        base, absent = current, cell is None
-    else:
-        base, absent = (current, cell is None) if old is None else (old.orig if old.ours is None else current, old.absent)
-    ref = f"{column_letters(col)}{row.number}"
-    wrote = op is not None and op.value is not KEEP
-    if old is not None and old.wrote and cell is not None:
-        _restore_value(cell, old.value)
-    if op is None or (op.fill is None and not wrote):
-        if old is None:
-            return
-        if cell is not None:
-            if old.ours is not None and current == old.ours:
-                cell.set_style(base)
-            if absent and not cell.has_content() and cell.style in (None, base):
-                cell.dropped = True
-        return
-    cell = row.cell(col)
-    effective = base if base is not None else (row.default_style(column_styles, col) if absent else 0)
-    record = CellRecord(base, None, absent)
-    if absent and cell.new and effective:
-        cell.set_style(effective)  # a new cell shows what the row/column showed
-    quote = wrote and isinstance(op.value, str) and op.value.startswith(FORMULA_TRIGGERS)
-    if op.fill or quote:
-        record.ours = styles.derive(effective, fill=op.fill, quote_prefix=quote)
-        cell.set_style(record.ours)
-    elif old is not None and old.ours is not None and current == old.ours:
-        cell.set_style(base)
-    if wrote:
-        record.wrote = True
-        record.value = old.value if old is not None and old.wrote else _value_of(cell)
+    if rec is None:
+        rec = CellRecord(current, cell is None)
+    elif current != rec.ours:  # the user restyled the cell since: that is their style now, with their fill
+        rec.orig, rec.absent = (styles.fill_of(current or 0, rec.orig or 0) if cell is not None else None), cell is None
+    if rec.wrote_by == job and cell is not None:
+        _restore_value(cell, rec.value)
+        rec.wrote_by, rec.quote = None, False
+    rec.fills.pop(job, None)
+    if op is not None and op.fill:
+        rec.fills[job] = op.fill
+    if op is not None and op.value is not KEEP:
+        cell = row.cell(col)
+        if rec.wrote_by is None:
+            rec.value = _value_of(cell)
+        rec.wrote_by = job
+        rec.quote = isinstance(op.value, str) and op.value.startswith(FORMULA_TRIGGERS)
         cell.set_value(op.value, row.prefix)
-    new_cells[ref] = record
+    fill = next((rec.fills[j] for j in (*JOB_PRIORITY, *sorted(rec.fills)) if j in rec.fills), None)
+    if fill is None and rec.wrote_by is None:  # nothing of ours left: exactly the user's cell again
+        if cell is not None:
+            cell.set_style(rec.orig)
+            if rec.absent and not cell.has_content():
+                cell.dropped = True
+        return None
+    cell = row.cell(col)
+    effective = rec.orig if rec.orig is not None else (row.default_style(column_styles, col) if rec.absent else 0)
+    rec.ours = styles.derive(effective, fill=fill, quote_prefix=rec.quote) if (fill or rec.quote) else rec.orig
+    cell.set_style(rec.ours)
+    return rec
 
 
 def _value_of(cell) -> str:
@@ -233,10 +258,10 @@ def _restore_value(cell, value: str | None) -> None:
     cell.inner = inner.encode()
 
 
-def _bbox(ops: dict[int, dict[int, _CellOp]]) -> tuple[int, int] | None:
-    if not ops:
-        return None
-    return max(ops), max((c for cols in ops.values() for c in cols), default=0)
+def _bbox(ops: dict[int, dict[int, _CellOp]], others: list[tuple[int, int]]) -> tuple[int, int] | None:
+    rows = [*ops, *(r for r, _ in others)]
+    cols = [*(c for row in ops.values() for c in row), *(c for _, c in others)]
+    return (max(rows), max(cols)) if rows else None
 
 
 def _union(ref: str, bbox: tuple[int, int]) -> str:

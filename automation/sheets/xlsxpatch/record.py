@@ -23,19 +23,23 @@ _ITEM_ROOT = re.compile(rb"<(?:\w+:)?shopbook\b[^>]*" + re.escape(NAMESPACE.enco
 
 @dataclass
 class CellRecord:
-    orig: int | None  # style index before us (None: no s attribute)
-    ours: int | None  # the style we set (None: we did not change the style)
+    """One cell shopbook changed, shared by all jobs: what it was, and what each job put there."""
+
+    orig: int | None  # the user's style index (None: no s attribute)
     absent: bool = False  # the cell element did not exist before us
-    value: str | None = None  # the cell's XML before we wrote a value (writes only), "" for none
-    wrote: bool = False
+    ours: int | None = None  # the style we set
+    fills: dict[str, str] = field(default_factory=dict)  # job -> RRGGBB it wants on this cell
+    value: str | None = None  # the user's value before a job wrote one ("" for none)
+    wrote_by: str | None = None
+    quote: bool = False  # the written text needs quotePrefix
 
     def to_json(self) -> list:
-        return [self.orig, self.ours, int(self.absent), self.value, int(self.wrote)]
+        return [self.orig, int(self.absent), self.ours, sorted(self.fills.items()), self.value, self.wrote_by, int(self.quote)]
 
     @classmethod
     def from_json(cls, data: list) -> "CellRecord":
-        orig, ours, absent, value, wrote = (list(data) + [None, None, 0, None, 0])[:5]
-        return cls(orig, ours, bool(absent), value, bool(wrote))
+        orig, absent, ours, fills, value, wrote_by, quote = (list(data) + [None] * 7)[:7]
+        return cls(orig, bool(absent), ours, dict(fills or []), value, wrote_by, bool(quote))
 
 
 @dataclass
@@ -50,24 +54,26 @@ class NoteRecord:
 @dataclass
 class JobRecord:
     sheets: list[str] = field(default_factory=list)  # sheets this job added (current names)
-    cells: dict[str, dict[str, CellRecord]] = field(default_factory=dict)  # sheet -> ref -> record
     notes: dict[str, dict[str, NoteRecord]] = field(default_factory=dict)
     created: dict[str, list[str]] = field(default_factory=dict)  # sheet -> parts we created for its notes
     idmap_blocks: dict[str, list[int]] = field(default_factory=dict)  # sheet -> VML id blocks we added
 
     def to_json(self) -> dict:
         return {"sheets": self.sheets,
-                "cells": {s: _pack_cells(c) for s, c in self.cells.items() if c},
                 "notes": {s: {ref: n.to_json() for ref, n in notes.items()} for s, notes in self.notes.items() if notes},
                 "created": self.created, "idmap": self.idmap_blocks}
 
     @classmethod
     def from_json(cls, data: dict) -> "JobRecord":
         return cls(list(data.get("sheets", [])),
-                   {s: _unpack_cells(c) for s, c in data.get("cells", {}).items()},
                    {s: {ref: NoteRecord(*n) for ref, n in notes.items()} for s, notes in data.get("notes", {}).items()},
                    {s: list(p) for s, p in data.get("created", {}).items()},
                    {s: list(b) for s, b in data.get("idmap", {}).items()})
+
+
+def _ref_key(ref: str) -> tuple[int, int]:
+    m = re.match(r"([A-Z]+)(\d+)$", ref)
+    return int(m.group(2)), len(m.group(1)), m.group(1)
 
 
 def _pack_cells(cells: dict[str, CellRecord]) -> dict:
@@ -90,6 +96,9 @@ def _unpack_cells(packed: dict) -> dict[str, CellRecord]:
 @dataclass
 class Record:
     jobs: dict[str, JobRecord] = field(default_factory=dict)
+    cells: dict[str, dict[str, CellRecord]] = field(default_factory=dict)  # sheet -> ref -> record
+    dimensions: dict[str, str] = field(default_factory=dict)  # sheet -> its <dimension ref> before we grew it
+    spans: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> row -> its spans before we widened them
     part: str | None = None  # where it was read from
 
     def job(self, name: str) -> JobRecord:
@@ -110,14 +119,18 @@ def read_record(package: Package) -> Record:
                 except json.JSONDecodeError:
                     parsed = {}
                 jobs = {name_: JobRecord.from_json(job) for name_, job in parsed.get("jobs", {}).items()}
-                return Record(jobs, name)
+                cells = {sheet: _unpack_cells(packed) for sheet, packed in parsed.get("cells", {}).items()}
+                return Record(jobs, cells, dict(parsed.get("dimensions", {})), dict(parsed.get("spans", {})), name)
     return Record()
 
 
 def write_record(package: Package, record: Record) -> None:
     """Store the record in its customXml part (created the first time, with its properties part)."""
-    jobs = {name: job.to_json() for name, job in record.jobs.items() if job.sheets or job.cells or job.notes}
-    payload = json.dumps({"version": 1, "jobs": jobs}, ensure_ascii=False, separators=(",", ":"))
+    jobs = {name: job.to_json() for name, job in sorted(record.jobs.items()) if job.sheets or job.notes or job.created}
+    cells = {sheet: _pack_cells(dict(sorted(c.items(), key=lambda kv: _ref_key(kv[0])))) for sheet, c in sorted(record.cells.items()) if c}
+    payload = json.dumps({"version": 1, "jobs": jobs, "cells": cells, "dimensions": dict(sorted(record.dimensions.items())),
+                          "spans": {k: dict(sorted(v.items(), key=lambda kv: int(kv[0]))) for k, v in sorted(record.spans.items()) if v}},
+                         ensure_ascii=False, separators=(",", ":"))
     data = (XML_DECL + f'<shopbook xmlns="{NAMESPACE}"><![CDATA['.encode() + payload.replace("]]>", "]]\\u003e").encode()
             + b"]]></shopbook>")
     if record.part is not None:

@@ -19,6 +19,7 @@ _SD_CLOSE = re.compile(rb"</(?:\w+:)?sheetData\s*>")
 _CELL = re.compile(rb"<((?:\w+:)?c)\b([^>]*?)(?:/>|>(.*?)</\1\s*>)", re.S)
 _R_ATTR = re.compile(rb'(?<![\w:])r="([A-Z]*)(\d*)"')
 _S_ATTR = re.compile(rb'(?<![\w:])s="(\d+)"')
+_S_ATTR_SPACED = re.compile(rb'\s+s="\d+"')
 _SPANS = re.compile(rb'(?<![\w:])spans="(\d+):(\d+)"')
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
 _CONTENT = re.compile(rb"<(?:\w+:)?(?:v|f|is)\b")
@@ -62,7 +63,7 @@ class Cell:
         if style == self.style:
             return
         self.edited = True
-        without = _S_ATTR.sub(b"", self.attrs).replace(b"  ", b" ")
+        without = _S_ATTR_SPACED.sub(b"", self.attrs)
         self.attrs = without if style is None else _insert_after_r(without, b's="%d"' % style)
 
     def has_content(self) -> bool:
@@ -113,6 +114,8 @@ class Row:
     attrs: bytes  # the row tag's attributes as written (b"" for a row we add)
     cells: dict[int, Cell] = field(default_factory=dict)
     prefix: bytes = b""
+    spans_base: str | None = None  # the user's spans="a:b" when an earlier run widened it
+    spans_widened: str | None = None  # set when writing: the user's spans, if this write widens them
 
     def default_style(self, column_styles: dict[int, int], col: int) -> int:
         """The style an absent cell shows: the row's own (customFormat) or its column's."""
@@ -141,7 +144,8 @@ RowEditor = Callable[[Row, dict[int, int]], None]
 
 def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object], wanted: Iterable[int],
                   edit_row: RowEditor, edit_head: Callable[[bytes], bytes] | None = None,
-                  edit_tail: Callable[[bytes], bytes] | None = None) -> StreamResult:
+                  edit_tail: Callable[[bytes], bytes] | None = None,
+                  row_written: Callable[[Row], None] | None = None) -> StreamResult:
     """Copy a worksheet part from `read` to `write`, calling `edit_row` for every wanted row number
     (rows the sheet lacks are created). `edit_head` may rewrite what precedes <sheetData>,
     `edit_tail` what follows </sheetData> (both small; the rows are streamed)."""
@@ -165,6 +169,8 @@ def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object]
             edit_row(row, column_styles)
             if row.cells:
                 stream.emit(_row_xml(row, prefix, result))
+                if row_written:
+                    row_written(row)
             pending[0] = next(wanted_rows, None)
 
     last_row = 0
@@ -201,6 +207,8 @@ def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object]
             trailer = _trailer(inner)
             edit_row(row, column_styles)
             stream.emit(_row_xml(row, m.group(1), result, trailer))
+            if row_written:
+                row_written(row)
             stream.pos = stream.scan = end
             pending[0] = next(wanted_rows, None)
         else:
@@ -315,10 +323,11 @@ def _row_xml(row: Row, prefix: bytes, result: StreamResult, trailer: bytes = b""
     if not _R_ATTR.search(attrs):
         attrs = b' r="%d"' % row.number + attrs
     spans = _SPANS.search(attrs)
-    if spans and cells:
-        lo, hi = int(spans.group(1)), int(spans.group(2))
+    if spans and cells:  # spans is only a hint, but a true one: widen it for our cells, narrow it back after
+        lo, hi = (int(v) for v in (row.spans_base or f"{int(spans.group(1))}:{int(spans.group(2))}").split(":"))
         lo2, hi2 = min(lo, cells[0].col + 1), max(hi, cells[-1].col + 1)
         if (lo2, hi2) != (lo, hi):
-            attrs = attrs[:spans.start()] + b'spans="%d:%d"' % (lo2, hi2) + attrs[spans.end():]
+            row.spans_widened = f"{lo}:{hi}"
+        attrs = attrs[:spans.start()] + b'spans="%d:%d"' % (lo2, hi2) + attrs[spans.end():]
     body = b"".join(c.xml(tag, row.number) for c in cells) + trailer
     return b"<" + prefix + b"row" + attrs + b">" + body + b"</" + prefix + b"row>"

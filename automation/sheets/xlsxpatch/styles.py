@@ -59,6 +59,14 @@ class StyleBook:
             self._cache[key] = self._find_or_add(b"cellXfs", _set_attrs(self._xf(xf), **changes)) if changes else xf
         return self._cache[key]
 
+    def fill_of(self, xf: int, source: int) -> int:
+        """`xf` with the fill `source` has: a cell the user restyled over our fill gets its own fill back."""
+        found = re.search(rb'\bfillId="(\d+)"', self._xf(source))
+        fill_id = found.group(1).decode() if found else "0"
+        applied = re.search(rb'\bapplyFill="([^"]*)"', self._xf(source))
+        changes = {"fillId": fill_id, "applyFill": applied.group(1).decode() if applied else "0"}
+        return self._find_or_add(b"cellXfs", _set_attrs(self._xf(xf), **changes))
+
     def plain(self, *, bold: bool = False, fill: str | None = None, num_fmt: str | int | None = None,
               wrap: bool = False, link: bool = False, quote_prefix: bool = False) -> int:
         """An xf for the sheets we write ourselves (built from scratch, not from a user's style)."""
