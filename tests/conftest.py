@@ -60,7 +60,8 @@ def soffice_convert(tmp_path_factory):
             )
             assert result.returncode == 0, f"soffice failed: {result.stdout} {result.stderr}"
             for p in batch:
-                found = [f for f in outdir.iterdir() if f.stem == p.stem]
+                # a per-sheet CSV export names its files <stem>-<sheet>.csv
+                found = sorted(f for f in outdir.iterdir() if f.stem == p.stem or f.stem.startswith(p.stem + "-"))
                 assert found, f"soffice produced nothing for {p.name}: {result.stdout} {result.stderr}"
                 produced.append((p, found[0]))
         out = dict(produced)
