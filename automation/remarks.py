@@ -25,10 +25,11 @@ FLAG_NAMES = {"红": "红旗", "黄": "黄旗", "绿": "绿旗", "紫": "紫旗"
 PARTS = ("name", "date", "reason", "requests", "items", "price_diff", "postage")
 BUYER, SELLER = "买家", "卖家"
 
-# What each colour's convention needs (002 §23.5). Yellow is satisfied by a name or by being public.
+# What each colour's convention needs (002 §23.5). Yellow needs the answering agent's name or the
+# word that makes it public (公共/公共订单); an empty yellow remark says neither.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "红": ("name", "requests"),
-    "黄": (),
+    "黄": ("name",),
     "绿": ("date", "reason", "name"),
     "紫": ("date", "items", "price_diff", "postage", "name"),
     "蓝": ("date", "reason", "postage", "name"),
@@ -379,6 +380,8 @@ def parse_remark(text: object, flag_cell: object = None, *, staff: Iterable = ()
     found = {"name": who.name, "date": date, "reason": reason, "requests": requests, "items": items,
              "price_diff": price_diff, "postage": True if (postage_stated or freight_collect) else None}
     needed = REQUIRED.get(flag, ()) if flag else ()
+    if flag == "黄" and said_public:
+        found["name"] = "公共"  # public: no agent name needed
     missing = tuple(p for p in PARTS if p in needed and found[p] is None and not (p == "name" and promo))
     return Remark(flag, source, who.name, date, reason, requests, items, price_diff, postage, public, waybill,
                   freight_collect, missing, original, payer, marker)
@@ -443,8 +446,9 @@ def canonical(remark: Remark) -> str:
     if flag == "红":
         body = f"{remark.name}：{remark.requests or ''}" if remark.name else (remark.requests or "")
         parts = [body]
-    elif flag == "黄":
-        parts = [remark.name or "公共订单", f"：{remark.requests}" if remark.requests else None]
+    elif flag == "黄":  # 公共订单 only when the remark said so; an empty one is left for staff to decide
+        said_public = "name" not in remark.missing
+        parts = [remark.name or ("公共订单" if said_public else None), f"：{remark.requests}" if remark.requests else None]
         return head + "".join(p for p in parts if p) + _missing_note(remark)
     elif flag == "绿":
         parts = [date, remark.reason, remark.name]
@@ -462,4 +466,5 @@ def canonical(remark: Remark) -> str:
 def _missing_note(remark: Remark) -> str:
     if not remark.missing:
         return ""
-    return " 〔缺：" + "、".join(_MISSING_ZH[p] for p in remark.missing) + "〕"
+    names = {**_MISSING_ZH, "name": "姓名或公共订单"} if remark.flag == "黄" else _MISSING_ZH
+    return " 〔缺：" + "、".join(names[p] for p in remark.missing) + "〕"

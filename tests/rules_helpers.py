@@ -10,7 +10,8 @@ import openpyxl
 from automation.commands.validate import validate
 
 SHEET_NAMES = {"orders": "订单", "stock": "库存", "movements": "出入库登记", "handover": "交接本", "reviews": "评价登记",
-               "returns": "退换货登记", "shipments": "发货登记"}
+               "returns": "退换货登记", "shipments": "发货登记", "service": "服务统计", "messages": "留言记录",
+               "stubs": "快递底单", "staff": "人员"}
 
 
 def shop(tmp_path: Path, sheets: dict[str, tuple[list[str], list[list[object]]]], toml: str = "") -> Path:
@@ -51,7 +52,7 @@ def order(order_id: str, **extra) -> dict:
     """A clean paid, shipped order; override fields by header name."""
     base = {"订单编号": order_id, "收货人姓名": "张三", "收货地址": "广东省 广州市 越秀区 黄花岗街道 1号(510080)",
             "联系手机": "13812345678", "订单状态": SHIPPED, "订单付款时间": dt.datetime(2026, 10, 14, 10, 0),
-            "发货时间": dt.datetime(2026, 10, 15, 9, 0), "物流公司": "中通", "物流单号": "7812345678" + order_id[-4:],
+            "发货时间": dt.datetime(2026, 10, 14, 17, 0), "物流公司": "中通", "物流单号": "7812345678" + order_id[-4:],
             "宝贝标题": "纯棉圆领T恤 白色 L"}
     base.update(extra)
     return {k: v for k, v in base.items() if v is not ...}

@@ -37,7 +37,8 @@ def points_of(found, person):
 # ── rulebook ───────────────────────────────────────────────────────────────
 def test_builtin_rulebook_carries_the_manuals_table():
     rules = load_rulebook()
-    assert len([c for c in rules.rules if c.startswith("M-PEN-")]) == 27
+    # the manual's 27 M-PEN clauses, M-PEN-LEAD's third case (3–5 points) as its own entry
+    assert len([c for c in rules.rules if c.startswith("M-PEN-")]) == 28
     away, follow, lunch, badrev = (rules[c] for c in ("M-PEN-AWAY", "M-PEN-FOLLOW", "M-PEN-LUNCH", "M-PEN-BADREV"))
     assert (away.low, away.supervisor_points) == (Decimal(1), Decimal(2))
     assert (follow.low, follow.escalate_from, follow.escalate_factor) == (Decimal("0.5"), 3, Decimal(2))
@@ -60,7 +61,8 @@ def test_the_shops_own_rulebook_wins_and_bad_ones_are_one_line(tmp_path):
 # ── deadlines ──────────────────────────────────────────────────────────────
 @pytest.mark.parametrize("received, counts_to, deadline", [
     ("2026-10-16 19:00", "2026-10-19", "2026-10-19 12:00"),  # Friday night -> Monday (weekend)
-    ("2026-10-16 17:59", "2026-10-16", "2026-10-19 12:00"),  # Friday before 18:00 counts to Friday
+    ("2026-10-16 17:59", "2026-10-16", "2026-10-16 23:59:59.999999"),  # Friday before 18:00: Friday's, done that day
+    ("2026-10-16 18:00", "2026-10-19", "2026-10-19 12:00"),  # at 18:00: the next working day's, by 12:00
     ("2026-10-17 10:00", "2026-10-19", "2026-10-19 12:00"),  # Saturday -> Monday
     ("2026-09-30 20:00", "2026-10-08", "2026-10-08 12:00"),  # across the National Day holiday
     ("2026-10-03 11:00", "2026-10-08", "2026-10-08 12:00"),  # during the holiday
@@ -68,7 +70,7 @@ def test_the_shops_own_rulebook_wins_and_bad_ones_are_one_line(tmp_path):
 ])
 def test_message_deadlines(received, counts_to, deadline):
     assert message_day(CAL, D(received), "18:00") == D(counts_to)
-    assert message_deadline(CAL, D(received), "12:00") == D(deadline)
+    assert message_deadline(CAL, D(received), "12:00", "18:00") == D(deadline)
 
 
 @pytest.mark.parametrize("paid, due", [
@@ -83,7 +85,7 @@ def test_ship_deadline(paid, due):
 
 def test_weekly_and_month_end_deadlines():
     assert weekly_due(CAL, dt.date(2026, 9, 28)) == dt.date(2026, 9, 30)  # the day before the holiday
-    assert weekly_due(CAL, dt.date(2026, 10, 5)) == dt.date(2026, 10, 9)
+    assert weekly_due(CAL, dt.date(2026, 10, 5)) == dt.date(2026, 10, 10)  # the make-up Saturday is the week's last working day
     assert weekly_due(CAL, dt.date(2026, 10, 12)) == dt.date(2026, 10, 16)
     # October's first 5 working days: 8, 9, 10 (make-up Saturday), 12, 13
     assert first_week_deadline(CAL, dt.date(2026, 10, 1), 5) == dt.date(2026, 10, 13)

@@ -98,10 +98,18 @@ def test_promotion_needs_no_name_but_still_the_requests():
 def test_yellow_with_name_or_public():
     named = parse("黄旗 李四")
     assert (named.name, named.public, named.missing) == ("李四", False, ())
-    public = parse("黄旗")
-    assert (public.name, public.public, public.missing) == (None, True, ())
-    assert canonical(public) == "【黄旗】公共订单"
-    assert parse("【黄】公共订单").public is True
+    said = parse("【黄】公共订单")
+    assert (said.name, said.public, said.missing) == (None, True, ())
+    assert canonical(said) == "【黄旗】公共订单"
+
+
+def test_yellow_saying_neither_name_nor_public_lacks_the_name():
+    """M-FLAG-YELLOW: the remark names the agent or says it is public; an empty one says neither
+    (it still counts as public for attribution, since no agent is named)."""
+    empty = parse("黄旗")
+    assert (empty.name, empty.public, empty.missing) == (None, True, ("name",))
+    assert canonical(empty) == "【黄旗】 〔缺：姓名或公共订单〕"
+    assert parse("黄旗", promo=True).missing == ()  # during a promotion no name is needed
 
 
 # ---- green / purple / blue -------------------------------------------------------------------

@@ -55,7 +55,8 @@ def _service(world: World) -> None:
 def _messages(world: World) -> None:
     rows = world.sheets["messages"].rows
     for person, received, handled, why in (
-            ("李娜", dt.datetime(2026, 10, 15, 10, 12, 30), dt.datetime(2026, 10, 16, 15, 40, 2), "due 10-16 12:00"),
+            ("李娜", dt.datetime(2026, 10, 15, 10, 12, 30), dt.datetime(2026, 10, 16, 15, 40, 2),
+             "before 18:00: due before leaving on 10-15"),
             ("刘洋", dt.datetime(2026, 10, 23, 20, 5, 11), dt.datetime(2026, 10, 27, 14, 10, 45),
              "after 18:00 on Friday, due Monday 10-26 12:00")):
         row = {"留言时间": received, "买家": f"tb{world.rng.randint(10**8, 10**9)}", "处理客服": person, "处理时间": handled,
@@ -63,6 +64,8 @@ def _messages(world: World) -> None:
         rows.insert(next(i for i, r in enumerate(rows) if r["留言时间"] > received), row)
         _pen(world, MSG, "pen_message_late", "messages", row, "处理时间", f"{person} {received:%Y-%m-%d %H:%M}",
              f"message of {received:%m-%d %H:%M} handled {handled:%m-%d %H:%M}, {why}", person, "1.5", received.date())
+        world.plant("validation", "M-MSG-24H", "message_24h", "messages", row, "处理时间", f"{person} {received:%Y-%m-%d}",
+                    f"message of {received:%m-%d %H:%M} answered {handled:%m-%d %H:%M}, more than 24 hours later")
 
 
 def _followups(world: World) -> None:

@@ -224,11 +224,14 @@ def plant_order_waybills(world: World) -> None:
         second.cells["物流单号 "] = first.waybill
         _orders(world, second, "M-ORD-DUP", "waybill_dup", "物流单号",
                 f"waybill {first.waybill} also on order {first.order_id}, no exchange remark")
+        _orders(world, first, "M-ORD-DUP", "waybill_dup", "物流单号",  # every row of the group is marked
+                f"waybill {first.waybill} also on order {second.order_id}, no exchange remark")
     for _ in range(2):
         original = _pick(world, _in_month)
         copy = Order(**{**original.__dict__, "cells": dict(original.cells), "tags": {"dup_row", "planted"}})
         orders.insert(orders.index(original) + 1, copy)  # the sheet's rows are world.orders
         _orders(world, copy, "M-ORD-DUP", "order_dup", "订单编号", "the same order exported twice")
+        _orders(world, original, "M-ORD-DUP", "order_dup", "订单编号", "the same order exported twice (the first row)")
     for _ in range(2):
         order = _pick(world, _in_month)
         order.cells["订单编号"] = float(order.order_id)

@@ -44,6 +44,7 @@ def make_books(world: World) -> None:
     _service(world)
     _followups(world)
     _messages(world)
+    _enquiries_cover_messages(world)
     _submissions(world)
     _reviews(world)
     _handover(world)
@@ -120,6 +121,26 @@ def _messages(world: World) -> None:
                          "处理时间": handled, "处理批注": rng.choice(notes), "留言内容": rng.choice(texts)})
     rows.sort(key=lambda r: r["留言时间"])
     world.sheets["messages"] = Sheet("客服.xlsx", "留言记录", "messages", MESSAGE_HEADERS, rows)
+
+
+MESSAGE_CUTOFF = dt.time(18, 0)  # 001 一.4: later messages are the next working day's enquiries
+
+
+def _enquiries_cover_messages(world: World) -> None:
+    """A day's registered enquiries are at least the messages the log gives that agent for the day
+    (M-PEN-DAILY's 错登 check): a message after 18:00 or on a day off counts to the next working day."""
+    logged: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for message in world.sheets["messages"].rows:
+        moment = message["留言时间"]
+        day = moment.date()
+        if not (world.calendar.is_workday(day) and moment.time() < MESSAGE_CUTOFF):
+            day = world.calendar.next_workday(day)
+        logged[(message["处理客服"], day)] += 1
+    for row in world.sheets["service"].rows:
+        enquiries = max(row["咨询人数"], logged.get((row["客服"], row["日期"]), 0))
+        if enquiries != row["咨询人数"]:
+            row["咨询人数"] = enquiries
+            row["转化率"] = (Decimal(row["成交人数"]) / Decimal(enquiries)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
 
 def weekly_submitters(world: World) -> list[dict]:

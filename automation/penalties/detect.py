@@ -4,12 +4,15 @@ over tables: `detect_all` takes the tables and the calendar, never reads files i
 Deadlines (working days from Shop.calendar, make-up days included):
 Each incident's date (its identity, with person and rule) is the day the manual's rule is about:
 - M-PEN-SHIP   paid on day D -> shipped by the end of the next working day after D (dated that deadline);
+               the 3 points go undivided to the agent on the order, else the shipping staff on duty;
 - M-PEN-DAILY  day D's service row registered by 10:00 of the next working day; no row = missing;
-- M-PEN-MSG    handled by 12:00 of the next working day after receipt, with an annotation; a message
-               after 18:00 (or on a day off) counts to the next working day, which decides the month
-               (dated the day it was received);
+               registered enquiries fewer than the message log's messages of that day = wrong (错登);
+- M-PEN-MSG    a message before 18:00 on a working day is that day's enquiry, handled before leaving
+               (by the end of that day); one after 18:00 (or on a day off) counts to the next working
+               day and is handled by 12:00 of it; always with an annotation (dated the day received);
 - M-PEN-FOLLOW followed up by the due date (the sheet's 应回访日期, else the next working day; dated that day);
-- M-PEN-WEEKLY weekly summary by the end of Friday (or the last working day before a holiday; dated that day);
+- M-PEN-WEEKLY weekly summary by the end of the week's last working day (Friday, the day before a
+               holiday, or a make-up Saturday; dated that day);
 - M-PEN-MONTHEND last month's statistics and unshipped list by the end of the month's first week
                (its first N working days; dated the day it was done late, or the deadline when missing);
 - M-PEN-BADREV  a 差评 about service: 3 points, 5 with written text.
@@ -66,7 +69,8 @@ def make_context(month: str, calendar: WorkCalendar, config: ShopConfig, rules: 
 
 def detect_all(ctx: Context, tables: dict[str, Table | None]) -> Detection:
     out = Detection()
-    checks = (("orders", "M-PEN-SHIP", detect_ship), ("service", "M-PEN-DAILY", detect_daily),
+    daily = lambda c, service: detect_daily(c, service, tables.get("messages"))  # noqa: E731  (cross-checks the log)
+    checks = (("orders", "M-PEN-SHIP", detect_ship), ("service", "M-PEN-DAILY", daily),
               ("messages", "M-PEN-MSG", detect_messages), ("followups", "M-PEN-FOLLOW", detect_followups),
               ("submissions", "M-PEN-WEEKLY", detect_weekly), ("submissions", "M-PEN-MONTHEND", detect_monthend),
               ("reviews", "M-PEN-BADREV", detect_bad_reviews))
@@ -104,6 +108,20 @@ def ship_deadline(calendar: WorkCalendar, paid: dt.datetime) -> dt.datetime:
     return end_of(calendar.next_workday(paid.date()))
 
 
+SHIPPING_ROLE = "发货"
+
+
+def ship_responsible(ctx: Context, attributions: list, due: dt.date) -> str | None:
+    """Who carries M-PEN-SHIP's 3 points, undivided (001 六.1 gives them to whoever is responsible).
+    Documented choice: the agent on the order (客服 column, else the name in a red/yellow remark; the
+    first one named when several are), otherwise the shipping staff (岗位 发货) on duty on the due day."""
+    named = [a.agent for a in attributions if a.agent and a.basis in ("column", "remark")]
+    if named:
+        return named[0]
+    on_duty = [p.name for p in ctx.config.people(SHIPPING_ROLE) if _works(ctx, (p.rest_day or "").strip() or None, due)]
+    return on_duty[0] if on_duty else None
+
+
 def detect_ship(ctx: Context, orders: Table) -> list[Incident]:
     by_row = defaultdict(list)
     for attribution in attribute_orders(orders, ctx.config):
@@ -124,12 +142,10 @@ def detect_ship(ctx: Context, orders: Table) -> list[Incident]:
         order_id = record.get("order_id") or f"row {record.row}"
         detail = pick(f"订单 {order_id} 付款 {_fmt(paid)}，应于 {_fmt(deadline.date())} 前发货，实际 {_fmt(shipped) if shipped else '未发货'}",
                       f"order {order_id} paid {_fmt(paid)}, due by {_fmt(deadline.date())}, shipped {_fmt(shipped) if shipped else 'not yet'}")
-        evidence = (Evidence.of(orders, record.row, detail),)
-        for attribution in by_row[record.row]:
-            out.append(Incident(deadline.date(), attribution.agent, "M-PEN-SHIP",
-                                (ctx.points("M-PEN-SHIP") * attribution.share).quantize(Decimal("0.01")),
-                                "detected", evidence, key=str(order_id), since=paid.date(),
-                                due=(shipped or ctx.as_of).date(), share=attribution.share))
+        person = ship_responsible(ctx, by_row[record.row], deadline.date())
+        out.append(Incident(deadline.date(), person, "M-PEN-SHIP", ctx.points("M-PEN-SHIP"), "detected",
+                            (Evidence.of(orders, record.row, detail),), key=str(order_id), since=paid.date(),
+                            due=(shipped or ctx.as_of).date()))
     return out
 
 
@@ -146,7 +162,29 @@ def _works(ctx: Context, rest_day: str | None, day: dt.date) -> bool:
     return ctx.calendar.is_workday(day) and rest_day != WEEKDAYS[day.weekday()]
 
 
-def detect_daily(ctx: Context, service: Table) -> list[Incident]:
+def messages_per_day(ctx: Context, messages: Table | None) -> dict[tuple[str, dt.date], int]:
+    """(agent, working day the message counts to) -> messages in the log (M-PEN-MSG's day rule)."""
+    counts: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for record in messages.records if messages is not None else ():
+        received, agent = _moment(record.get("received_at")), str(record.get("agent") or "").strip()
+        if received is not None and agent:
+            counts[(agent, message_day(ctx.calendar, received, ctx.settings.message_cutoff))] += 1
+    return counts
+
+
+def _wrong_data(service: Table, name: str, day: dt.date, found: list, logged: int, points: Decimal) -> Incident | None:
+    """错登: the day's registered enquiries are fewer than the messages the log holds for that agent."""
+    registered = sum(r.get("enquiries") or 0 for r in found)
+    if not logged or any(r.get("enquiries") is None for r in found) or registered >= logged:
+        return None
+    detail = pick(f"{name} {day} 登记咨询人数 {registered}，少于留言记录中的 {logged} 条（错登）",
+                  f"{name}: {registered} enquiries registered for {day}, fewer than the {logged} messages in the log (wrong data)")
+    return Incident(day, name, "M-PEN-DAILY", points, "detected", (Evidence.of(service, found[0].row, detail),),
+                    key=f"daily:{day}", due=day)
+
+
+def detect_daily(ctx: Context, service: Table, messages: Table | None = None) -> list[Incident]:
+    logged = messages_per_day(ctx, messages)
     rows = defaultdict(list)
     for record in service.records:
         if record.get("agent") and _day(record.get("date")):
@@ -176,6 +214,8 @@ def detect_daily(ctx: Context, service: Table) -> list[Incident]:
                               f"{name}: data for {day} registered {_fmt(registered[0])} (due {_fmt(deadline)})")
                 out.append(Incident(day, name, "M-PEN-DAILY", ctx.points("M-PEN-DAILY"), "detected",
                                     (Evidence.of(service, record.row, detail),), key=f"daily:{day}", due=deadline.date()))
+            elif wrong := _wrong_data(service, name, day, found, logged.get((name, day), 0), ctx.points("M-PEN-DAILY")):
+                out.append(wrong)
     return out
 
 
@@ -188,8 +228,13 @@ def message_day(calendar: WorkCalendar, received: dt.datetime, cutoff: str) -> d
     return calendar.next_workday(day)
 
 
-def message_deadline(calendar: WorkCalendar, received: dt.datetime, hhmm: str) -> dt.datetime:
-    return at(calendar.next_workday(received.date()), hhmm)
+def message_deadline(calendar: WorkCalendar, received: dt.datetime, hhmm: str, cutoff: str = "18:00") -> dt.datetime:
+    """The day's enquiries are done before leaving (the end of that day); a message counted to a later
+    working day (after the cutoff, or on a day off) is due at `hhmm` of that day (001 一.4)."""
+    day = message_day(calendar, received, cutoff)
+    if day == received.date():
+        return end_of(day)
+    return at(day, hhmm)
 
 
 def detect_messages(ctx: Context, messages: Table) -> list[Incident]:
@@ -202,7 +247,7 @@ def detect_messages(ctx: Context, messages: Table) -> list[Incident]:
         day = message_day(ctx.calendar, received, ctx.settings.message_cutoff)
         if not ctx.in_month(day):
             continue
-        deadline = message_deadline(ctx.calendar, received, ctx.settings.message_deadline)
+        deadline = message_deadline(ctx.calendar, received, ctx.settings.message_deadline, ctx.settings.message_cutoff)
         handled = _moment(record.get("handled_at"))
         problems = []
         if handled is None and deadline < ctx.as_of:

@@ -46,9 +46,9 @@ def end_of(day: dt.date) -> dt.datetime:
 
 
 def weekly_due(calendar_, monday: dt.date) -> dt.date | None:
-    """The weekly summary's day (M-PEN-WEEKLY): Friday, or the last working day before Friday's
-    holiday in that week; None when Monday–Friday hold no working day."""
-    for offset in range(4, -1, -1):
+    """The weekly summary's day (M-PEN-WEEKLY): the week's last working day — Friday, the day before a
+    holiday, or a make-up Saturday/Sunday (调休); None when the week holds no working day."""
+    for offset in range(6, -1, -1):
         day = monday + dt.timedelta(days=offset)
         if calendar_.is_workday(day):
             return day

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-AREA_MODULES = ("reading", "orders", "aftersales", "stock", "handover", "remarks")
+AREA_MODULES = ("reading", "orders", "aftersales", "stock", "handover", "remarks", "service")
 
 
 def load_all() -> None:

@@ -38,6 +38,14 @@ def _days(later: dt.date | dt.datetime, earlier: dt.date | dt.datetime) -> int:
     return (as_date(later) - as_date(earlier)).days
 
 
+def window_applies(kind: str | None, reason: str | None) -> bool:
+    """M-AS-WINDOW: the 7 days bind exchanges and no-reason returns; a return for a quality problem
+    or a wrong item (the shop's fault) is accepted later too (000 六.3, 七)."""
+    if kind == EXCHANGE:
+        return True
+    return kind == RETURN and payer_for(reason) != SELLER
+
+
 @rule("AS001", "after-sales-window", "error", "M-AS-WINDOW", "returns", field="date",
       zh="{kind}申请在签收 {days} 天后（签收 {signed}），超过 {limit} 天", en="{kind} {days} days after sign-for ({signed}), more than {limit}",
       fix_zh="换货/七天无理由退货须在签收后 7 天内；超期请主管确认是否受理。",
@@ -47,7 +55,7 @@ def window(table: Table, ctx: Context) -> Iterator[Hit]:
     limit = ctx.options["days"]
     for record in table.records:
         signed, asked = record.get("signed_on"), record.get("date")
-        if record.get("kind") in (EXCHANGE, RETURN) and signed and asked and _days(asked, signed) > limit:
+        if window_applies(record.get("kind"), record.get("reason")) and signed and asked and _days(asked, signed) > limit:
             yield hit(record, "date", kind=record.get("kind"), days=_days(asked, signed), signed=f"{signed:%m-%d}", limit=limit)
 
 
@@ -75,14 +83,21 @@ def exchange_without_waybill(table: Table, ctx: Context) -> Iterator[Hit]:
                 yield hit(record, "new_waybill")
 
 
+SURFACE_MAIL = "平邮"
+
+
 @rule("AS004", "exchange-freight-collect", "error", "M-AS-EXPRESS", "returns", field="freight_collect",
-      zh="换货使用了到付", en="Exchange sent freight collect (到付)",
+      zh="换货使用了到付或平邮：{value}", en="Exchange sent freight collect (到付) or by surface mail (平邮): {value}",
       fix_zh="换货只走快递，不接受到付和平邮；请与买家重新约定运费。",
       fix_en="Exchanges go by express only; freight collect and surface mail are refused. Agree the postage with the buyer.")
 def exchange_freight_collect(table: Table, ctx: Context) -> Iterator[Hit]:
     for record in table.records:
-        if record.get("kind") == EXCHANGE and record.get("freight_collect") is True:
-            yield hit(record, "freight_collect")
+        if record.get("kind") != EXCHANGE:
+            continue
+        if record.get("freight_collect") is True:
+            yield hit(record, "freight_collect", "到付")
+        elif SURFACE_MAIL in str(record.get("courier") or ""):
+            yield hit(record, "courier")
 
 
 # ── the same conventions on the orders' purple (exchange) and blue (refund) remarks ──
@@ -97,11 +112,11 @@ def remark_exchange_without_waybill(table: Table, ctx: Context) -> Iterator[Hit]
 
 
 @rule("AS006", "remark-exchange-freight-collect", "error", "M-AS-EXPRESS", "orders", field="remark",
-      zh="换货备注写了到付：{value}", en="Exchange remark says freight collect (到付): {value}",
-      fix_zh="换货只走快递，不接受到付。", fix_en="Exchanges go by express only; freight collect is refused.")
+      zh="换货备注写了到付或平邮：{value}", en="Exchange remark says freight collect (到付) or surface mail (平邮): {value}",
+      fix_zh="换货只走快递，不接受到付和平邮。", fix_en="Exchanges go by express only; freight collect and surface mail are refused.")
 def remark_exchange_freight_collect(table: Table, ctx: Context) -> Iterator[Hit]:
     for record, remark in parsed_remarks(table, ctx).values():
-        if remark.flag == "紫" and remark.freight_collect:
+        if remark.flag == "紫" and (remark.freight_collect or SURFACE_MAIL in remark.text):
             yield hit(record, "remark")
 
 
@@ -118,7 +133,7 @@ def remark_postage_wrong_party(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("AS008", "remark-after-window", "warning", "M-AS-WINDOW", "orders", field="remark",
-      zh="换货/退款备注日期 {date} 在签收 {days} 天后（超过 {limit} 天）", en="Exchange/refund remark dated {date}, {days} days after sign-for (more than {limit})",
+      zh="换货/退货备注日期 {date} 在签收 {days} 天后（超过 {limit} 天）", en="Exchange/refund remark dated {date}, {days} days after sign-for (more than {limit})",
       fix_zh="换货与七天无理由退货须在签收后 7 天内受理。", fix_en="Exchanges and no-reason returns are accepted within 7 days of sign-for.",
       options={"days": 7})
 def remark_after_window(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -127,5 +142,7 @@ def remark_after_window(table: Table, ctx: Context) -> Iterator[Hit]:
     limit = ctx.options["days"]
     for record, remark in parsed_remarks(table, ctx).values():
         signed = record.get("signed_at")
-        if remark.flag in ("紫", "蓝") and remark.date and signed and _days(remark.date, signed) > limit:
+        kind = EXCHANGE if remark.flag == "紫" else RETURN
+        if (remark.flag in ("紫", "蓝") and window_applies(kind, remark.reason) and remark.date and signed
+                and _days(remark.date, signed) > limit):
             yield hit(record, "remark", date=f"{remark.date:%m-%d}", days=_days(remark.date, signed), limit=limit)

@@ -10,7 +10,8 @@ from .catalog import Rule, all_rules
 
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 AREAS = {"READ": "Reading problems (读取问题)", "ORD": "Orders (订单)", "FLG": "Remark flags (旗帜备注)",
-         "AS": "After-sales (售后)", "STK": "Stock and movements (库存与出入库)", "HND": "Handover (交接本)"}
+         "AS": "After-sales (售后)", "STK": "Stock and movements (库存与出入库)", "HND": "Handover (交接本)",
+         "SHP": "Shipping and stubs (发货与底单)", "SVC": "Customer service (客服)", "STF": "Staff and shifts (人员与排班)"}
 
 
 def _cell(text: str) -> str:

@@ -12,27 +12,34 @@ from .catalog import Context, Hit, hit, rule
 from .reading import damaged_cells
 
 RESOLVED = "已解决"
+WAREHOUSE = "仓库"
 BAD_RATINGS = ("中评", "差评")
 REQUIRED_FIELDS = ("date", "shift", "from_person", "to_person", "content")
 
 
 @rule("HND001", "handover-missing", "error", "M-HANDOVER", "handover", field="date",
-      zh="{value} {shift}没有交接记录", en="No handover entry for the {shift} shift on {value}",
+      zh="{value} {shift}没有交接记录", en="No handover entry for {shift} on {value}",
       fix_zh="每次交接班都要写交接本：交接的客户、紧急事项、潜在客户、未完成的中差评。",
       fix_en="Write the handover book at every shift change: customers, urgent matters, prospects, unfinished bad reviews.",
       options={"every_day": False})
 def handover_missing(table: Table, ctx: Context) -> Iterator[Hit]:
+    """Every configured shift on every working day; and the warehouse's own entry (类型 仓库) on every
+    working day from its first one, whenever the warehouse keeps its handover in this book (002 §32.1)."""
     dated = sorted((r for r in table.records if r.get("date") is not None), key=lambda r: (r.get("date"), r.row))
     if not dated:
         return
     written = {(r.get("date"), r.get("shift")) for r in dated}
-    shifts = [s.name for s in ctx.config.shifts]
+    written |= {(r.get("date"), WAREHOUSE) for r in dated if r.get("category") == WAREHOUSE}
+    starts = {s.name: dated[0].get("date") for s in ctx.config.shifts}
+    warehouse = [r.get("date") for r in dated if r.get("category") == WAREHOUSE]
+    if warehouse and WAREHOUSE not in starts:
+        starts[WAREHOUSE] = warehouse[0]
     day, last = dated[0].get("date"), max(ctx.as_of, dated[-1].get("date"))
     calendar = ctx.calendar
     while day <= last:
         if ctx.options["every_day"] or calendar.is_workday(day):
-            for shift in shifts:
-                if (day, shift) not in written:
+            for shift, since in starts.items():
+                if day >= since and (day, shift) not in written:
                     yield hit(_row_near(dated, day), "date", day.isoformat(), shift=shift)
         day += dt.timedelta(days=1)
 
@@ -57,11 +64,13 @@ def handover_field_missing(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("HND003", "handover-unresolved", "warning", "M-HANDOVER", "handover", field="status",
-      zh="交接事项 {days} 天仍未解决（{since} 起）", en="Handover item open for {days} days (since {since})",
-      fix_zh="跟进并解决，或上报主管；解决后填写处理状态与解决日期。",
-      fix_en="Follow it up or escalate to the supervisor; record the status and date when resolved.",
+      zh="交接事项 {days} 天仍未解决（{since} 起，店铺设定上限 {limit} 天）", en="Handover item open for {days} days (since {since}; the shop's limit is {limit})",
+      fix_zh="跟进并解决，或上报主管；解决后填写处理状态与解决日期。（天数上限是店铺自定的，不是制度条文，可在 [rules.options.HND003] max_days 修改。）",
+      fix_en="Follow it up or escalate to the supervisor; record the status and date when resolved. (The limit is the shop's own choice, not a house rule: [rules.options.HND003] max_days.)",
       options={"max_days": 3})
 def handover_unresolved(table: Table, ctx: Context) -> Iterator[Hit]:
+    """The manual asks handed-over matters to be followed up (M-HANDOVER) but sets no number of days:
+    `max_days` is the shop's own limit (default 3), documented as such in docs/validation.md."""
     limit = ctx.options["max_days"]
     for record in table.records:
         since, status = record.get("date"), record.get("status")
@@ -71,7 +80,7 @@ def handover_unresolved(table: Table, ctx: Context) -> Iterator[Hit]:
             continue  # a note without a status is not an open item
         days = (ctx.as_of - since).days
         if days > limit:
-            yield hit(record, "status", days=days, since=f"{since:%m-%d}")
+            yield hit(record, "status", days=days, since=f"{since:%m-%d}", limit=limit)
 
 
 @rule("HND004", "bad-review-not-handed-over", "error", "M-AS-BADREV", "reviews", field="rating", needs=("handover",),

@@ -36,11 +36,11 @@ def is_paid(record: Record) -> bool:
 
 
 def is_shipped(record: Record) -> bool:
+    """The status decides when there is one (a paid order waiting to ship may already carry the
+    courier the buyer asked for); without a status, any shipping detail means shipped."""
     status = record.get("status")
-    if status in (SHIPPED, DONE):
-        return True
-    if status in (UNPAID, CLOSED):
-        return False
+    if status is not None:
+        return status in (SHIPPED, DONE)
     return any(record.get(f) is not None for f in ("shipped_at", "courier", "waybill"))
 
 
@@ -286,19 +286,55 @@ def shipped_late(table: Table, ctx: Context) -> Iterator[Hit]:
             yield hit(record, field_name, None, paid=f"{paid:%m-%d %H:%M}", deadline=f"{deadline:%m-%d}")
 
 
+@rule("ORD018", "not-shipped-same-day", "warning", "M-SHIP-SAMEDAY", "orders", field="shipped_at",
+      zh="{paid} 付款（截单 {cutoff} 前），当天未发货：{value}", en="Paid {paid}, before the {cutoff} cut-off, but not shipped that day: {value}",
+      fix_zh="当天件当天发：工作日截单时间前付款的订单当天发出；有特殊情况须告诉客服联系买家。",
+      fix_en="Same-day orders ship the same day: orders paid before the cut-off on a working day leave that day; tell the agent if one cannot.",
+      options={"cutoff": "16:00"})
+def not_shipped_same_day(table: Table, ctx: Context) -> Iterator[Hit]:
+    """当天件当天发 (000 五.1): the warning below ORD011 — paid before the cut-off on a working day,
+    shipped later but within the next working day (later than that is ORD011's error)."""
+    if not table.has("paid_at"):
+        return
+    cutoff = clock(ctx, "cutoff")
+    shipments = _shipment_dates(ctx)
+    calendar = ctx.calendar
+    field_name = "shipped_at" if table.has("shipped_at") else "paid_at"
+    for record in table.records:
+        paid = record.get("paid_at")
+        if paid is None or paid.time() >= cutoff or (record.get("status") is not None and not is_paid(record)):
+            continue
+        day = paid.date()
+        if not calendar.is_workday(day):
+            continue
+        deadline = calendar.next_workday(day)
+        shipped = shipped_on(record, shipments)
+        late_today = shipped is not None and day < shipped <= deadline
+        waiting = shipped is None and not is_shipped(record) and day < ctx.as_of <= deadline
+        if late_today or waiting:
+            yield hit(record, field_name, shipped, paid=f"{paid:%m-%d %H:%M}", cutoff=f"{cutoff:%H:%M}")
+
+
 # ── M-ORD-WAYBILL ───────────────────────────────────────────────────────────
 
+WAYBILL_PARTS = {"waybill": ("快递单号", "waybill number"), "courier": ("快递公司", "courier")}
+
+
 @rule("ORD012", "waybill-missing", "error", "M-ORD-WAYBILL", "orders", field="waybill",
-      zh="订单已发货但没有快递单号", en="Shipped order without a waybill number",
+      zh="订单已发货但没有{what}", en="Shipped order without a {what_en}",
       fix_zh="发货时须同时填写快递公司和快递单号；请从底单补填。",
       fix_en="Enter the courier and the waybill when marking an order shipped; copy it from the stub.")
 def waybill_missing(table: Table, ctx: Context) -> Iterator[Hit]:
-    if not table.has("waybill"):
-        return
+    """Shipped (by the status, when the sheet has one) but the courier or the waybill is empty."""
+    present = [f for f in WAYBILL_PARTS if table.has(f)]
     damaged = damaged_cells(table)
     for record in table.records:
-        if is_shipped(record) and record.get("waybill") is None and (record.row, "waybill") not in damaged:
-            yield hit(record, "waybill")
+        if not is_shipped(record):
+            continue
+        for name in present:
+            if record.get(name) is None and (record.row, name) not in damaged:
+                zh, en = WAYBILL_PARTS[name]
+                yield hit(record, name, what=zh, what_en=en)
 
 
 @rule("ORD013", "waybill-implausible", "warning", "M-ORD-WAYBILL", "orders", field="waybill",
@@ -335,47 +371,42 @@ def _exchanged_orders(ctx: Context) -> set[str]:
     return {str(r.get("order_id")) for r in returns.records if r.get("kind") == "换货" and r.get("order_id")}
 
 
+def _rows_text(rows: list[int]) -> str:
+    return "、".join(str(r) for r in rows)
+
+
+def duplicate_groups(table: Table, field_name: str) -> Iterator[list[Record]]:
+    """The rows sharing one value of a field, for every value on more than one row (sheet order)."""
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for record in table.records:
+        if record.get(field_name) is not None and str(record.get(field_name)).strip():
+            groups[str(record.get(field_name))].append(record)
+    return (records for records in groups.values() if len(records) > 1)
+
+
 @rule("ORD014", "waybill-on-two-orders", "error", "M-ORD-DUP", "orders", field="waybill",
-      zh="快递单号 {value} 也用在第 {first} 行的订单上，且备注中没有换货说明",
-      en="Waybill {value} is also on the order in row {first}, and no remark explains an exchange",
+      zh="快递单号 {value} 也用在第 {others} 行的订单上，且备注中没有换货说明",
+      en="Waybill {value} is also on the order(s) in row(s) {others}, and no remark explains an exchange",
       fix_zh="核对是否重复发货；如是换货，请在备注中写明换货与新单号。",
       fix_en="Check for a double shipment; if it is an exchange, write that and the new waybill in the remark.")
 def waybill_on_two_orders(table: Table, ctx: Context) -> Iterator[Hit]:
+    """Every row of the group is marked, each naming the others: which order is wrong is for staff
+    to decide (the shipping register may say whose parcel it is)."""
     exchanged = _exchanged_orders(ctx)
-    registered = _registered_waybills(ctx)
-    groups: dict[str, list[Record]] = defaultdict(list)
-    for record in table.records:
-        if record.get("waybill"):
-            groups[str(record.get("waybill"))].append(record)
-    for waybill, records in groups.items():
+    for records in duplicate_groups(table, "waybill"):
         if len({r.get("order_id") for r in records}) < 2 or any(_explained(r, exchanged) for r in records):
             continue
-        # the shipping register says whose parcel it is; without it, the first row keeps the number
-        wrong = [r for r in records if registered.get(str(r.get("order_id"))) not in (None, waybill)]
-        for record in wrong or records[1:]:
-            other = next(r for r in records if r is not record)
-            yield hit(record, "waybill", first=other.row)
-
-
-def _registered_waybills(ctx: Context) -> dict[str, str]:
-    shipments = ctx.table("shipments")
-    if shipments is None:
-        return {}
-    return {str(r.get("order_id")): str(r.get("waybill")) for r in shipments.records
-            if r.get("order_id") is not None and r.get("waybill") is not None}
+        for record in records:
+            yield hit(record, "waybill", others=_rows_text([r.row for r in records if r is not record]))
 
 
 @rule("ORD015", "order-id-duplicate", "error", "M-ORD-DUP", "orders", field="order_id",
-      zh="订单编号 {value} 重复（第一次出现在第 {first} 行）", en="Order id {value} appears twice (first in row {first})",
+      zh="订单编号 {value} 重复（也在第 {others} 行）", en="Order id {value} appears more than once (also in row(s) {others})",
       fix_zh="删除重复的行，或核对是否抄错订单编号。", fix_en="Delete the duplicate row or correct the order id.")
 def order_id_duplicate(table: Table, ctx: Context) -> Iterator[Hit]:
-    seen: dict[str, int] = {}
-    for record in table.records:
-        order_id = record.get("order_id")
-        if order_id is not None:
-            first = seen.setdefault(str(order_id), record.row)
-            if first != record.row:
-                yield hit(record, "order_id", first=first)
+    for records in duplicate_groups(table, "order_id"):
+        for record in records:
+            yield hit(record, "order_id", others=_rows_text([r.row for r in records if r is not record]))
 
 
 # ── M-ORD-COD / M-ORD-URGE ──────────────────────────────────────────────────
@@ -401,13 +432,36 @@ def cod_contact_late(table: Table, ctx: Context) -> Iterator[Hit]:
             yield hit(record, "contacted_at", contacted, minutes=ctx.options["minutes"], created=f"{created:%m-%d %H:%M}")
 
 
-@rule("ORD017", "unpaid-to-chase", "info", "M-ORD-URGE", "orders", field="status",
-      zh="未付款订单，16:00 前后催付", en="Unpaid order: chase the buyer around 16:00",
-      fix_zh="16:00 左右联系买家催付；买家同意后关闭重拍的订单。", fix_en="Chase the buyer around 16:00; close re-placed orders with the buyer's consent.")
-def unpaid_to_chase(table: Table, ctx: Context) -> Iterator[Hit]:
+def clock(ctx: Context, key: str) -> dt.time:
+    """An HH:MM rule option ([rules.options.<code>] key = "16:00") as a time of day."""
+    text = str(ctx.options[key])
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        from ..errors import UserError
+
+        raise UserError("rules.bad_config", detail=f"{key} = {text!r} must be a time written HH:MM, e.g. \"16:00\"")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+@rule("ORD017", "unpaid-not-chased", "warning", "M-ORD-URGE", "orders", field="created_at",
+      zh="下单 {created} 到 {chase} 仍未付款，没有催付记录", en="Ordered {created}, still unpaid at {chase}, and no chase recorded",
+      fix_zh="16:00 左右联系未付款的买家催付，并在“催付时间”列登记（或插黄旗）；重拍的订单征得买家同意后关闭。",
+      fix_en="Chase unpaid buyers around 16:00 and record it in 催付时间 (or a yellow flag); close re-placed orders with the buyer's consent.",
+      options={"chase_at": "16:00"})
+def unpaid_not_chased(table: Table, ctx: Context) -> Iterator[Hit]:
+    """Placed before the chase time and unpaid at it, that day, with no chase recorded (a 催付时间
+    or a yellow 催单 flag). Not checkable without a created time or a column to record the chase in."""
+    if not table.has("created_at") or not (table.has("chased_at") or table.has("flag")):
+        return
+    at = clock(ctx, "chase_at")
     for record in table.records:
-        if record.get("status") == UNPAID:
-            yield hit(record, "status")
+        created, paid = record.get("created_at"), record.get("paid_at")
+        if created is None or record.get("chased_at") is not None or record.get("flag") == "黄":
+            continue
+        chase = dt.datetime.combine(created.date(), at)
+        unpaid_then = paid > chase if paid is not None else (not is_paid(record) and ctx.as_of > created.date())
+        if created < chase and unpaid_then:
+            yield hit(record, "created_at", created=f"{created:%m-%d %H:%M}", chase=f"{at:%H:%M}")
 
 
 def paid_not_shipped(orders: Table) -> Iterator[Record]:

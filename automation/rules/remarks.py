@@ -13,7 +13,7 @@ from ..tables import Record, Table
 from .catalog import Context, Hit, hit, rule
 
 PART_NAMES = {
-    "name": ("客服姓名", "agent name"), "date": ("日期", "date"), "reason": ("原因", "reason"),
+    "name": ("客服姓名", "agent name"), "name_or_public": ("客服姓名或“公共订单”", "agent name or 公共订单 (public)"), "date": ("日期", "date"), "reason": ("原因", "reason"),
     "requests": ("顾客要求", "customer's requests"), "items": ("换货内容", "exchanged items"),
     "price_diff": ("差价", "price difference"), "postage": ("运费", "postage"),
 }
@@ -48,6 +48,8 @@ def _missing(table: Table, ctx: Context, colour: str) -> Iterator[Hit]:
         return
     for record, remark in parsed_remarks(table, ctx).values():
         missing = remark.missing if remark.flag == colour else ()
+        if colour == "黄":
+            missing = tuple("name_or_public" if p == "name" else p for p in missing)
         if missing:
             yield hit(record, "remark", parts=_parts(missing))
 
@@ -66,8 +68,8 @@ def red_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
 
 @rule("FLG002", "yellow-remark-incomplete", "warning", "M-FLAG-YELLOW", "orders", field="remark",
       zh="黄旗备注缺少：{parts}（{value}）", en="Yellow-flag remark lacks: {parts} ({value})",
-      fix_zh="黄旗（催单）备注写回复买家的客服姓名；无人回复则为公共订单。",
-      fix_en="A yellow-flag remark names the agent the buyer answered; otherwise it is a public order.")
+      fix_zh="黄旗（催单）备注写回复买家的客服姓名；无人回复则写“公共订单”。",
+      fix_en="A yellow-flag remark names the agent the buyer answered; otherwise it says 公共订单 (a public order).")
 def yellow_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
     return _missing(table, ctx, "黄")
 
@@ -105,3 +107,23 @@ def flag_disagrees(table: Table, ctx: Context) -> Iterator[Hit]:
     for record, remark in parsed_remarks(table, ctx).values():
         if remark.marker_flag and remark.flag and remark.marker_flag != remark.flag:
             yield hit(record, "flag", marker=remark.marker_flag + "旗")
+
+
+@rule("FLG007", "request-not-in-remark", "warning", "M-ORD-NOTE", "orders", field="remark",
+      zh="{what}，但卖家备注是空的", en="{what_en}, but the seller remark is empty",
+      fix_zh="把买家的特殊要求（留言、改地址等）写进卖家备注。",
+      fix_en="Write the buyer's special requests (message, changed address, …) into the seller remark.")
+def request_not_in_remark(table: Table, ctx: Context) -> Iterator[Hit]:
+    """A 买家留言 or a changed address the seller remark does not carry (000 §4.6, 003 §7). Needs the
+    remark column and at least one of the two; a closed order needs nothing."""
+    sources = [f for f in ("buyer_message", "changed_address") if table.has(f)]
+    if not table.has("remark") or not sources:
+        return
+    for record in table.records:
+        if record.get("remark") or record.get("status") == "交易关闭":
+            continue
+        said = [f for f in sources if str(record.get(f) or "").strip()]
+        if said:
+            zh = "、".join({"buyer_message": "买家有留言", "changed_address": "收货地址已修改"}[f] for f in said)
+            en = ", ".join({"buyer_message": "The buyer left a message", "changed_address": "The address was changed"}[f] for f in said)
+            yield hit(record, "remark", what=zh, what_en=en)
