@@ -161,9 +161,9 @@ def _found_text(summary: object) -> str:
 
 def _log_failure() -> Path:
     """The traceback in a log the clerk can send on; phone numbers masked (M-CONFIDENTIAL)."""
-    from .privacy import mask_phone
+    from .privacy import mask_text
 
     log = Path(tempfile.gettempdir()) / LOG_NAME
     with log.open("a", encoding="utf-8") as out:
-        out.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S}\n{mask_phone(traceback.format_exc())}\n")
+        out.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S}\n{mask_text(traceback.format_exc())}\n")
     return log

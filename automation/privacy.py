@@ -166,3 +166,19 @@ def _mask_cell(cell, address_cols: set[int]) -> None:
 def _set_text(cell, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # openpyxl would read a leading '=' as a formula
+
+
+# ── --full: masking off on the local console only ───────────────────────────────────────────
+def full_option(command):
+    """`--full` for a command's console output; JSON stays masked whatever is asked."""
+    import click
+
+    return click.option("--full", is_flag=True,
+                        help="Show phones and addresses unmasked on this console (never in --json); says so first.")(command)
+
+
+def full_notice() -> str:
+    from .i18n import pick
+
+    return pick("注意：--full 已关闭遮盖，下面显示完整的手机号和地址。只在本机查看，不要复制、截图或转发。",
+                "Note: --full turns masking off; full phone numbers and addresses follow. Read them here only; do not copy, screenshot or forward.")

@@ -20,7 +20,7 @@ from ..attribution import BASIS_ZH, Attribution, attribute_orders
 from ..config import ShopConfig
 from ..i18n import pick
 from ..jsonout import dumps
-from ..privacy import mask_phone
+from ..privacy import full_notice, full_option, mask_text
 from ..remarks import Remark, canonical, parse_remark
 from ..shop import Shop
 from ..sheets.edit import CellWrite, NewSheet, RowFill, WorkbookEdit
@@ -227,7 +227,7 @@ def _order_json(item: OrderFlag) -> dict:
     remark = item.remark
     return {"row": item.record.row, "order_id": item.record.get("order_id"), "flag": remark.flag,
             "flag_source": remark.flag_source, "conflict": remark.flag_conflict, "name": remark.name,
-            "missing": list(remark.missing), "canonical": mask_phone(item.canonical)}
+            "missing": list(remark.missing), "canonical": mask_text(item.canonical)}
 
 
 @click.command("flags")
@@ -235,7 +235,8 @@ def _order_json(item: OrderFlag) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {summary, orders: [...], outputs: [...]}.")
 @click.option("--inplace", is_flag=True, help="Write into the workbook itself (nothing else in it changes; a backup is kept).")
 @click.option("--no-write", is_flag=True, help="Only report; write nothing.")
-def command(path: str, as_json: bool, inplace: bool, no_write: bool) -> None:
+@full_option
+def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool) -> None:
     """Apply the flag conventions: canonical remarks, row colours, exchange/refund/abnormal/chase/attribution sheets.
 
     按旗帜约定整理订单备注：新增“规范备注”列、按旗帜颜色标记订单行，并生成换货登记、退款登记、异常订单、催付催单、订单归属表。
@@ -251,10 +252,12 @@ def command(path: str, as_json: bool, inplace: bool, no_write: bool) -> None:
         click.echo(dumps({"summary": summary, "orders": [_order_json(f) for f in flags if f.remark.flag],
                           "outputs": [str(p) for p in outputs]}))
         return
-    _print(summary, flags, outputs)
+    _print(summary, flags, outputs, full)
 
 
-def _print(summary: dict, flags: list[OrderFlag], outputs: list[Path]) -> None:
+def _print(summary: dict, flags: list[OrderFlag], outputs: list[Path], full: bool = False) -> None:
+    if full:
+        click.echo(full_notice())
     colours = "，".join(f"{k}{v}" for k, v in summary["flags"].items()) or pick("无", "none")
     click.echo(pick(f"订单 {summary['orders']} 行；旗帜：{colours}；备注不完整 {summary['incomplete']} 行；"
                     f"旗帜列与备注不一致 {summary['conflicts']} 行；未归属 {summary['unattributed']} 单。",
@@ -263,7 +266,7 @@ def _print(summary: dict, flags: list[OrderFlag], outputs: list[Path]) -> None:
     incomplete = [item for item in flags if item.remark.missing]
     for item in incomplete[:50]:
         click.echo(f"  {pick('第', 'row ')}{item.record.row}{pick('行', '')} {item.record.get('order_id') or ''}: "
-                   f"{pick('缺', 'missing ')}{_missing(item.remark)} — {mask_phone(item.canonical)}")
+                   f"{pick('缺', 'missing ')}{_missing(item.remark)} — {item.canonical if full else mask_text(item.canonical)}")
     if len(incomplete) > 50:
         click.echo(pick(f"  …另有 {len(incomplete) - 50} 行（用 --json 查看全部）", f"  …{len(incomplete) - 50} more (use --json)"))
     for path in outputs:

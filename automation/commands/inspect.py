@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from ..i18n import lang, pick
 from ..jsonout import dumps
+from ..privacy import mask_data, mask_text
 from ..schema import schemas
 from ..shop import Shop
 from ..tables import Table, column_letter, read_tables
@@ -23,12 +25,12 @@ def describe(table: Table, with_records: bool) -> dict:
         "rows": len(table.records),
         "problems": [
             {"row": p.row, "column": p.header, "cell": f"{column_letter(p.column)}{p.row}", "field": p.field,
-             "code": p.code, "severity": p.severity, "message": p.message}
+             "code": p.code, "severity": p.severity, "message": mask_text(p.message)}
             for p in table.problems
         ],
     }
     if with_records:
-        out["records"] = [{"row": r.row, **r.data, **({"extra": r.extra} if r.extra else {})} for r in table.records]
+        out["records"] = [mask_data({"row": r.row, **r.data, **({"extra": r.extra} if r.extra else {})}) for r in table.records]
     return out
 
 
@@ -48,7 +50,7 @@ def _print(path: str, tables: list[Table]) -> None:
             grid.add_row(pick("（自有列）", "(own column)"), header, column_letter(index))
         console.print(grid)
         for p in table.problems[:50]:
-            console.print(f"  {column_letter(p.column)}{p.row} [{p.header}] {p.message}")
+            console.print(f"  {column_letter(p.column)}{p.row} [{p.header}] {escape(mask_text(p.message))}")
         if len(table.problems) > 50:
             console.print(pick(f"  …另有 {len(table.problems) - 50} 个问题（用 --json 查看全部）",
                                f"  …{len(table.problems) - 50} more problems (use --json for all)"))

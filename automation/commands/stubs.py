@@ -17,6 +17,7 @@ from ..courier.workbook import _stub_sheets, write_stub_check
 from ..errors import UserError
 from ..i18n import register
 from ..jsonout import dumps
+from ..privacy import mask_data
 from ..shop import Shop
 from .reconcile import demo_month
 
@@ -66,7 +67,7 @@ def command(path: Path, date, month: str | None, as_json: bool) -> None:
     findings = check.findings()
     if as_json:
         click.echo(dumps({"start": start, "end": end, "written": str(written),
-                          "findings": {k: v.to_dicts() for k, v in findings.items()}}))
+                          "findings": {k: mask_data(v.to_dicts()) for k, v in findings.items()}}))
         return
     console = Console()
     for code, title, clause, _ in _stub_sheets():

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from ..errors import UserError
 from ..i18n import lang, pick
 from ..jsonout import dumps
+from ..privacy import full_notice, full_option
 from ..rules.annotate import findings_edit, masked, severity_label
 from ..rules.catalog import Finding
 from ..rules.engine import load_selection, run_rules, summary
@@ -66,8 +68,10 @@ def write_annotations(result: Validation, *, inplace: bool = False, on_notice=No
     return result.outputs
 
 
-def _print(console: Console, result: Validation, limit: int = 40) -> None:
+def _print(console: Console, result: Validation, limit: int = 40, full: bool = False) -> None:
     counts = summary(result.findings)
+    if full:
+        console.print(f"[bold red]{full_notice()}[/]")
     for file, tables in result.tables.items():
         kinds = "、".join(f"{t.sheet}（{t.schema.title(lang())}）" for t in tables)
         console.print(f"[bold]{file}[/bold] — {kinds}")
@@ -77,8 +81,8 @@ def _print(console: Console, result: Validation, limit: int = 40) -> None:
             grid.add_column(title)
         style = {"error": "red", "warning": "yellow", "info": "blue"}
         for f in result.findings[:limit]:
-            shown = masked(f)
-            grid.add_row(f"[{style[f.severity]}]{severity_label(f.severity)}[/]", f.code, f"{f.sheet}!{f.cell}", shown["message"])
+            message = f.message if full else masked(f)["message"]
+            grid.add_row(f"[{style[f.severity]}]{severity_label(f.severity)}[/]", f.code, f"{f.sheet}!{f.cell}", escape(message))
         console.print(grid)
         if len(result.findings) > limit:
             console.print(pick(f"…另有 {len(result.findings) - limit} 条（完整列表见“校验结果”工作表或 --json）",
@@ -98,8 +102,9 @@ def _print(console: Console, result: Validation, limit: int = 40) -> None:
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable, e.g. --select ORD).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="The day age checks measure to (default: the latest date in the sheets).")
+@full_option
 def command(path: str, as_json: bool, mode: str | None, kind: str | None, select: tuple[str, ...],
-            ignore: tuple[str, ...], as_of: dt.datetime | None) -> None:
+            ignore: tuple[str, ...], as_of: dt.datetime | None, full: bool) -> None:
     """Check orders, remarks, stock and handover sheets against the shop's rules; mark the problems.
 
     校验表格：按店铺规则检查订单、备注、库存、交接本，在副本中标出问题单元格并生成“校验结果”表。
@@ -117,7 +122,7 @@ def command(path: str, as_json: bool, mode: str | None, kind: str | None, select
     else:
         for notice in notices:
             click.echo(notice, err=True)
-        _print(Console(), result)
+        _print(Console(), result, full=full)
     if result.errors:
         raise click.exceptions.Exit(1)
 

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..attribution import attribute_orders
 from ..config import ShopConfig
 from ..penalties.period import end_of, parse_month
-from ..privacy import mask_phone
+from ..privacy import mask_text
 from ..tables import Table
 from .settings import SalesSettings
 
@@ -286,5 +286,5 @@ def _open_reviews(reviews: Table | None, last: dt.date) -> list[dict]:
         if record.get("rating") in ("差评", "中评") and record.get("status") != "已解决" and day is not None and day <= last:
             out.append({"date": day, "order_id": record.get("order_id"), "agent": record.get("agent"),
                         "rating": record.get("rating"), "status": record.get("status") or "未处理",
-                        "text": mask_phone(record.get("text")), "row": record.row})
+                        "text": mask_text(record.get("text")), "row": record.row})
     return sorted(out, key=lambda r: r["date"])
