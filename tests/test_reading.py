@@ -179,7 +179,7 @@ def test_own_header_mapping_from_shop_toml(tmp_path, cli):
     assert result.exit_code == 0, result.output
     table = json.loads(result.stdout)["tables"][0]
     assert table["columns"] == {"order_id": "订单编号", "phone": "顾客手机"}
-    assert table["records"] == [{"row": 2, "order_id": "1001", "phone": "13812345678"}]
+    assert table["records"] == [{"row": 2, "order_id": "1001", "phone": "138****5678"}]  # mapped, and masked (M-CONFIDENTIAL)
 
 
 def test_bad_own_header_mapping_is_a_clear_error(tmp_path, cli):
