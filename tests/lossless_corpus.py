@@ -172,6 +172,11 @@ def macro_workbook(path: Path) -> Path:
     return _xw(path.with_suffix(".xlsm"), decorate)
 
 
+def inline_strings(path: Path) -> Path:
+    """Strings stored in the cells (t="inlineStr", as streaming writers do) instead of sharedStrings.xml."""
+    return _xw(path, lambda book, ws, folder: ws.write_string(0, 12, "行内字符串"), {"constant_memory": True})
+
+
 # ---- openpyxl, zip surgery, LibreOffice -------------------------------------------------------------
 
 def openpyxl_made(path: Path) -> Path:
@@ -282,5 +287,6 @@ BUILDERS = {
     "notes_and_dates_1904": notes_and_dates_1904,
     "macro_workbook": macro_workbook,
     "openpyxl_made": openpyxl_made,
+    "inline_strings": inline_strings,
     "threaded_customxml_external": lambda path: with_parts(path, openpyxl_made),
 }
