@@ -105,7 +105,8 @@ def _insert_after_r(attrs: bytes, new: bytes) -> bytes:
 
 def xml_text(value: str) -> str:
     value = _ILLEGAL.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # a raw CR would be read back as LF (XML line-end normalisation): keep it as a character reference
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 @dataclass
