@@ -92,12 +92,13 @@ def mask_text(text: object) -> str | None:
 
 PHONE_FIELDS = ("phone", "landline")
 ADDRESS_FIELDS = ("address", "changed_address")
+ID_FIELDS = ("order_id", "waybill", "sku")  # ids, never a phone even when 11 digits long
 
 
 def mask_value(field_name: str, value: object) -> object:
     """A typed value of a known field, masked for output. Numbers, dates and money that are not a
     phone pass as they are; every other value is shown as masked text."""
-    if value is None or isinstance(value, (bool, Decimal, float, dt.date, dt.time)):
+    if value is None or isinstance(value, (bool, Decimal, float, dt.date, dt.time)) or field_name in ID_FIELDS:
         return value
     if field_name in ADDRESS_FIELDS:
         return mask_address(value)

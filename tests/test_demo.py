@@ -16,6 +16,7 @@ from demo_helpers import SEED, demo, key, table  # noqa: F401  (fixtures)
 from python_calamine import CalamineWorkbook
 
 from automation.cli import cli
+from automation.privacy import mask_value
 from automation.demo import generate
 from automation.demo.model import AS_OF
 from automation.demo.rates import CARDS
@@ -83,12 +84,12 @@ def test_inspect_records_are_exactly_the_orders_written(demo):  # noqa: F811
         assert record["order_id"] == expected_id
         assert (expected_id is None) == (number in damaged)
         assert record.get("status") == cells["订单状态"]
-        assert record.get("phone") == cells["联系手机"]
-        assert record.get("address") == cells["收货地址 "]
+        assert record.get("phone") == mask_value("phone", cells["联系手机"])  # masked (M-CONFIDENTIAL)
+        assert record.get("address") == mask_value("address", cells["收货地址 "])
         assert record.get("goods_amount") == f"{cells['买家应付货款']:.2f}"
         assert record.get("created_at") == cells["订单创建时间"].isoformat(sep=" ")
         assert record.get("waybill") == cells["物流单号 "]
-        assert record.get("remark") == cells["订单备注"]
+        assert record.get("remark") == mask_value("remark", cells["订单备注"])
 
 
 def _values(record) -> set[str]:

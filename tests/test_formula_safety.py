@@ -68,7 +68,12 @@ def hostile_shop(root: Path) -> Path:
     lines = list(month_data.BILL_LINES) + [(W(60 + i), "2026-10-08", _p(i), 1.0, 4.00, None) for i in range(5)]
     month_data.write_bill(root / "账单" / "中通_2026-10.xlsx", lines)
     bill = openpyxl.load_workbook(root / "账单" / "中通_2026-10.xlsx")
-    _book(root / "账单" / "中通_2026-10.xlsx", {"账单": [list(r) for r in bill.active.iter_rows(values_only=True)]})
+    rows = [list(r) for r in bill.active.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "序号")
+    rows[header].append("备注")  # the courier's own remarks column
+    for i in range(header + 1, header + 1 + len(lines)):
+        rows[i].append(_p(i))
+    _book(root / "账单" / "中通_2026-10.xlsx", {"账单": rows})
     headers = ph.HEADERS["订单"] + ["买家会员名", "收货人姓名", "收货地址", "买家留言"]
     orders = [headers]
     ids = [o for o, *_ in month_data.SHIPMENTS + month_data.OTHER_COURIER] + [f"O20{i}" for i in range(5)]

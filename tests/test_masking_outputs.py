@@ -145,6 +145,7 @@ def test_mask_value_masks_every_kind_of_field():
     assert mask_value("remark", 13624681357) == "136****1357"
     assert mask_value("address", "浙江省杭州市西湖区文三路1号") == "浙江省杭州市" == mask_address("浙江省杭州市西湖区")
     assert mask_value("quantity", 3) == 3 and mask_value("order_id", "5000000000000000001") == "5000000000000000001"
+    assert mask_value("waybill", "13624681357") == "13624681357"  # an id, even when it looks like a mobile
     assert mask_data({"phone": FULL_WIDTH, "rows": [{"note": SPLIT}]}) == {"phone": "136****1357", "rows": [{"note": "139****9753"}]}
 
 
