@@ -321,7 +321,31 @@ def _apply(book: FakeSpreadsheet, request: dict) -> None:
         raise BadRequest(f"unsupported request {kind}")
 
 
-class FakeSheetsServer:
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 with a free port, run in a thread inside `with`; `base` is its URL."""
+
+    def __init__(self):
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+    @property
+    def base(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+class FakeSheetsServer(LoopbackServer):
     """The server: `with FakeSheetsServer() as server: server.book.add_sheet(...)`."""
 
     def __init__(self, book: FakeSpreadsheet | None = None):
@@ -329,21 +353,7 @@ class FakeSheetsServer:
         self.log: list[tuple[str, str]] = []  # (method, path) of every request, failures included
         self._failures: list[int] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeSheetsServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__()
 
     def fail_next(self, status: int, times: int = 1) -> None:
         self._failures += [status] * times

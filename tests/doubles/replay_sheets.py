@@ -11,11 +11,12 @@ no route accepts gets a 599, so a test sees when shopbook asks for something not
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from .fake_sheets_api import LoopbackServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "google_sheets"
 Predicate = Callable[[str, str, dict], bool]
@@ -32,25 +33,11 @@ def as_batch_get(name: str) -> dict:
     return {**recorded, "body": {"spreadsheetId": "replayed", "valueRanges": [recorded["body"]]}}
 
 
-class ReplaySheetsServer:
+class ReplaySheetsServer(LoopbackServer):
     def __init__(self):
         self.routes: list[list] = []  # [predicate, answer, times left]
         self.log: list[tuple[str, str, dict]] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def base(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> ReplaySheetsServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__()
 
     def answer(self, predicate: Predicate, recorded: dict, times: int | None = None) -> None:
         self.routes.append([predicate, recorded, times])
