@@ -77,14 +77,18 @@ def target_book(book):
     raw = book.sheets[GUIDE_SHEET].range(TARGET_CELL).value
     if not isinstance(raw, str) or not raw.strip():
         return book
-    path = Path(raw.strip().strip('"'))
+    return open_workbook(book.app, Path(raw.strip().strip('"')), TARGET_CELL, GUIDE_SHEET)
+
+
+def open_workbook(app, path: Path, cell: str, sheet: str):
+    """The workbook at `path` in this Excel: as it is on screen when already open, else opened."""
     wanted = os.path.normcase(str(path))
-    for candidate in book.app.books:  # already open in this Excel: work on it as it is on screen
+    for candidate in app.books:
         if os.path.normcase(candidate.fullname) == wanted or candidate.name == path.name:
             return candidate
-    if not path.exists():
-        raise UserError("button.target_missing", cell=TARGET_CELL, sheet=GUIDE_SHEET, path=path)
-    return book.app.books.open(str(path))
+    if not path.is_file():
+        raise UserError("button.target_missing", cell=cell, sheet=sheet, path=path)
+    return app.books.open(str(path))
 
 
 def run_action(action: str, book) -> str:

@@ -1,4 +1,4 @@
-"""`shopbook init DIR`: a new shop folder with the template workbooks and a commented shop.toml."""
+"""`shopbook init DIR`: a new shop folder with the template workbooks, a commented shop.toml and the 控制台 workbook."""
 
 from __future__ import annotations
 
@@ -61,6 +61,10 @@ def init_shop(target: Path, force: bool = False) -> list[tuple[Path, bool]]:
     for source, relative in _shop_files():
         dest = target / relative
         results.append((dest, _write_new(dest, lambda: shutil.copyfile(source, dest))))
+    from .xlwings_cmd import COMPANION_NAME, build_console  # the 控制台 workbook: every job from one button
+
+    console = target / COMPANION_NAME
+    results.append((console, _write_new(console, lambda: build_console(target))))
     return results
 
 

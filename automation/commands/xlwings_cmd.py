@@ -1,4 +1,8 @@
-"""`shopbook button WORKBOOK`: a companion macro workbook (shopbook按钮.xlsm) with 校验 / 旗帜 buttons.
+"""`shopbook button WORKBOOK`: a companion macro workbook (shopbook按钮.xlsm): the 控制台 console and 校验 / 旗帜 buttons.
+
+The 控制台 sheet (automation/console.py) runs every job — 校验, 旗帜, 底单核对, 月度对账, 扣分报表,
+销售报表, 生成月报邮件 — from one 运行 button; `shopbook init` and `shopbook demo` put this workbook
+in the shop folder.
 
 Why a companion and not a macro copy of the user's workbook: the only way to write an .xlsm without
 Excel is XlsxWriter, which writes new files and cannot copy an existing workbook's sheets (styles,
@@ -25,6 +29,7 @@ from xml.sax.saxutils import escape
 
 import click
 
+from .. import console
 from ..button import GUIDE_SHEET, TARGET_CELL  # where the button reads the workbook to check
 from ..errors import UserError
 from ..i18n import pick, register
@@ -44,8 +49,13 @@ register({
 })
 
 
+CONSOLE_ACTION = "console"  # the 运行 button
+
+
 def run_python(action: str) -> str:
     """The Python command a button runs (the same string as in macros/shopbook.bas)."""
+    if action == CONSOLE_ACTION:
+        return "import automation.console; automation.console.run()"
     return f"import automation.button; automation.button.{action}()"
 
 
@@ -79,10 +89,13 @@ def interpreter_hints() -> list[tuple[str, str]]:
     return rows
 
 
-def build_companion(workbook: Path, target: Path | None = None) -> Path:
-    """Write the companion .xlsm beside `workbook` (atomically); returns its path."""
-    workbook = workbook.resolve()
-    open_source(workbook)  # a clear error now for a missing or unreadable workbook
+def build_companion(workbook: Path | None, target: Path | None = None) -> Path:
+    """Write the companion .xlsm beside `workbook` (atomically); returns its path.
+
+    Without a workbook (a new shop folder) `target` names the file and the 说明 sheet's B3 is blank."""
+    if workbook is not None:
+        workbook = workbook.resolve()
+        open_source(workbook)  # a clear error now for a missing or unreadable workbook
     target = target or workbook.with_name(COMPANION_NAME)
     refuse_if_open(target)
     vba = quickstart_vba_project()
@@ -102,15 +115,16 @@ def build_companion(workbook: Path, target: Path | None = None) -> Path:
     return target
 
 
-def _write_xlsm(path: Path, workbook: Path, vba: bytes) -> None:
+def _write_xlsm(path: Path, workbook: Path | None, vba: bytes) -> None:
     from ..xlsxout import new_workbook
 
     book = new_workbook(path)
     book.set_vba_name("ThisWorkbook")
     book.add_vba_project(io.BytesIO(vba), is_stream=True)
     title = book.add_format({"bold": True, "font_size": 16})
-    label = book.add_format({"bold": True})
+    label = book.add_format({"bold": True, "valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    _console_sheet(book, workbook, title, label, wrap)
     guide = book.add_worksheet(GUIDE_SHEET)
     guide.set_vba_name("Sheet1")
     guide.set_column("A:A", 18)
@@ -118,20 +132,66 @@ def _write_xlsm(path: Path, workbook: Path, vba: bytes) -> None:
     guide.write("A1", pick("shopbook 按钮", "shopbook buttons"), title)
     target_row = int(TARGET_CELL[1:]) - 1
     guide.write_string(target_row, 0, pick("要检查的工作簿", "Workbook to check"), label)
-    guide.write_string(TARGET_CELL, str(workbook))
+    guide.write_string(TARGET_CELL, str(workbook) if workbook else "")
     for i, line in enumerate(_guide_lines(), start=5):
         guide.write_string(i - 1, 1, line, wrap)
     for row, (action, caption) in zip((2, 5), ACTIONS):
         guide.insert_button(row, 3, {"macro": f"ShopbookButton_{action}", "caption": pick(*caption),
                                      "width": 110, "height": 36})
     conf = book.add_worksheet(CONFIG_SHEET)
-    conf.set_vba_name("Sheet2")
+    conf.set_vba_name("Sheet3")
     conf.set_column("A:A", 22)
     conf.set_column("B:B", 70)
     for r, (key, value) in enumerate(interpreter_hints()):
         conf.write_string(r, 0, key)
         conf.write_string(r, 1, value)
     book.close()
+
+
+def _console_sheet(book, workbook: Path | None, title, label, wrap) -> None:
+    """控制台: job dropdown, month, target, one 运行 button, the status cells the run fills in."""
+    sheet = book.add_worksheet(console.CONSOLE_SHEET)
+    sheet.set_vba_name("Sheet2")
+    sheet.activate()
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # printed (or exported to PDF) one page wide
+    sheet.set_column("A:A", 20)
+    sheet.set_column("B:B", 72)
+    sheet.set_column("C:C", 4)
+    sheet.set_column("D:D", 18)
+    text = book.add_format({"num_format": "@", "bg_color": "#FFF2CC", "border": 1})
+    status = book.add_format({"bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
+    link = book.add_format({"font_color": "#0563C1", "underline": 1})
+    sheet.write("A1", pick("shopbook 控制台", "shopbook console"), title)
+    inputs = [(console.ACTION_CELL, pick("操作", "Job"), console.job_labels()[0]),
+              (console.MONTH_CELL, pick("月份（如 2026-10）", "Month (e.g. 2026-10)"), ""),
+              (console.TARGET_CELL, pick("对象：工作簿或店铺文件夹", "Target: workbook or shop folder"),
+               str(workbook) if workbook else "")]
+    for cell, caption, value in inputs:
+        row = int(cell[1:]) - 1
+        sheet.write_string(row, 0, caption, label)
+        sheet.write_string(cell, value, text)
+    sheet.data_validation(console.ACTION_CELL, {"validate": "list", "source": console.job_labels(),
+                                                "error_title": "shopbook", "error_message": pick("请从列表中选择", "Pick from the list")})
+    sheet.write_string(5, 1, pick("月份留空 = 上个月；对象留空 = 本工作簿所在的文件夹。校验、旗帜需要一个工作簿。",
+                                  "Blank month = last month; blank target = this workbook's folder. 校验 and 旗帜 need a workbook."), wrap)
+    captions = {"started": ("开始", "Started"), "progress": ("进度", "Progress"), "finished": ("完成", "Finished"),
+                "counts": ("结果", "Counts"), "error": ("错误", "Error")}
+    for key, row in console.STATUS_ROWS.items():
+        sheet.write_string(row - 1, 0, pick(*captions[key]), label)
+        sheet.write_blank(row - 1, 1, None, status)
+    sheet.set_row(console.STATUS_ROWS["counts"] - 1, 48)
+    sheet.write_string(console.OUTPUT_ROW - 1, 0, pick("输出文件（点击打开）", "Outputs (click to open)"), label)
+    for r in range(console.MAX_OUTPUTS):
+        sheet.write_blank(console.OUTPUT_ROW - 1 + r, 1, None, link)
+    sheet.insert_button(2, 3, {"macro": f"ShopbookButton_{CONSOLE_ACTION}", "caption": pick("运行", "Run"),
+                               "width": 110, "height": 44})
+
+
+def build_console(folder: Path) -> Path:
+    """The console workbook for a shop folder (`shopbook init`, `shopbook demo`): 说明!B3 names its 订单.xlsx."""
+    orders = folder / "订单.xlsx"
+    return build_companion(orders if orders.exists() else None, folder / COMPANION_NAME)
 
 
 def _guide_lines() -> list[str]:
@@ -144,16 +204,20 @@ def _guide_lines() -> list[str]:
         "3. Put the full path of the workbook to check in B3 (it may already be open in Excel)."), pick(
         "4. 点“校验”或“旗帜”。结果直接标在那个工作簿里，检查后请自行保存。",
         "4. Press 校验 (check) or 旗帜 (flags). The marks appear in that workbook; save it when you are happy."), pick(
-        "WPS 不支持这些按钮：请用命令行 shopbook validate 或双击 .bat。",
-        "WPS cannot run these buttons: use the command line (shopbook validate) or the double-click .bat."),
+        "5. 其他工作（底单核对、月度对账、报表、月报邮件）请用“控制台”表。",
+        "5. For the other jobs (stub check, reconciliation, reports, monthly e-mail) use the 控制台 sheet."), pick(
+        "WPS 不支持这些按钮：请把工作簿拖到 校验.cmd 上，或用命令行 shopbook validate。",
+        "WPS cannot run these buttons: drop the workbook on 校验.cmd, or use the command line (shopbook validate)."),
     ]
 
 
 def _set_button_actions(path: Path) -> None:
-    """XlsxWriter names a plain macro ([0]!Name); give each button its RunPython call with the argument."""
+    """XlsxWriter names a plain macro ([0]!Name); give each button its RunPython call with the argument.
+
+    The buttons also print (and show in a PDF of the sheet), so a printed console shows where 运行 is."""
     replacements = {f"<x:FmlaMacro>[0]!ShopbookButton_{action}</x:FmlaMacro>":
                     f"<x:FmlaMacro>{escape(on_action(action), QUOTES)}</x:FmlaMacro>"
-                    for action, _ in ACTIONS}
+                    for action in [CONSOLE_ACTION, *(a for a, _ in ACTIONS)]}
     with zipfile.ZipFile(path) as archive:
         parts = [(info, archive.read(info.filename)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -162,6 +226,7 @@ def _set_button_actions(path: Path) -> None:
                 text = data.decode("utf-8")
                 for old, new in replacements.items():
                     text = text.replace(old, new)
+                text = text.replace("<x:PrintObject>False</x:PrintObject>", "<x:PrintObject>True</x:PrintObject>")
                 data = text.encode("utf-8")
             archive.writestr(info, data)
 
@@ -178,3 +243,8 @@ def command(workbook: Path, output: Path | None) -> None:
     written = build_companion(workbook, output)
     click.echo(pick(f"已写出：{written}（在 Excel 中打开并启用宏；说明见“说明”表）",
                     f"Written: {written} (open it in Excel and enable macros; see its 说明 sheet)"))
+
+
+def demo_step(shop_dir: Path, console_output) -> list[Path]:
+    """`shopbook demo`: the console workbook in the demo shop folder."""
+    return [build_console(shop_dir)]
