@@ -138,7 +138,7 @@ def test_init_without_shop_files_folder(cli, tmp_path, fake_data):
     shutil.rmtree(fake_data)
     target = tmp_path / "店"
     assert cli("init", str(target)).exit_code == 0
-    assert sorted(p.name for p in target.iterdir()) == sorted([b.filename for b in TEMPLATE_BOOKS] + ["shop.toml", "shopbook按钮.xlsm"])  # + the 控制台 workbook
+    assert sorted(p.name for p in target.iterdir()) == sorted([b.filename for b in TEMPLATE_BOOKS] + ["shop.toml", "shopbook按钮.xlsm", "校验.cmd"])  # + the 控制台 workbook and the WPS launcher
 
 
 @pytest.mark.parametrize("command", ["init", "templates"])

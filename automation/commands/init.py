@@ -61,10 +61,12 @@ def init_shop(target: Path, force: bool = False) -> list[tuple[Path, bool]]:
     for source, relative in _shop_files():
         dest = target / relative
         results.append((dest, _write_new(dest, lambda: shutil.copyfile(source, dest))))
-    from .xlwings_cmd import COMPANION_NAME, build_console  # the 控制台 workbook: every job from one button
+    from .xlwings_cmd import COMPANION_NAME, WPS_LAUNCHER, build_console, wps_launcher  # the 控制台 workbook: every job from one button
 
     console = target / COMPANION_NAME
     results.append((console, _write_new(console, lambda: build_console(target))))
+    launcher = target / WPS_LAUNCHER  # WPS cannot run the console: drop a workbook on this instead
+    results.append((launcher, _write_new(launcher, lambda: shutil.copyfile(wps_launcher(), launcher))))
     return results
 
 

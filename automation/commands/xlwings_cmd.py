@@ -37,6 +37,7 @@ from ..sheets.source import open_source
 from ..sheets.writers import refuse_if_open
 
 COMPANION_NAME = "shopbook按钮.xlsm"
+WPS_LAUNCHER = "校验.cmd"  # macros/: drop a workbook on it in WPS (marks it in place once it is closed)
 CONFIG_SHEET = "xlwings.conf"
 QUICKSTART = "quickstart_standalone.xlsm"
 QUOTES = {'"': "&quot;"}
@@ -186,6 +187,13 @@ def _console_sheet(book, workbook: Path | None, title, label, wrap) -> None:
         sheet.write_blank(console.OUTPUT_ROW - 1 + r, 1, None, link)
     sheet.insert_button(2, 3, {"macro": f"ShopbookButton_{CONSOLE_ACTION}", "caption": pick("运行", "Run"),
                                "width": 110, "height": 44})
+
+
+def wps_launcher() -> Path:
+    """macros/校验.cmd as shipped (the WPS route: docs/live.md)."""
+    from ..paths import data_dir
+
+    return data_dir("macros") / WPS_LAUNCHER
 
 
 def build_console(folder: Path) -> Path:
