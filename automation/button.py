@@ -111,11 +111,11 @@ def shop_for(book) -> Shop:
 def validate_tables(tables: list[Table], shop: Shop) -> tuple[list, WorkbookEdit]:
     """`shopbook validate` on tables already read: the findings and the marks they make."""
     from .rules.annotate import findings_edit
-    from .rules.engine import load_selection, run_rules
+    from .rules.engine import check_rules, load_selection
     from .tables import largest_by_kind
 
-    findings = run_rules(tables, largest_by_kind(tables), shop.config, lambda: shop.calendar, load_selection(shop.config))
-    return findings, findings_edit(findings)
+    done = check_rules(tables, largest_by_kind(tables), shop.config, lambda: shop.calendar, load_selection(shop.config))
+    return done.findings, findings_edit(done.findings, done.not_checked)
 
 
 def flags_tables(tables: list[Table], shop: Shop) -> tuple[dict, WorkbookEdit]:

@@ -40,6 +40,15 @@ def _fill(cell) -> str:
     return (cell.fill.fgColor.rgb or "")[-6:] if cell.fill and cell.fill.fill_type else ""
 
 
+def _finding_rows(ws) -> tuple[int, list[list[object]]]:
+    """The 校验结果 sheet opens with the 未检查 rows (grey), then the findings: (first finding's sheet row, findings)."""
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    skipped = [r for r in rows if r[0] == "未检查"]
+    assert rows[:len(skipped)] == skipped  # all of them first
+    assert all(_fill(ws.cell(i + 2, 1)) == "EDEDED" for i in range(len(skipped)))
+    return len(skipped) + 2, rows[len(skipped):]
+
+
 def test_annotated_copy_cell_by_cell(tmp_path, cli):
     source = _orders_file(tmp_path / "订单.xlsx", BAD)
     before = source.read_bytes()
@@ -58,11 +67,11 @@ def test_annotated_copy_cell_by_cell(tmp_path, cli):
     assert all(_fill(c) == "" and c.comment is None for c in ws[2])  # the clean row is untouched
     assert ws.cell(4, header.index("订单备注") + 1).data_type == "s"  # buyer text stays text
     findings = book["校验结果"]
-    rows = [[c.value for c in r] for r in findings.iter_rows(min_row=2)]
+    first, rows = _finding_rows(findings)
     assert [(r[0], r[1], r[4]) for r in rows] == [("错误", "ORD005", f"{openpyxl.utils.get_column_letter(phone)}3"),
                                                   ("警告", "ORD007", f"{openpyxl.utils.get_column_letter(address)}3")]
-    assert findings["E2"].hyperlink.location == f"'订单'!{rows[0][4]}"
-    assert _fill(findings["A2"]) == SEVERITY_FILLS["error"] and _fill(findings["A3"]) == SEVERITY_FILLS["warning"]
+    assert findings[f"E{first}"].hyperlink.location == f"'订单'!{rows[0][4]}"
+    assert _fill(findings[f"A{first}"]) == SEVERITY_FILLS["error"] and _fill(findings[f"A{first + 1}"]) == SEVERITY_FILLS["warning"]
 
 
 def test_json_output_masks_customer_data(tmp_path, cli):
@@ -82,7 +91,8 @@ def test_exit_codes(tmp_path, cli):
     clean = _orders_file(tmp_path / "clean.xlsx", [order("5000000000000000001")])
     result = cli("validate", str(clean), "--json")
     assert result.exit_code == 0 and json.loads(result.output)["summary"]["total"] == 0
-    assert openpyxl.load_workbook(tmp_path / "clean.checked.xlsx")["校验结果"]["H2"].value == "未发现问题"
+    _, rows = _finding_rows(openpyxl.load_workbook(tmp_path / "clean.checked.xlsx")["校验结果"])
+    assert [r[7] for r in rows] == ["未发现问题（上列规则未检查）"]
     warn_only = _orders_file(tmp_path / "warn.xlsx", [order("5000000000000000001", 收货地址="广东省 广州市 (000000)")])
     assert cli("validate", str(warn_only), "--no-write").exit_code == 0
     assert cli("validate", str(tmp_path / "nope.xlsx")).exit_code == 2
@@ -165,7 +175,7 @@ def test_xlsm_copy_keeps_its_macros(tmp_path, cli):
     out = tmp_path / "订单.checked.xlsm"
     with zipfile.ZipFile(out) as z:
         assert z.read("xl/vbaProject.bin") == (tmp_path / "vbaProject.bin").read_bytes()
-    assert openpyxl.load_workbook(out, keep_vba=True)["校验结果"]["B2"].value == "ORD005"
+    assert _finding_rows(openpyxl.load_workbook(out, keep_vba=True)["校验结果"])[1][0][1] == "ORD005"
 
 
 def test_shop_folder_writes_one_copy_per_workbook(tmp_path, cli):
@@ -180,7 +190,8 @@ def test_shop_folder_writes_one_copy_per_workbook(tmp_path, cli):
     data = json.loads(cli("validate", str(tmp_path), "--json").output)
     assert sorted(Path(p).name for p in data["outputs"]) == ["库存.checked.xlsx", "订单.checked.xlsx"]
     stock = openpyxl.load_workbook(tmp_path / "库存.checked.xlsx")
-    assert [r[1].value for r in stock["校验结果"].iter_rows(min_row=2)] == ["STK004"]
+    _, rows = _finding_rows(stock["校验结果"])
+    assert [r[1] for r in rows] == ["STK004"]
     # a second run does not read its own copies back
     again = json.loads(cli("validate", str(tmp_path), "--json", "--no-write").output)
     assert again["summary"] == data["summary"]
@@ -194,7 +205,7 @@ def test_annotated_copy_opens_in_libreoffice(tmp_path, cli, soffice_convert):
     produced = sorted(converted.parent.iterdir())
     texts = [p.read_text(encoding="utf-8") for p in produced]
     findings = next(t for t in texts if "ORD005" in t)
-    rows = list(csv.reader(findings.splitlines()))
+    rows = [r for r in csv.reader(findings.splitlines()) if r[0] != "未检查"]
     assert rows[1][1] == "ORD005" and rows[2][1] == "ORD007"
     orders = next(t for t in texts if "5000000000000000002" in t)
     assert "1381234567" in orders

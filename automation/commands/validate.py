@@ -12,13 +12,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from ..coverage import NotChecked, for_file, as_json as not_checked_json, lines as not_checked_lines
 from ..errors import UserError
 from ..i18n import lang, pick
 from ..jsonout import dumps
 from ..privacy import full_notice, full_option
 from ..rules.annotate import findings_edit, masked, severity_label
 from ..rules.catalog import Finding
-from ..rules.engine import load_selection, run_rules, summary
+from ..rules.engine import check_rules, load_selection, summary
 from ..schema import schemas
 from ..sheets.writers import apply_edit
 from ..shop import Shop
@@ -30,6 +31,7 @@ class Validation:
     findings: list[Finding]
     tables: dict[Path, list[Table]]  # the checked files and their tables
     outputs: list[Path] = field(default_factory=list)
+    not_checked: list[NotChecked] = field(default_factory=list)  # rules that did not run, and why
 
     @property
     def errors(self) -> int:
@@ -52,10 +54,8 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     context = {name: shop.table(name) for name in schemas()} if len(shop.files) > 1 else largest_by_kind(everything)
     context = {k: v for k, v in context.items() if v is not None}
     selection = load_selection(shop.config, select, ignore)
-    findings = run_rules(everything, context, shop.config, lambda: shop.calendar, selection, as_of)
-    return Validation(findings, tables)
-
-
+    done = check_rules(everything, context, shop.config, lambda: shop.calendar, selection, as_of)
+    return Validation(done.findings, tables, not_checked=done.not_checked)
 
 
 def write_annotations(result: Validation, *, inplace: bool = False, on_notice=None) -> list[Path]:
@@ -64,7 +64,7 @@ def write_annotations(result: Validation, *, inplace: bool = False, on_notice=No
     for file in result.tables:
         mine = [f for f in result.findings if Path(f.file) == file]
         if mine or len(result.tables) == 1:
-            result.outputs.append(apply_edit(file, findings_edit(mine), inplace=inplace, on_notice=on_notice))
+            result.outputs.append(apply_edit(file, findings_edit(mine, for_file(result.not_checked, file.name)), inplace=inplace, on_notice=on_notice))
     return result.outputs
 
 
@@ -91,11 +91,13 @@ def _print(console: Console, result: Validation, limit: int = 40, full: bool = F
                        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"))
     for out in result.outputs:
         console.print(pick("已写入：", "Written: ") + str(out))
+    for line in not_checked_lines(result.not_checked):
+        console.print(line, markup=False, highlight=False)
 
 
 @click.command("validate")
 @click.argument("path", type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True, help='Print {"findings": [...], "summary": {...}, "outputs": [...]}.')
+@click.option("--json", "as_json", is_flag=True, help='Print {"findings": [...], "summary": {...}, "outputs": [...], "not_checked": [...]}.')
 @click.option("--inplace", "mode", flag_value="inplace", help="Mark the workbook itself (nothing else in it changes; a backup is kept).")
 @click.option("--no-write", "mode", flag_value="none", help="Only report; write nothing.")
 @click.option("--kind", type=click.Choice(sorted(schemas())), help="Read every sheet as this kind.")
@@ -118,7 +120,8 @@ def command(path: str, as_json: bool, mode: str | None, kind: str | None, select
         write_annotations(result, inplace=mode == "inplace", on_notice=notices.append)
     if as_json:
         click.echo(dumps({"findings": [masked(f) for f in result.findings], "summary": summary(result.findings),
-                          "outputs": [str(p) for p in result.outputs], "notices": notices}))
+                          "outputs": [str(p) for p in result.outputs], "notices": notices,
+                          "not_checked": not_checked_json(result.not_checked)}))
     else:
         for notice in notices:
             click.echo(notice, err=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from ..remarks import BUYER, SELLER
 from ..tables import Table
 from .catalog import Context, Hit, hit, rule
+from .needs import own
 from .remarks import parsed_remarks
 
 EXCHANGE, RETURN = "换货", "退货"
@@ -47,6 +48,7 @@ def window_applies(kind: str | None, reason: str | None) -> bool:
 
 
 @rule("AS001", "after-sales-window", "error", "M-AS-WINDOW", "returns", field="date",
+      requires=own("kind", "signed_on", "date"),
       zh="{kind}申请在签收 {days} 天后（签收 {signed}），超过 {limit} 天", en="{kind} {days} days after sign-for ({signed}), more than {limit}",
       fix_zh="换货/七天无理由退货须在签收后 7 天内；超期请主管确认是否受理。",
       fix_en="Exchanges and no-reason returns are accepted within 7 days of sign-for; ask the supervisor about late ones.",
@@ -60,6 +62,7 @@ def window(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("AS002", "postage-wrong-party", "error", "M-AS-FREIGHT", "returns", field="postage_by",
+      requires=own("kind", "reason", "postage_by"),
       zh="原因是“{reason}”，运费应由{expected}承担，登记为{value}", en="The reason is '{reason}': {expected} should bear the postage, not {value}",
       fix_zh="尺码/颜色/款式/无理由（含色差）由买家承担来回运费；质量问题或货不对板由店铺承担。",
       fix_en="Size/colour/style/no-reason (incl. colour difference): the buyer pays both ways; quality problem or wrong item: the shop pays.",
@@ -73,6 +76,7 @@ def postage_wrong_party(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("AS003", "exchange-without-new-waybill", "warning", "M-ORD-DUP", "returns", field="new_waybill",
+      requires=own("kind", "new_waybill"),
       zh="换货未登记新快递单号", en="Exchange without the new waybill number",
       fix_zh="换货发出后把新快递单号写进登记和订单备注，避免重复发货。",
       fix_en="Write the new waybill into the register and the order remark once the exchange ships, so it is not sent twice.")
@@ -87,6 +91,7 @@ SURFACE_MAIL = "平邮"
 
 
 @rule("AS004", "exchange-freight-collect", "error", "M-AS-EXPRESS", "returns", field="freight_collect",
+      requires=own("kind", "freight_collect"),
       zh="换货使用了到付或平邮：{value}", en="Exchange sent freight collect (到付) or by surface mail (平邮): {value}",
       fix_zh="换货只走快递，不接受到付和平邮；请与买家重新约定运费。",
       fix_en="Exchanges go by express only; freight collect and surface mail are refused. Agree the postage with the buyer.")
@@ -103,6 +108,7 @@ def exchange_freight_collect(table: Table, ctx: Context) -> Iterator[Hit]:
 # ── the same conventions on the orders' purple (exchange) and blue (refund) remarks ──
 
 @rule("AS005", "remark-exchange-without-waybill", "warning", "M-ORD-DUP", "orders", field="remark",
+      requires=own("remark"),
       zh="换货备注中没有新快递单号：{value}", en="Exchange remark without the new waybill: {value}",
       fix_zh="换货发出后把新快递单号写进备注（000 六.7）。", fix_en="Write the new waybill into the remark once the exchange ships (000 六.7).")
 def remark_exchange_without_waybill(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -112,6 +118,7 @@ def remark_exchange_without_waybill(table: Table, ctx: Context) -> Iterator[Hit]
 
 
 @rule("AS006", "remark-exchange-freight-collect", "error", "M-AS-EXPRESS", "orders", field="remark",
+      requires=own("remark"),
       zh="换货备注写了到付或平邮：{value}", en="Exchange remark says freight collect (到付) or surface mail (平邮): {value}",
       fix_zh="换货只走快递，不接受到付和平邮。", fix_en="Exchanges go by express only; freight collect and surface mail are refused.")
 def remark_exchange_freight_collect(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -121,6 +128,7 @@ def remark_exchange_freight_collect(table: Table, ctx: Context) -> Iterator[Hit]
 
 
 @rule("AS007", "remark-postage-wrong-party", "warning", "M-AS-FREIGHT", "orders", field="remark",
+      requires=own("remark"),
       zh="备注原因“{reason}”应由{expected}承担运费，备注写的是{payer}", en="Remark reason '{reason}': {expected} should bear the postage, the remark says {payer}",
       fix_zh="尺码/颜色/款式/无理由由买家承担运费；质量问题或货不对板由店铺承担。",
       fix_en="Size/colour/style/no-reason: the buyer pays; quality problem or wrong item: the shop pays.")
@@ -133,6 +141,7 @@ def remark_postage_wrong_party(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("AS008", "remark-after-window", "warning", "M-AS-WINDOW", "orders", field="remark",
+      requires=own("remark", "signed_at"),
       zh="换货/退货备注日期 {date} 在签收 {days} 天后（超过 {limit} 天）", en="Exchange/refund remark dated {date}, {days} days after sign-for (more than {limit})",
       fix_zh="换货与七天无理由退货须在签收后 7 天内受理。", fix_en="Exchanges and no-reason returns are accepted within 7 days of sign-for.",
       options={"days": 7})

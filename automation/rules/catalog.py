@@ -13,6 +13,7 @@ from dataclasses import field as _field  # Hit and Rule have a `field` attribute
 from ..config import ShopConfig
 from ..i18n import lang, pick
 from ..tables import Record, Table, column_letter
+from .needs import Need, sheet
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -72,7 +73,13 @@ class Rule:
     check: Check
     field: str | None = None  # the column a finding sits on when the hit names none
     options: dict = _field(default_factory=dict)
-    needs: tuple[str, ...] = ()  # other sheet kinds the check joins with
+    needs: tuple[str, ...] = ()  # other sheet kinds the check joins with (shorthand for sheet(kind))
+    requires: tuple[Need, ...] = ()  # sheets and fields it cannot run without (see rules/needs.py)
+
+    @property
+    def requirements(self) -> tuple[Need, ...]:
+        """Everything the rule needs: `requires` plus the sheets named in `needs`."""
+        return (*self.requires, *(sheet(kind) for kind in self.needs if all(n.kind != kind for n in self.requires)))
 
     def text(self, which: tuple[str, str], params: dict) -> str:
         template = which[1] if lang() == "en" else which[0]
@@ -92,8 +99,12 @@ REGISTRY: dict[str, Rule] = {}
 
 def rule(code: str, name: str, severity: str, clause: str | None, kind: str, *, zh: str, en: str,
          fix_zh: str, fix_en: str, field: str | None = None, options: dict | None = None,
-         needs: tuple[str, ...] = ()) -> Callable[[Check], Check]:
-    """Register a check under a code. Codes are stable: a retired code is never reused."""
+         needs: tuple[str, ...] = (), requires: Need | tuple[Need, ...] = ()) -> Callable[[Check], Check]:
+    """Register a check under a code. Codes are stable: a retired code is never reused.
+
+    `requires` says what the check cannot run without (`own(...)`, `sheet(kind, ...)`, `any_of(...)`
+    from rules/needs.py): without it the run reports the rule as not checked instead of looking clean."""
+    requires = (requires,) if isinstance(requires, Need) else tuple(requires)
     if severity not in SEVERITIES:
         raise ValueError(f"{code}: severity {severity!r}")
 
@@ -101,7 +112,7 @@ def rule(code: str, name: str, severity: str, clause: str | None, kind: str, *, 
         if code in REGISTRY:
             raise ValueError(f"rule code {code} registered twice")
         REGISTRY[code] = Rule(code, name, severity, clause, kind, (zh, en), (fix_zh, fix_en), check, field,
-                              dict(options or {}), needs)
+                              dict(options or {}), needs, requires)
         return check
 
     return register
@@ -130,13 +141,15 @@ class Finding:
     key: str | None
     field: str | None  # the schema field of the cell ("" / None when the row as a whole is meant)
     column_index: int  # 0-based, for writing marks
+    basis: str = ""  # the columns an equivalent was computed from ("商品金额 = 实付金额 − 邮费"), when one was used
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "column_index"}
 
 
-def finding(rule_: Rule, table: Table, found: Hit, rows: dict[int, Record]) -> Finding:
-    """A hit as the user sees it; `rows` maps sheet row numbers to the table's records."""
+def finding(rule_: Rule, table: Table, found: Hit, rows: dict[int, Record], basis: str = "") -> Finding:
+    """A hit as the user sees it; `rows` maps sheet row numbers to the table's records; `basis` names
+    the columns an equivalent field was computed from (it ends the message)."""
     field_name = found.field or rule_.field
     index = table.columns.get(field_name) if field_name else None
     if index is None:
@@ -146,9 +159,10 @@ def finding(rule_: Rule, table: Table, found: Hit, rows: dict[int, Record]) -> F
     return Finding(
         code=rule_.code, severity=rule_.severity, clause=found.clause or rule_.clause, file=table.source, sheet=table.sheet,
         row=found.row, column=column, cell=f"{column_letter(index)}{found.row}", value=found.value,
-        message=rule_.text(rule_.message, params), fix=rule_.text(rule_.fix, params),
+        message=rule_.text(rule_.message, params) + (pick(f"（按 {basis} 计算）", f" (computed as {basis})") if basis else ""),
+        fix=rule_.text(rule_.fix, params),
         key=found.key if found.key is not None else _key(table, rows.get(found.row)),
-        field=field_name if field_name in table.columns else None, column_index=index,
+        field=field_name if field_name in table.columns else None, column_index=index, basis=basis,
     )
 
 

@@ -1,4 +1,5 @@
-"""Running the catalog over typed tables: which rules are on (shop.toml [rules]), their options, findings."""
+"""Running the catalog over typed tables: which rules are on (shop.toml [rules]), their options, findings,
+and which rules did not run (disabled, or a sheet or columns they need are missing)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from .. import coverage
 from ..config import ShopConfig
+from ..coverage import NotChecked
 from ..i18n import register
 from ..tables import Table
 from .catalog import Context, Finding, Rule, all_rules, finding
+from .needs import CannotCheck, Resolution, basis, derived_view, label, resolve, sheet_label
 from .reading import ANY_KIND
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -129,23 +134,97 @@ def as_of_date(tables: Iterable[Table], today: dt.date | None = None) -> dt.date
     return latest or today
 
 
-def run_rules(tables: list[Table], context_tables: dict[str, Table], config: ShopConfig,
-              calendar_factory: Callable[[], object], selection: Selection | None = None,
-              as_of: dt.date | None = None) -> list[Finding]:
-    """Every enabled rule over every table of its kind; findings sorted by file, sheet, row, severity."""
+@dataclass
+class RuleRun:
+    """A run of the catalog: what was found, and every rule that did not run (and why)."""
+
+    findings: list[Finding]
+    not_checked: list[NotChecked]
+
+
+def check_rules(tables: list[Table], context_tables: dict[str, Table], config: ShopConfig,
+                calendar_factory: Callable[[], object], selection: Selection | None = None,
+                as_of: dt.date | None = None) -> RuleRun:
+    """Every enabled rule over every table of its kind whose needs are met; findings sorted by file,
+    sheet, row, severity; a NotChecked for each rule that is disabled or lacks a sheet or columns."""
     selection = selection or Selection()
     context = Context(config, calendar_factory, context_tables, as_of or as_of_date(context_tables.values()))
     found: list[Finding] = []
-    rows_of = {id(t): {r.row: r for r in t.records} for t in tables}
+    skipped: list[NotChecked] = []
+    views: dict[tuple, Table] = {}
     for rule_ in all_rules():
-        if not selection.enabled(rule_.code) or any(context.table(k) is None for k in rule_.needs):
+        if not selection.enabled(rule_.code):
+            skipped.append(NotChecked(rule_.code, rule_.clause, "disabled"))
+            continue
+        targets = [t for t in tables if rule_.kind in (t.kind, ANY_KIND)]
+        gap = _missing_sheet(rule_, targets, context) or _other_gap(rule_, context)
+        if gap is not None:
+            skipped.append(gap)
             continue
         context.options = selection.options_for(rule_)
-        for table in tables:
-            if rule_.kind not in (table.kind, ANY_KIND):
+        for table in targets:
+            own = _own_resolution(rule_, table)
+            if not own.ok:
+                skipped.append(_gap(rule_, own, table))
                 continue
-            found += [finding(rule_, table, h, rows_of[id(table)]) for h in rule_.check(table, context)]
-    return sort_findings(found)
+            key = (id(table), tuple(sorted(own.derived)))
+            view = views.setdefault(key, derived_view(table, own.derived))
+            rows = {r.row: r for r in view.records}
+            why = basis(table, own.derived)
+            try:
+                found += [finding(rule_, view, h, rows, why) for h in rule_.check(view, context)]
+            except CannotCheck as stop:
+                skipped.append(NotChecked(rule_.code, rule_.clause, stop.reason, stop.missing, where_of(table), stop.hint))
+    return RuleRun(sort_findings(found), coverage.unique(skipped))
+
+
+def run_rules(tables: list[Table], context_tables: dict[str, Table], config: ShopConfig,
+              calendar_factory: Callable[[], object], selection: Selection | None = None,
+              as_of: dt.date | None = None) -> list[Finding]:
+    """The findings of `check_rules` alone."""
+    return check_rules(tables, context_tables, config, calendar_factory, selection, as_of).findings
+
+
+def where_of(table: Table) -> str:
+    return f"{Path(table.source).name} › {table.sheet}"
+
+
+def _missing_sheet(rule_: Rule, targets: list[Table], context: Context) -> NotChecked | None:
+    if targets or rule_.kind == ANY_KIND:
+        return None
+    return NotChecked(rule_.code, rule_.clause, "no_sheet", (sheet_label(rule_.kind),))
+
+
+def _other_gap(rule_: Rule, context: Context) -> NotChecked | None:
+    """The first need on another sheet kind that is not met (no such sheet, or columns missing)."""
+    for need in rule_.requirements:
+        if need.kind is None or need.kind == rule_.kind:
+            continue
+        other = context.table(need.kind)
+        if other is None:
+            return NotChecked(rule_.code, rule_.clause, "no_sheet", (sheet_label(need.kind),))
+        resolution = resolve(need, other)
+        if resolution.derived:  # a joined sheet is read as it is; an equivalent there is not computed
+            resolution.missing += [label(need.kind, f) for f in resolution.derived]
+        if not resolution.ok:
+            return _gap(rule_, resolution, other)
+    return None
+
+
+def _own_resolution(rule_: Rule, table: Table) -> Resolution:
+    out = Resolution()
+    for need in rule_.requirements:
+        if need.kind is None or need.kind == table.kind:
+            found = resolve(need, table)
+            out.missing += found.missing
+            out.unsure += found.unsure
+            out.derived.update(found.derived)
+    return out
+
+
+def _gap(rule_: Rule, resolution: Resolution, table: Table) -> NotChecked:
+    reason = "unsure_header" if resolution.unsure else "no_columns"
+    return NotChecked(rule_.code, rule_.clause, reason, tuple(resolution.missing), where_of(table), "；".join(resolution.unsure))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from ..tables import Record, Table
 from .catalog import Context, Hit, hit, rule
+from .needs import any_of, own, sheet
 from .reading import damaged_cells
 
 RESOLVED = "已解决"
@@ -18,6 +19,7 @@ REQUIRED_FIELDS = ("date", "shift", "from_person", "to_person", "content")
 
 
 @rule("HND001", "handover-missing", "error", "M-HANDOVER", "handover", field="date",
+      requires=own("date", "shift"),
       zh="{value} {shift}没有交接记录", en="No handover entry for {shift} on {value}",
       fix_zh="每次交接班都要写交接本：交接的客户、紧急事项、潜在客户、未完成的中差评。",
       fix_en="Write the handover book at every shift change: customers, urgent matters, prospects, unfinished bad reviews.",
@@ -64,6 +66,7 @@ def handover_field_missing(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("HND003", "handover-unresolved", "warning", "M-HANDOVER", "handover", field="status",
+      requires=own("date", any_of("status", "resolved_on")),
       zh="交接事项 {days} 天仍未解决（{since} 起，店铺设定上限 {limit} 天）", en="Handover item open for {days} days (since {since}; the shop's limit is {limit})",
       fix_zh="跟进并解决，或上报主管；解决后填写处理状态与解决日期。（天数上限是店铺自定的，不是制度条文，可在 [rules.options.HND003] max_days 修改。）",
       fix_en="Follow it up or escalate to the supervisor; record the status and date when resolved. (The limit is the shop's own choice, not a house rule: [rules.options.HND003] max_days.)",
@@ -84,6 +87,7 @@ def handover_unresolved(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("HND004", "bad-review-not-handed-over", "error", "M-AS-BADREV", "reviews", field="rating", needs=("handover",),
+      requires=(own("rating", "date", "order_id"), sheet("handover", "order_id", "date")),
       zh="未解决的{value}（{date}）没有交接给下一班", en="Unresolved {value} ({date}) was not handed over to the next shift",
       fix_zh="未处理完的中差评须写进交接本（类型“中差评”，写订单编号），交给下一班跟进。",
       fix_en="Hand unfinished bad reviews over in the handover book (category 中差评, with the order id).")

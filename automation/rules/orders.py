@@ -13,6 +13,7 @@ from decimal import Decimal
 from ..geo import province_of
 from ..tables import Record, Table
 from .catalog import Context, Hit, hit, rule
+from .needs import CannotCheck, any_of, own
 from .couriers import courier_name, waybill_patterns
 from .reading import damaged_cells
 
@@ -51,6 +52,7 @@ def address_of(record: Record) -> str | None:
 # ── M-ORD-ADDR ──────────────────────────────────────────────────────────────
 
 @rule("ORD001", "consignee-missing", "error", "M-ORD-ADDR", "orders", field="consignee",
+      requires=own("consignee", any_of("status", "paid_at")),
       zh="已付款订单缺少收货人姓名", en="Paid order without a consignee name",
       fix_zh="向买家确认收货人姓名后填写。", fix_en="Confirm the consignee's name with the buyer and fill it in.")
 def consignee_missing(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -61,6 +63,7 @@ def consignee_missing(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("ORD002", "address-missing", "error", "M-ORD-ADDR", "orders", field="address",
+      requires=own(any_of("address", "changed_address"), any_of("status", "paid_at")),
       zh="已付款订单缺少收货地址", en="Paid order without an address",
       fix_zh="向买家确认完整地址（省、市、区、街道）后填写。", fix_en="Confirm the full address (province, city, district, street) with the buyer.")
 def address_missing(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -71,6 +74,7 @@ def address_missing(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("ORD003", "address-no-province", "error", "M-ORD-ADDR", "orders", field="address",
+      requires=own(any_of("address", "changed_address")),
       zh="地址中找不到省份：{value}", en="No recognisable province in the address: {value}",
       fix_zh="地址应以省份开头（如“广东省 广州市 …”），请向买家确认后补全。",
       fix_en="The address should start with the province (e.g. 广东省 广州市 …); confirm it with the buyer.")
@@ -91,6 +95,7 @@ def phone_ok(phone: str) -> bool:
 
 
 @rule("ORD004", "phone-missing", "error", "M-ORD-ADDR", "orders", field="phone",
+      requires=own(any_of("phone", "landline"), any_of("status", "paid_at")),
       zh="已付款订单没有联系电话", en="Paid order without a phone number",
       fix_zh="向买家确认手机号码后填写。", fix_en="Confirm the buyer's mobile number and fill it in.")
 def phone_missing(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -101,6 +106,7 @@ def phone_missing(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("ORD005", "phone-invalid", "error", "M-ORD-ADDR", "orders", field="phone",
+      requires=own(any_of("phone", "landline")),
       zh="电话号码格式不对：{value}", en="Not a valid phone number: {value}",
       fix_zh="手机号为 1 开头的 11 位数字（第二位 3–9，可带 +86）；座机写成 区号-号码。请向买家核对。",
       fix_en="A mobile is 11 digits starting 13–19 (optionally +86); a landline is area code-number. Check with the buyer.")
@@ -124,6 +130,7 @@ def postcode_of(record: Record) -> tuple[str | None, str | None]:
 
 
 @rule("ORD006", "postcode-invalid", "error", "M-ORD-ADDR", "orders", field="postcode",
+      requires=own(any_of("postcode", "address", "changed_address")),
       zh="邮编不是 6 位数字：{value}", en="The postcode is not 6 digits: {value}",
       fix_zh="邮编为 6 位数字，可不填；请核对或删除。", fix_en="A postcode is 6 digits and optional; correct or remove it.")
 def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -134,6 +141,7 @@ def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("ORD007", "postcode-placeholder", "warning", "M-ORD-ADDR", "orders", field="postcode",
+      requires=own(any_of("postcode", "address", "changed_address")),
       zh="邮编是占位的 000000", en="The postcode is the 000000 placeholder",
       fix_zh="淘宝在买家未填邮编时写 000000；如快递需要，请向买家确认。",
       fix_en="Taobao writes 000000 when the buyer gave none; ask the buyer if the courier needs it.")
@@ -172,6 +180,7 @@ def item_problems(items: str, colours: tuple[str, ...]) -> list[str]:
 
 
 @rule("ORD008", "items-incomplete", "error", "M-ORD-ITEMS", "orders", field="items",
+      requires=own("items"),
       zh="商品缺少款式/颜色/尺码：{value}", en="Item without model/colour/size: {value}",
       fix_zh="每件商品写 款式 颜色 尺码（如“纯棉圆领T恤 白色 L”），多件之间用分号 ; 隔开。",
       fix_en="Write model colour size for each item (e.g. 纯棉圆领T恤 白色 L); separate items with ;.",
@@ -189,6 +198,7 @@ def items_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
 # ── M-ORD-PRICE ─────────────────────────────────────────────────────────────
 
 @rule("ORD009", "price-change-too-large", "error", "M-ORD-PRICE", "orders", field="goods_amount",
+      requires=own("original_price", "goods_amount"),
       zh="改价超过原价的 {limit}：原价 {original}，改后 {value}", en="Price changed by more than {limit}: was {original}, now {value}",
       fix_zh="单笔订单改价不得超过 50%；请核对改价或请主管确认。", fix_en="An order's price may not change by more than 50 %; check it or ask the supervisor.",
       options={"max_ratio": Decimal("0.5")})
@@ -203,6 +213,7 @@ def price_change(table: Table, ctx: Context) -> Iterator[Hit]:
 # ── M-ORD-FREIGHT ───────────────────────────────────────────────────────────
 
 @rule("ORD010", "postage-mismatch", "warning", "M-ORD-FREIGHT", "orders", field="postage",
+      requires=own("postage", any_of("address", "changed_address")),
       zh="邮费 {value} 与运费价目不符（{courier} 到 {province} {weight} kg 应为 {expected}）",
       en="Postage {value} differs from the rate card ({courier} to {province}, {weight} kg: {expected})",
       fix_zh="按收货地址核对邮费（偏远地区另计），不符请在买家付款前修改。",
@@ -212,8 +223,8 @@ def postage_mismatch(table: Table, ctx: Context) -> Iterator[Hit]:
     from ..courier.rates import NoRate, card_for, load_rate_cards
 
     cards = ctx.memo("rate_cards", lambda: load_rate_cards(ctx.config))
-    if not cards or not table.has("postage"):
-        return
+    if not cards:
+        raise CannotCheck("no_config", ("shop.toml [rates.<快递>]",))
     weights = _shipment_weights(ctx)
     default_courier = ctx.options["courier"] or (next(iter(cards)) if len(cards) == 1 else None)
     for record in table.records:
@@ -264,6 +275,7 @@ def _shipment_dates(ctx: Context) -> dict[str, dt.date]:
 
 
 @rule("ORD011", "shipped-late", "error", "M-ORD-SHIP1D", "orders", field="shipped_at",
+      requires=own("paid_at"),
       zh="付款 {paid} 后未在下一个工作日（{deadline}）内发货：{value}",
       en="Paid {paid} but not shipped by the end of the next working day ({deadline}): {value}",
       fix_zh="已付款订单须在下一个工作日结束前发货（调休上班日也算工作日）；请尽快发货并说明原因。",
@@ -287,6 +299,7 @@ def shipped_late(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("ORD018", "not-shipped-same-day", "warning", "M-SHIP-SAMEDAY", "orders", field="shipped_at",
+      requires=own("paid_at"),
       zh="{paid} 付款（截单 {cutoff} 前），当天未发货：{value}", en="Paid {paid}, before the {cutoff} cut-off, but not shipped that day: {value}",
       fix_zh="当天件当天发：工作日截单时间前付款的订单当天发出；有特殊情况须告诉客服联系买家。",
       fix_en="Same-day orders ship the same day: orders paid before the cut-off on a working day leave that day; tell the agent if one cannot.",
@@ -321,6 +334,7 @@ WAYBILL_PARTS = {"waybill": ("快递单号", "waybill number"), "courier": ("快
 
 
 @rule("ORD012", "waybill-missing", "error", "M-ORD-WAYBILL", "orders", field="waybill",
+      requires=own(any_of("waybill", "courier")),
       zh="订单已发货但没有{what}", en="Shipped order without a {what_en}",
       fix_zh="发货时须同时填写快递公司和快递单号；请从底单补填。",
       fix_en="Enter the courier and the waybill when marking an order shipped; copy it from the stub.")
@@ -338,6 +352,7 @@ def waybill_missing(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("ORD013", "waybill-implausible", "warning", "M-ORD-WAYBILL", "orders", field="waybill",
+      requires=own("waybill", "courier"),
       zh="快递单号 {value} 不像{courier}的单号", en="Waybill {value} does not look like a {courier} number",
       fix_zh="核对快递公司与单号是否填反或抄错（规则可在 shop.toml 的 [couriers.<名称>] waybill_pattern 中调整）。",
       fix_en="Check the courier and the number (adjust the shape in shop.toml [couriers.<name>] waybill_pattern).")
@@ -385,6 +400,7 @@ def duplicate_groups(table: Table, field_name: str) -> Iterator[list[Record]]:
 
 
 @rule("ORD014", "waybill-on-two-orders", "error", "M-ORD-DUP", "orders", field="waybill",
+      requires=own("waybill", "order_id"),
       zh="快递单号 {value} 也用在第 {others} 行的订单上，且备注中没有换货说明",
       en="Waybill {value} is also on the order(s) in row(s) {others}, and no remark explains an exchange",
       fix_zh="核对是否重复发货；如是换货，请在备注中写明换货与新单号。",
@@ -401,6 +417,7 @@ def waybill_on_two_orders(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("ORD015", "order-id-duplicate", "error", "M-ORD-DUP", "orders", field="order_id",
+      requires=own("order_id"),
       zh="订单编号 {value} 重复（也在第 {others} 行）", en="Order id {value} appears more than once (also in row(s) {others})",
       fix_zh="删除重复的行，或核对是否抄错订单编号。", fix_en="Delete the duplicate row or correct the order id.")
 def order_id_duplicate(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -415,6 +432,7 @@ COD_WORDS = ("货到付款", "到付款", "cod")
 
 
 @rule("ORD016", "cod-contact-late", "error", "M-ORD-COD", "orders", field="contacted_at",
+      requires=own("payment_method", "contacted_at", "created_at"),
       zh="货到付款订单未在下单后 {minutes} 分钟内联系买家（下单 {created}，联系 {value}）",
       en="Cash-on-delivery order not confirmed within {minutes} minutes (ordered {created}, contacted {value})",
       fix_zh="货到付款订单须在下单后 30 分钟内电话联系买家确认。", fix_en="Call the buyer within 30 minutes of a cash-on-delivery order.",
@@ -444,6 +462,7 @@ def clock(ctx: Context, key: str) -> dt.time:
 
 
 @rule("ORD017", "unpaid-not-chased", "warning", "M-ORD-URGE", "orders", field="created_at",
+      requires=own("created_at", any_of("chased_at", "flag")),
       zh="下单 {created} 到 {chase} 仍未付款，没有催付记录", en="Ordered {created}, still unpaid at {chase}, and no chase recorded",
       fix_zh="16:00 左右联系未付款的买家催付，并在“催付时间”列登记（或插黄旗）；重拍的订单征得买家同意后关闭。",
       fix_en="Chase unpaid buyers around 16:00 and record it in 催付时间 (or a yellow flag); close re-placed orders with the buyer's consent.",

@@ -11,6 +11,7 @@ from ..i18n import lang
 from ..remarks import Remark, parse_remark
 from ..tables import Record, Table
 from .catalog import Context, Hit, hit, rule
+from .needs import own
 
 PART_NAMES = {
     "name": ("客服姓名", "agent name"), "name_or_public": ("客服姓名或“公共订单”", "agent name or 公共订单 (public)"), "date": ("日期", "date"), "reason": ("原因", "reason"),
@@ -59,6 +60,7 @@ _PROMO_NOTE_EN = " During a promotion no name is needed (M-FLAG-PROMO)."
 
 
 @rule("FLG001", "red-remark-incomplete", "error", "M-FLAG-RED", "orders", field="remark",
+      requires=own("remark"),
       zh="红旗备注缺少：{parts}（{value}）", en="Red-flag remark lacks: {parts} ({value})",
       fix_zh="红旗（客服接单）备注写成“姓名：顾客要求”，如“张三：要发顺丰”。" + _PROMO_NOTE_ZH,
       fix_en="A red-flag remark reads 'name: the customer's requests', e.g. 张三：要发顺丰." + _PROMO_NOTE_EN)
@@ -67,6 +69,7 @@ def red_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("FLG002", "yellow-remark-incomplete", "warning", "M-FLAG-YELLOW", "orders", field="remark",
+      requires=own("remark"),
       zh="黄旗备注缺少：{parts}（{value}）", en="Yellow-flag remark lacks: {parts} ({value})",
       fix_zh="黄旗（催单）备注写回复买家的客服姓名；无人回复则写“公共订单”。",
       fix_en="A yellow-flag remark names the agent the buyer answered; otherwise it says 公共订单 (a public order).")
@@ -75,6 +78,7 @@ def yellow_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("FLG003", "green-remark-incomplete", "error", "M-FLAG-GREEN", "orders", field="remark",
+      requires=own("remark"),
       zh="绿旗备注缺少：{parts}（{value}）", en="Green-flag remark lacks: {parts} ({value})",
       fix_zh="绿旗（异常订单）备注写 日期 + 原因（如快递截单、告知下架）+ 姓名。" + _PROMO_NOTE_ZH,
       fix_en="A green-flag remark reads date + reason (e.g. 快递截单, 告知下架) + name." + _PROMO_NOTE_EN)
@@ -83,6 +87,7 @@ def green_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("FLG004", "purple-remark-incomplete", "error", "M-FLAG-PURPLE", "orders", field="remark",
+      requires=own("remark"),
       zh="紫旗备注缺少：{parts}（{value}）", en="Purple-flag remark lacks: {parts} ({value})",
       fix_zh="紫旗（换货）备注写 日期 + 换货内容 + 差价 + 运费 + 姓名。" + _PROMO_NOTE_ZH,
       fix_en="A purple-flag remark reads date + exchanged items + price difference + postage + name." + _PROMO_NOTE_EN)
@@ -91,6 +96,7 @@ def purple_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("FLG005", "blue-remark-incomplete", "error", "M-FLAG-BLUE", "orders", field="remark",
+      requires=own("remark"),
       zh="蓝旗备注缺少：{parts}（{value}）", en="Blue-flag remark lacks: {parts} ({value})",
       fix_zh="蓝旗（退款）备注写 日期 + 退款原因 + 运费 + 姓名。" + _PROMO_NOTE_ZH,
       fix_en="A blue-flag remark reads date + refund reason + postage + name." + _PROMO_NOTE_EN)
@@ -99,6 +105,7 @@ def blue_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("FLG006", "flag-disagrees-with-marker", "warning", "M-ORD-NOTE", "orders", field="flag",
+      requires=own("remark", "flag"),
       zh="旗帜列是“{value}”，备注开头却写着“{marker}”", en="The flag column says {value} but the remark starts with {marker}",
       fix_zh="统一旗帜颜色与备注开头的标记（以旗帜列为准）。", fix_en="Make the flag column and the remark's marker agree (the column wins).")
 def flag_disagrees(table: Table, ctx: Context) -> Iterator[Hit]:

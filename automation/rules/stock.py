@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from ..tables import Record, Table
 from .catalog import Context, Hit, hit, rule
+from .needs import own, sheet
 from .orders import demand_by_sku
 
 INBOUND = ("入库", "退货入库")
@@ -36,6 +37,7 @@ def current_rows(stock: Table) -> list[Record]:
 
 
 @rule("STK001", "count-stale", "warning", "M-STK-WEEKLY", "stock", field="counted_on",
+      requires=own("sku", "counted_on"),
       zh="最近一次盘点是 {value}，已超过 {days} 天", en="Last counted {value}, more than {days} days ago",
       fix_zh="每件商品每周盘点一次，并记录库存与销量。", fix_en="Count every product once a week and record stock and sales.",
       options={"max_days": 7})
@@ -50,6 +52,7 @@ def count_stale(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("STK002", "page-stock-differs", "warning", "M-STK-PAGE", "stock", field="page_stock",
+      requires=own("sku", "page_stock", "real_stock"),
       zh="页面库存 {value} 与实际库存 {real} 不一致", en="Listed stock {value} differs from real stock {real}",
       fix_zh="与仓库核对后修改页面库存，避免缺货退款。", fix_en="Check with the warehouse and correct the listed stock to avoid out-of-stock refunds.")
 def page_stock_differs(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -60,6 +63,7 @@ def page_stock_differs(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("STK003", "at-reorder-point", "warning", "M-STK-LOW", "stock", field="real_stock",
+      requires=own("sku", "real_stock", "reorder_point"),
       zh="实际库存 {value} 已到补货点 {point}", en="Real stock {value} is at or below the reorder point {point}",
       fix_zh="通知生产/采购补货，不要断货。", fix_en="Tell production/purchasing to replenish before it runs out.")
 def at_reorder_point(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -70,6 +74,7 @@ def at_reorder_point(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("STK004", "negative-stock", "error", "M-STK-LOW", "stock", field="real_stock",
+      requires=own("real_stock"),
       zh="库存为负数：{value}", en="Negative stock: {value}",
       fix_zh="库存不可能为负：核对出入库登记与盘点数。", fix_en="Stock cannot be negative: check the movements and the count.")
 def negative_stock(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -80,6 +85,7 @@ def negative_stock(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("STK005", "oversell-risk", "error", "M-STK-LOW", "stock", field="real_stock", needs=("orders",),
+      requires=(own("sku", "real_stock"), sheet("orders", "sku")),
       zh="已付款未发货 {demand} 件，超过实际库存 {value}", en="{demand} paid, unshipped pieces exceed the real stock of {value}",
       fix_zh="立即与仓库核对并补货，或联系买家协商，避免超卖退款。",
       fix_en="Check with the warehouse and replenish now, or talk to the buyers, to avoid oversold refunds.")
@@ -92,6 +98,7 @@ def oversell_risk(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("STK006", "inbound-not-inspected", "error", "M-STK-IN", "movements", field="inspection",
+      requires=own("direction", "inspection"),
       zh="入库未填写检验结果", en="Inbound without an inspection result",
       fix_zh="货品入库前须检验，并登记检验结果（合格/不合格）。", fix_en="Inspect goods before inbound and record the result (合格/不合格).")
 def inbound_not_inspected(table: Table, ctx: Context) -> Iterator[Hit]:
@@ -124,6 +131,7 @@ def net_movement(rows: list[Record], after: dt.date, until: dt.date) -> int:
 
 
 @rule("STK007", "count-does-not-follow", "error", "M-STK-WEEKLY", "stock", field="real_stock", needs=("movements",),
+      requires=(own("sku", "counted_on", "real_stock"), sheet("movements", "sku", "date", "direction", "quantity")),
       zh="盘点数 {value} ≠ 上次盘点 {before}（{before_on}）+ 入库 − 出库 {net:+d} = {expected}",
       en="Count {value} ≠ previous count {before} ({before_on}) + in − out {net:+d} = {expected}",
       fix_zh="核对两次盘点之间的出入库登记是否漏登或盘点有误。", fix_en="Look for unregistered movements between the two counts, or a miscount.")
