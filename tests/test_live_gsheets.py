@@ -212,7 +212,7 @@ def test_cli_validate_with_the_real_rules_marks_what_shopbook_validate_finds(cli
         want.setdefault((f.row - 1, f.column_index), []).append(note_text(f))
     notes = server.book.sheet("订单").notes
     assert notes == {k: NOTE_HEADER + "\n".join(dict.fromkeys(v)) for k, v in want.items()}
-    assert server.book.sheet("校验结果").rows == len(expected.findings) + 1
+    assert server.book.sheet("校验结果").rows == len(expected.not_checked) + len(expected.findings) + 1
 
 
 def test_flags_on_a_tight_grid_adds_the_column_and_matches_the_file_command(server, tmp_path):
