@@ -115,3 +115,62 @@ def test_every_rule_declares_existing_fields():
             for entry in need.fields:
                 for name in entry.fields if isinstance(entry, AnyOf) else (entry,):
                     schema(kind).column(name)  # KeyError names the typo
+
+
+def test_flags_says_what_it_could_not_check(tmp_path, cli):
+    header, rows = sheet({"订单编号": "5000000000000000001", "订单备注": "红旗 张三：要发顺丰"})
+    folder = shop(tmp_path, {"orders": (header, rows)})
+    data = json.loads(cli("flags", str(folder / "店铺.xlsx"), "--json", "--no-write").output)
+    by_code = {n["code"]: n for n in data["not_checked"]}
+    assert by_code["flags.flag-column"]["missing"] == ["旗帜"]
+    assert by_code["flags.chase"]["missing"] == ["订单状态", "订单创建时间"]
+    assert "flags.red" not in by_code and "flags.attribution" not in by_code  # the remark is there
+    text = cli("flags", str(folder / "店铺.xlsx"), "--no-write").output.strip().splitlines()
+    assert "未检查（缺少列）：" in text and text[-1].startswith("  店铺.xlsx › 订单 — ")
+
+
+def _stub_shop(root, stub_header: list[str]):
+    import datetime as dt
+
+    from tests.sheet_builders import xlsx
+
+    root.mkdir()
+    day = dt.date(2026, 10, 20)
+    xlsx(root / "发货.xlsx", {"发货登记": [["发货日期", "订单编号", "快递公司", "快递单号", "重量(kg)"],
+                                       [day, "O1", "中通", "77000000000001", 1.0]]})
+    xlsx(root / "底单.xlsx", {"快递底单": [stub_header, [day, "中通", "77000000000001", 1.6]]})
+    (root / "shop.toml").write_text("", encoding="utf-8")
+    return root
+
+
+def test_stubs_without_a_weight_column_say_the_weight_check_did_not_run(tmp_path, cli):
+    root = _stub_shop(tmp_path / "shop", ["揽收日期", "快递公司", "快递单号", "快递员备注"])
+    result = cli("stubs", str(root), "--date", "2026-10-20")
+    assert "? 重量不符 (M-CUR-WEIGH): 未检查" in result.output and "✓ 重量不符" not in result.output
+    assert "  底单.xlsx › 快递底单 — 底单重量(kg)：stubs.weight" in result.output
+    data = json.loads(cli("stubs", str(root), "--date", "2026-10-20", "--json").output)
+    weight = next(n for n in data["not_checked"] if n["code"] == "stubs.weight")
+    assert weight["reason"] == "no_columns" and weight["clause"] == "M-CUR-WEIGH"
+    book = openpyxl.load_workbook(data["written"])
+    summary = {r[0]: r[1] for r in book["汇总"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["重量不符"] == "未检查" and summary["缺底单"] == 0
+
+
+def test_reconcile_says_the_unbilled_parcel_is_unpriced_without_a_province(tmp_path, cli):
+    import courier_helpers as month_data
+
+    root = month_data.write_shop(tmp_path / "shop")
+    rows = [["发货日期", "订单编号", "快递公司", "快递单号", "重量(kg)"]]  # the shipment log has no province column
+    rows += [[d, o, "中通快递", w, float(kg)] for o, w, d, p, kg in month_data.SHIPMENTS]
+    month_data._book(root / "发货.xlsx", rows, "发货登记")
+    (root / "底单.xlsx").unlink()
+    (root / "shop.toml").write_text(month_data.SHOP_TOML.split('[rates."中通"]')[0], encoding="utf-8")  # no rate card
+    data = json.loads(cli("reconcile", str(root), "--month", "2026-10", "--json").output)
+    by_code = {n["code"]: n for n in data["not_checked"]}
+    assert by_code["reconcile.not-billed"]["missing"] == ["目的省份"] and by_code["reconcile.not-billed"]["where"] == "发货.xlsx › 发货登记"
+    assert by_code["reconcile.missing-stub"]["reason"] == "no_sheet" and by_code["reconcile.missing-stub"]["missing"] == ["快递底单"]
+    assert by_code["reconcile.rates"] == {"code": "reconcile.rates", "clause": "M-CUR-MONTHLY", "reason": "no_config",
+                                          "missing": ["shop.toml [rates.中通]"], "where": "中通_2026-10.xlsx", "hint": ""}
+    assert "reconcile.weight" not in by_code  # our shipments carry a weight
+    text = cli("reconcile", str(root), "--month", "2026-10").output.strip().splitlines()
+    assert text[-1] == "  中通_2026-10.xlsx — shop.toml [rates.中通]：reconcile.rates"

@@ -18,10 +18,12 @@ import click
 
 from ..attribution import BASIS_ZH, Attribution, attribute_orders
 from ..config import ShopConfig
+from ..coverage import NotChecked, as_json as not_checked_json, lines as not_checked_lines
 from ..i18n import pick
 from ..jsonout import dumps
 from ..privacy import full_notice, full_option, mask_text
 from ..remarks import Remark, canonical, parse_remark
+from ..rules.needs import Declared, any_of, gaps, own
 from ..shop import Shop
 from ..sheets.edit import CellWrite, NewSheet, RowFill, WorkbookEdit
 from ..tables import Record, Table, column_letter
@@ -34,6 +36,20 @@ URGE_TIME = dt.time(16, 0)  # M-ORD-URGE: unpaid orders are chased around 16:00
 MISSING_ZH = {"name": ("姓名", "name"), "date": ("日期", "date"), "reason": ("原因", "reason"),
               "requests": ("顾客要求", "requests"), "items": ("换货内容", "items"),
               "price_diff": ("差价", "price difference"), "postage": ("运费", "postage")}
+
+
+# What each part of the flags run reads; without it that part is reported as not checked.
+CHECKS = (
+    *(Declared(f"flags.{colour}", f"M-FLAG-{colour.upper()}", "orders", (own("remark"),))
+      for colour in ("red", "yellow", "green", "purple", "blue")),
+    Declared("flags.flag-column", "M-ORD-NOTE", "orders", (own("flag"),)),  # the column vs the remark's marker
+    Declared("flags.chase", "M-ORD-URGE", "orders", (own("status", "created_at"),)),
+    Declared("flags.attribution", "M-ATTR", "orders", (own(any_of("agent", "remark", "paid_at", "created_at")),)),
+)
+
+
+def not_checked(orders: Table) -> list[NotChecked]:
+    return gaps(CHECKS, {"orders": orders})
 
 
 @dataclass(frozen=True)
@@ -232,7 +248,7 @@ def _order_json(item: OrderFlag) -> dict:
 
 @click.command("flags")
 @click.argument("path", type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: {summary, orders: [...], outputs: [...]}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {summary, orders: [...], outputs: [...], not_checked: [...]}.")
 @click.option("--inplace", is_flag=True, help="Write into the workbook itself (nothing else in it changes; a backup is kept).")
 @click.option("--no-write", is_flag=True, help="Only report; write nothing.")
 @full_option
@@ -250,9 +266,11 @@ def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool)
     summary = summarise(flags, attributions)
     if as_json:
         click.echo(dumps({"summary": summary, "orders": [_order_json(f) for f in flags if f.remark.flag],
-                          "outputs": [str(p) for p in outputs]}))
+                          "outputs": [str(p) for p in outputs], "not_checked": not_checked_json(not_checked(orders))}))
         return
     _print(summary, flags, outputs, full)
+    for line in not_checked_lines(not_checked(orders)):
+        click.echo(line)
 
 
 def _print(summary: dict, flags: list[OrderFlag], outputs: list[Path], full: bool = False) -> None:

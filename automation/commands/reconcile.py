@@ -11,6 +11,7 @@ from rich.table import Table as RichTable
 
 from ..courier.reconcile import BY_SLUG, action_label
 from ..courier.run import MonthReconciliation, reconcile_month, write_month
+from ..coverage import as_json as not_checked_json, lines as not_checked_lines
 from ..i18n import pick
 from ..jsonout import dumps
 from ..months import chosen_month
@@ -24,7 +25,7 @@ def as_json(done: MonthReconciliation) -> dict:
                     "waybill_notes": [{"row": p.row, "code": p.code, "value": p.params.get("value")} for p in r.bill.waybill_notes()],
                     "categories": {s: {"count": c.count, "billed": c.billed, "expected": c.expected, "difference": c.difference}
                                    for s, c in r.categories.items()}}
-        for r in done.results}}
+        for r in done.results}, "not_checked": not_checked_json(done.not_checked)}
 
 
 def show(done: MonthReconciliation, console: Console) -> None:
@@ -46,6 +47,8 @@ def show(done: MonthReconciliation, console: Console) -> None:
             console.print(f"  [yellow]{res.bill.path.name} {pick('第', 'row ')}{note.row}{pick('行', '')}: {note.message}[/yellow]")
     for path in done.written:
         console.print(f"  → {path}")
+    for line in not_checked_lines(done.not_checked):
+        console.print(line, markup=False, highlight=False)
 
 
 @click.command("reconcile")

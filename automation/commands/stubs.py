@@ -12,10 +12,12 @@ from rich.console import Console
 from ..courier.frames import cents, empty_stubs, shipments_frame, stubs_frame
 from ..courier.months import month_range
 from ..courier.settings import load_settings
-from ..courier.stubs import StubCheck, check_stubs
+from ..courier.stubs import CHECKS, StubCheck, check_stubs
+from ..coverage import as_json as not_checked_json, lines as not_checked_lines
+from ..rules.needs import gaps
 from ..courier.workbook import _stub_sheets, write_stub_check
 from ..errors import UserError
-from ..i18n import register
+from ..i18n import pick, register
 from ..jsonout import dumps
 from ..privacy import mask_data
 from ..shop import Shop
@@ -46,10 +48,12 @@ def orders_frame(shop) -> pl.DataFrame | None:
 
 def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
     settings = load_settings(shop.config)
-    shipments = shipments_frame(shop.require("shipments"), settings)
+    shipment_table = shop.require("shipments")
+    shipments = shipments_frame(shipment_table, settings)
     table = shop.table("stubs")
     stubs = stubs_frame(table, settings) if table is not None else empty_stubs()
     check = check_stubs(shipments, stubs, start, end, settings.tolerances, orders_frame(shop))
+    check.not_checked = gaps(CHECKS, {"stubs": table, "shipments": shipment_table})
     name = f"底单核对_{start}.xlsx" if start == end else f"底单核对_{start}_{end}.xlsx"
     path = write_stub_check(check, shop.month_dir(f"{start:%Y-%m}") / name)
     return check, path
@@ -67,13 +71,20 @@ def command(path: Path, date, month: str | None, as_json: bool) -> None:
     findings = check.findings()
     if as_json:
         click.echo(dumps({"start": start, "end": end, "written": str(written),
-                          "findings": {k: mask_data(v.to_dicts()) for k, v in findings.items()}}))
+                          "findings": {k: mask_data(v.to_dicts()) for k, v in findings.items()},
+                          "not_checked": not_checked_json(check.not_checked)}))
         return
     console = Console()
+    skipped = {n.code for n in check.not_checked}
     for code, title, clause, _ in _stub_sheets():
         count = findings[code].height
+        if f"stubs.{code}" in skipped:  # an empty list that was never made is not a clean one
+            console.print(f"[yellow]?[/yellow] {title} ({clause}): {pick('未检查', 'not checked')}")
+            continue
         console.print(f"{'[green]✓[/green]' if count == 0 else '[red]✗[/red]'} {title} ({clause}): {count}")
     console.print(f"  → {written}")
+    for line in not_checked_lines(check.not_checked):
+        console.print(line, markup=False, highlight=False)
 
 
 def demo_step(shop_dir: Path, console) -> list[Path]:

@@ -8,12 +8,26 @@ damaged and undeliverable parcels to the claims and deductions lists).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
+from ..coverage import NotChecked
+from ..rules.needs import Declared, own, sheet
 from .reconcile import LOST, UNDELIVERED
 from .settings import Tolerances
+
+# What each list of the stub check reads; a list whose columns are absent is reported as not checked
+# (a stub sheet without a weight column gets no weight check, rather than an empty weight list).
+CHECKS = (
+    Declared("stubs.count", "M-CUR-COUNT", "stubs", (own("date", "courier"), sheet("shipments", "date", "courier", "waybill"))),
+    Declared("stubs.missing_stub", "M-CUR-COUNT", "stubs", (own("waybill"), sheet("shipments", "date", "waybill"))),
+    Declared("stubs.no_shipment", "M-CUR-COUNT", "stubs", (own("date", "waybill"), sheet("shipments", "waybill"))),
+    Declared("stubs.weight", "M-CUR-WEIGH", "stubs", (own("waybill", "weight"), sheet("shipments", "waybill", "weight"))),
+    Declared("stubs.unarchived", "M-CUR-ARCHIVE", "stubs", (own("date", "archived"),)),
+    Declared("stubs.claim", "M-CUR-CLAIM", "stubs", (own("status"),)),
+    Declared("stubs.deduct", "M-CUR-UNDELIV", "stubs", (own("status"),)),
+)
 
 
 @dataclass
@@ -27,6 +41,7 @@ class StubCheck:
     unarchived: pl.DataFrame
     claims: pl.DataFrame
     deductions: pl.DataFrame
+    not_checked: list[NotChecked] = field(default_factory=list)  # lists that could not be made, and why
 
     def findings(self) -> dict[str, pl.DataFrame]:
         """Each list by its stable code (the clause ids are in docs/courier.md)."""

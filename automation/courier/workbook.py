@@ -254,10 +254,14 @@ def write_stub_check(check, path: Path) -> Path:
         summary.write(2, c, head, fmt.head)
     summary.freeze_panes(3, 0)
     used = {summary.name}
+    skipped = {n.code for n in check.not_checked}
     for r, (code, title, clause, cols) in enumerate(_stub_sheets(), start=3):
         frame = findings[code] if code != "count" else check.counts
         summary.write(r, 0, title)
-        summary.write_number(r, 1, findings[code].height)
+        if f"stubs.{code}" in skipped:  # a list that could not be made is not an empty one
+            summary.write(r, 1, pick("未检查", "not checked"))
+        else:
+            summary.write_number(r, 1, findings[code].height)
         summary.write(r, 2, clause)
         _detail_sheet(book, fmt, sheet_name(title, used), frame, cols)
     book.close()

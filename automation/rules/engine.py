@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from .. import coverage
 from ..config import ShopConfig
@@ -15,7 +14,7 @@ from ..coverage import NotChecked
 from ..i18n import register
 from ..tables import Table
 from .catalog import Context, Finding, Rule, all_rules, finding
-from .needs import CannotCheck, Resolution, basis, derived_view, label, resolve, sheet_label
+from .needs import CannotCheck, Resolution, basis, derived_view, label, resolve, sheet_label, table_where, unmet
 from .reading import ANY_KIND
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -165,7 +164,7 @@ def check_rules(tables: list[Table], context_tables: dict[str, Table], config: S
         for table in targets:
             own = _own_resolution(rule_, table)
             if not own.ok:
-                skipped.append(_gap(rule_, own, table))
+                skipped.append(unmet(rule_.code, rule_.clause, own, table))
                 continue
             key = (id(table), tuple(sorted(own.derived)))
             view = views.setdefault(key, derived_view(table, own.derived))
@@ -174,7 +173,7 @@ def check_rules(tables: list[Table], context_tables: dict[str, Table], config: S
             try:
                 found += [finding(rule_, view, h, rows, why) for h in rule_.check(view, context)]
             except CannotCheck as stop:
-                skipped.append(NotChecked(rule_.code, rule_.clause, stop.reason, stop.missing, where_of(table), stop.hint))
+                skipped.append(NotChecked(rule_.code, rule_.clause, stop.reason, stop.missing, table_where(table), stop.hint))
     return RuleRun(sort_findings(found), coverage.unique(skipped))
 
 
@@ -183,10 +182,6 @@ def run_rules(tables: list[Table], context_tables: dict[str, Table], config: Sho
               as_of: dt.date | None = None) -> list[Finding]:
     """The findings of `check_rules` alone."""
     return check_rules(tables, context_tables, config, calendar_factory, selection, as_of).findings
-
-
-def where_of(table: Table) -> str:
-    return f"{Path(table.source).name} › {table.sheet}"
 
 
 def _missing_sheet(rule_: Rule, targets: list[Table], context: Context) -> NotChecked | None:
@@ -207,7 +202,7 @@ def _other_gap(rule_: Rule, context: Context) -> NotChecked | None:
         if resolution.derived:  # a joined sheet is read as it is; an equivalent there is not computed
             resolution.missing += [label(need.kind, f) for f in resolution.derived]
         if not resolution.ok:
-            return _gap(rule_, resolution, other)
+            return unmet(rule_.code, rule_.clause, resolution, other)
     return None
 
 
@@ -220,11 +215,6 @@ def _own_resolution(rule_: Rule, table: Table) -> Resolution:
             out.unsure += found.unsure
             out.derived.update(found.derived)
     return out
-
-
-def _gap(rule_: Rule, resolution: Resolution, table: Table) -> NotChecked:
-    reason = "unsure_header" if resolution.unsure else "no_columns"
-    return NotChecked(rule_.code, rule_.clause, reason, tuple(resolution.missing), where_of(table), "；".join(resolution.unsure))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -11,8 +11,11 @@ computed from the source columns, and its findings say which columns were used.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from ..coverage import NotChecked
 
 from ..i18n import pick
 from ..schema import schema
@@ -152,3 +155,42 @@ def derived_view(table: Table, derived: dict[str, Equivalent]) -> Table:
 def basis(table: Table, derived: dict[str, Equivalent]) -> str:
     """What a finding says about the columns it used: `商品金额 = 实付金额 − 邮费`."""
     return "；".join(eq.formula(table) for eq in derived.values())
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A command's own check (not a catalog rule) with what it needs: `stubs.weight` needs the stub
+    sheet's weight column and the shipment log's. `kind` is the sheet the check is about."""
+
+    code: str
+    clause: str | None
+    kind: str
+    requires: tuple[Need, ...]
+
+
+def gaps(checks: Iterable[Declared], tables: dict[str, Table | None], where: str = "") -> list[NotChecked]:
+    """The declared checks that cannot run on these sheets (kind -> table, None when absent)."""
+    out = []
+    for check in checks:
+        for need in check.requires:
+            kind = need.kind or check.kind
+            table = tables.get(kind)
+            if table is None:
+                out.append(NotChecked(check.code, check.clause, "no_sheet", (sheet_label(kind),)))
+                break
+            found = resolve(need, table)
+            if not found.ok:
+                out.append(unmet(check.code, check.clause, found, table, where))
+                break
+    return out
+
+
+def unmet(code: str, clause: str | None, found: Resolution, table: Table, where: str = "") -> NotChecked:
+    """A resolution with missing fields as the not-checked entry that names them (and the fix for unsure headers)."""
+    reason = "unsure_header" if found.unsure else "no_columns"
+    return NotChecked(code, clause, reason, tuple(found.missing), where or table_where(table), "；".join(found.unsure))
+
+
+def table_where(table: Table) -> str:
+    """`店铺.xlsx › 订单`: the file and sheet a not-checked entry concerns."""
+    return f"{Path(table.source).name} › {table.sheet}"
