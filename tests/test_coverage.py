@@ -162,6 +162,7 @@ def test_reconcile_says_the_unbilled_parcel_is_unpriced_without_a_province(tmp_p
     root = month_data.write_shop(tmp_path / "shop")
     rows = [["发货日期", "订单编号", "快递公司", "快递单号", "重量(kg)"]]  # the shipment log has no province column
     rows += [[d, o, "中通快递", w, float(kg)] for o, w, d, p, kg in month_data.SHIPMENTS]
+    rows += [[d, o, "圆通快递", w, float(kg)] for o, w, d, p, kg in month_data.OTHER_COURIER]
     month_data._book(root / "发货.xlsx", rows, "发货登记")
     (root / "底单.xlsx").unlink()
     (root / "shop.toml").write_text(month_data.SHOP_TOML.split('[rates."中通"]')[0], encoding="utf-8")  # no rate card
