@@ -1,17 +1,57 @@
-"""Header matching: normalise what people type in header cells and map it to schema fields."""
+"""Header matching: what people type in header cells, mapped to schema fields, with how sure we are.
+
+A header is compared at falling levels of certainty, and the first level that decides wins:
+1. exactly (after NFKC full width -> half width, lower case, no spaces/punctuation): the team's own
+   `[headers.<kind>]` mapping, the canonical header, the schema's aliases, the alias families below;
+2. without brackets and units: `重量(kg)`, `重量（公斤）`, `重量kg` all read as 重量;
+3. without the usual suffixes (…号/编号/号码, …名称, …时间/日期), on both sides, where that leaves
+   one field only (`快递单号` must not become `快递`, the courier);
+4. by containment with a score: known name / header length, more when the known name ends the
+   header (Chinese puts the head noun last), less when the header is only a fragment of a known
+   name. `快递单号1` is taken (0.8); `退款状态` is not silently an order status (0.7).
+A containment match that is ambiguous (two fields score alike) or weak is never taken: it is kept
+in `HeaderMatch.unsure` with the `[headers]` line that would fix it, for `inspect` and the 未检查
+lines. Matching runs once per header row candidate (the first 20 rows), never per cell of data.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 from .schema import Schema
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-_BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
+_BRACKETED = re.compile(r"[(\[【{<《][^)\]】}>》]*[)\]】}>》]")
+_UNIT = re.compile(r"(?:kg|公斤|千克|克|元|rmb|¥|￥|秒|分钟|%|g)$")
+_SUFFIX = re.compile(r"(?:号码|编号|号|名称|时间|日期)$")
 HEADER_SCAN_ROWS = 20
+ACCEPT = 0.75  # a containment score at least this high (and clearly ahead of the next field) is taken
+FLOOR = 0.3  # below this a containment is a coincidence, not a candidate
+MARGIN = 0.15  # how far ahead of the next field a containment must be
+LONGEST_HEADER = 16  # longer cells are data (addresses, remarks), not headers: no containment
+
+# Alias families: the names staff use for a field in any sheet that has it (`kind.field` for one kind
+# only), on top of each schema's own aliases.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "province": ("目的省份", "收货省份", "收件省份", "收件人省份", "到达省份", "省份", "省"),
+    "stubs.weight": ("快递员填写重量", "底单重量", "快递称重", "称重", "实际重量", "实重", "重量"),
+    "shipments.weight": ("包裹重量", "发货重量", "称重", "实际重量", "重量"),
+    "waybill": ("快递单号", "运单号", "运单编号", "物流单号", "面单号"),
+    "courier": ("快递公司", "物流公司", "快递", "物流", "承运快递"),
+    "order_id": ("订单编号", "订单号", "订单ID", "淘宝订单号"),
+    "buyer": ("买家会员名", "买家昵称", "买家旺旺", "旺旺", "买家"),
+    "agent": ("客服", "客服名", "客服姓名", "负责客服", "经办客服"),
+    "sku": ("商家编码", "货号", "款号", "商品编码"),
+    "consignee": ("收货人", "收件人", "收货人姓名", "收件人姓名"),
+    "address": ("收货地址", "收件地址", "收件人地址", "收货人地址", "详细地址"),
+    "phone": ("联系手机", "手机", "手机号", "收件人手机", "收货人手机"),
+    "stubs.courier_staff": ("快递员", "揽件员", "揽收员", "收件员", "快递员签名", "揽件人"),
+    "shipments.packer": ("打包人", "打包员", "包装人", "打包"),
+    "returns.logistics": ("物流状态", "物流情况", "退件物流"),
+    "returns.followed_up": ("跟进情况", "跟进", "跟进记录"),
+}
 
 
 def normalise(text: object) -> str:
@@ -22,33 +62,49 @@ def normalise(text: object) -> str:
     return _PUNCT.sub("", folded)
 
 
-def _variants(text: str) -> set[str]:
-    """A header with and without a bracketed unit such as (kg) or (元)."""
-    folded = unicodedata.normalize("NFKC", text)
-    out = {normalise(folded)}
-    stripped = _BRACKETED.sub("", folded)
-    if normalise(stripped):
-        out.add(normalise(stripped))
-    return out - {""}
+def without_units(text: object) -> str:
+    """`重量(kg)`, `重量（公斤）`, `重量kg` -> `重量` (normalised); the text itself when nothing is left."""
+    folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    bare = normalise(_BRACKETED.sub("", folded))
+    stripped = _UNIT.sub("", bare) if len(bare) > 2 else bare
+    return stripped or bare or normalise(folded)
+
+
+def core(text: object) -> str:
+    """Without units and the usual suffix: `快递单号` -> `快递单`, `下单日期` -> `下单`."""
+    bare = without_units(text)
+    stripped = _SUFFIX.sub("", bare)
+    return stripped if len(stripped) >= 2 else bare
 
 
 Aliases = tuple[tuple[str, str], ...]  # the team's own (header, field) pairs from [headers.<kind>]
+METHODS = ("own", "canonical", "alias", "family", "units", "suffix", "contains")
 
 
-@lru_cache(maxsize=256)
-def _lookup(schema: Schema, own: Aliases = ()) -> dict[str, tuple[str, int]]:
-    """normalised header -> (field, priority); the team's own mapping beats canonical headers beats aliases."""
-    table: dict[str, tuple[str, int]] = {}
-    for header, field_name in own:
-        for variant in _variants(header):
-            table[variant] = (field_name, -1)
-    for col in schema.columns:
-        for priority, names in ((0, (col.header, col.field, col.en)), (1, col.aliases)):
-            for name in names:
-                for variant in _variants(name):
-                    if variant not in table or table[variant][1] > priority:
-                        table[variant] = (col.field, priority)
-    return table
+@dataclass(frozen=True)
+class Matched:
+    """How one column was matched: by which rule, with what confidence (1.0 = exact)."""
+
+    field: str
+    index: int
+    header: str
+    method: str  # one of METHODS
+    score: float
+
+
+@dataclass(frozen=True)
+class Unsure:
+    """A column that looks like a field but was not taken (ambiguous or weak)."""
+
+    field: str
+    index: int
+    header: str
+    score: float
+    rival: str | None = None  # the other field it scored alike for
+
+    def fix(self, kind: str) -> str:
+        """The shop.toml line that maps it for good."""
+        return f'[headers.{kind}] "{self.header}" = "{self.field}"'
 
 
 @dataclass(frozen=True)
@@ -57,32 +113,138 @@ class HeaderMatch:
 
     fields: dict[str, int]
     unmapped: dict[int, str]  # column index -> header text of the team's own columns
+    how: dict[str, Matched] = field(default_factory=dict)  # field -> how its column was matched
+    unsure: dict[str, tuple[Unsure, ...]] = field(default_factory=dict)  # field -> candidates not taken
 
     @property
     def score(self) -> int:
         return len(self.fields)
 
 
+def families_for(schema: Schema) -> dict[str, tuple[str, ...]]:
+    own_fields = {c.field for c in schema.columns}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, names in FAMILIES.items():
+        kind, _, name = key.rpartition(".")
+        if name in own_fields and kind in ("", schema.kind):
+            out[name] = out.get(name, ()) + names
+    return out
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    exact: dict[str, tuple[str, str]]  # normalised name -> (field, method)
+    bare: dict[str, tuple[str, str]]  # without units
+    cores: dict[str, str]  # without suffix -> field (names whose core two fields share are left out)
+    names: tuple[tuple[str, str], ...]  # (bare name, field) for containment
+
+
+_CACHE: dict[tuple[str, Aliases], tuple[Schema, _Lookup, dict]] = {}
+
+
+def _cached(schema: Schema, own: Aliases) -> tuple[_Lookup, dict]:
+    """The lookup of a schema and its memo of classified header texts (keyed by kind, not by hashing
+    the whole schema on every cell)."""
+    entry = _CACHE.get((schema.kind, own))
+    if entry is None or entry[0] is not schema:
+        entry = _CACHE[(schema.kind, own)] = (schema, _build_lookup(schema, own), {})
+    return entry[1], entry[2]
+
+
+def _build_lookup(schema: Schema, own: Aliases = ()) -> _Lookup:
+    """The team's own mapping beats canonical headers beats aliases beats families, at every level."""
+    ranked: list[tuple[str, str, str]] = [(h, f, "own") for h, f in own]
+    for col in schema.columns:
+        ranked += [(n, col.field, "canonical") for n in (col.header, col.field, col.en)]
+    for col in schema.columns:
+        ranked += [(n, col.field, "alias") for n in col.aliases]
+    ranked += [(n, f, "family") for f, names in families_for(schema).items() for n in names]
+    exact: dict[str, tuple[str, str]] = {}
+    bare: dict[str, tuple[str, str]] = {}
+    cores: dict[str, set[str]] = {}
+    for name, field_name, method in ranked:
+        exact.setdefault(normalise(name), (field_name, method))
+        bare.setdefault(without_units(name), (field_name, method))
+        cores.setdefault(core(name), set()).add(field_name)
+    names = tuple(dict.fromkeys((without_units(n), f) for n, f, _ in ranked if len(without_units(n)) >= 2))
+    unique_cores = {k: next(iter(v)) for k, v in cores.items() if len(v) == 1 and k}
+    return _Lookup(exact, bare, unique_cores, names)
+
+
+def _classify(text: str, schema: Schema, own: Aliases) -> tuple[str, str, float] | tuple[Unsure, ...] | None:
+    """(field, method, score) for a header cell, or the unsure candidates, or None (the team's own)."""
+    lookup, memo = _cached(schema, own)
+    if text not in memo:
+        memo[text] = _decide(text, lookup)
+    return memo[text]
+
+
+def _decide(text: str, lookup: _Lookup) -> tuple[str, str, float] | tuple[Unsure, ...] | None:
+    if (hit := lookup.exact.get(normalise(text))) is not None:
+        return hit[0], hit[1], 1.0 if hit[1] != "family" else 0.95
+    bare = without_units(text)
+    if (hit := lookup.bare.get(bare)) is not None:
+        return hit[0], "units", 0.9
+    if (name := lookup.cores.get(core(text))) is not None:
+        return name, "suffix", 0.8
+    if not 2 <= len(bare) <= LONGEST_HEADER:
+        return None
+    best: dict[str, float] = {}
+    for known, field_name in lookup.names:
+        if known in bare:  # the header is a known name with more around it: the more, the weaker
+            score = len(known) / len(bare) + (0.2 if bare.endswith(known) else 0)
+        elif bare in known:  # the header is a fragment of a known name: weaker still
+            score = 0.8 * len(bare) / len(known)
+        else:
+            continue
+        best[field_name] = max(best.get(field_name, 0), min(score, 0.9))
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < FLOOR:
+        return None
+    (top, score), rival = ranked[0], (ranked[1] if len(ranked) > 1 else None)
+    if score >= ACCEPT and (rival is None or score - rival[1] >= MARGIN):
+        return top, "contains", round(score, 2)
+    near = [(f, s) for f, s in ranked if s >= FLOOR and score - s < MARGIN]
+    return tuple(Unsure(f, -1, text, round(s, 2), next((g for g, _ in near if g != f), None)) for f, s in near)
+
+
 def match_headers(cells: list[object], schema: Schema, own: Aliases = ()) -> HeaderMatch:
-    lookup = _lookup(schema, own)
-    best: dict[str, tuple[int, int]] = {}  # field -> (priority, index)
+    best: dict[str, Matched] = {}
     unmapped: dict[int, str] = {}
+    unsure: dict[str, list[Unsure]] = {}
     for index, cell in enumerate(cells):
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
-        hit = next((lookup[v] for v in sorted(_variants(text), key=len, reverse=True) if v in lookup), None)
-        if hit is None:
+        found = _classify(text, schema, own) if isinstance(cell, str) else _classify_plain(text, schema, own)
+        if found is None or isinstance(found[0], Unsure):
             unmapped[index] = text
+            for candidate in found or ():
+                unsure.setdefault(candidate.field, []).append(Unsure(candidate.field, index, text, candidate.score, candidate.rival))
             continue
-        field, priority = hit
-        if field in best and best[field] <= (priority, index):
+        field_name, method, score = found
+        current = best.get(field_name)
+        if current is not None and _rank(current) <= _rank(Matched(field_name, index, text, method, score)):
             unmapped[index] = text  # a second column for the same field stays the team's own
             continue
-        if field in best:
-            unmapped[best[field][1]] = str(cells[best[field][1]]).strip()
-        best[field] = (priority, index)
-    return HeaderMatch({f: i for f, (_, i) in best.items()}, dict(sorted(unmapped.items())))
+        if current is not None:
+            unmapped[current.index] = current.header
+        best[field_name] = Matched(field_name, index, text, method, score)
+    kept = {f: tuple(c for c in found if c.index not in {m.index for m in best.values()})
+            for f, found in unsure.items() if f not in best}
+    return HeaderMatch({f: m.index for f, m in best.items()}, dict(sorted(unmapped.items())),
+                       dict(best), {f: c for f, c in kept.items() if c})
+
+
+def _rank(m: Matched) -> tuple[float, int, int]:
+    """Of two columns for one field the surer wins; then own mapping > canonical > alias …; then the first."""
+    return -m.score, METHODS.index(m.method), m.index
+
+
+def _classify_plain(text: str, schema: Schema, own: Aliases):
+    """A number or date in a header row is only ever an exact name (a header `2026` is not a field)."""
+    hit = _cached(schema, own)[0].exact.get(normalise(text))
+    return None if hit is None else (hit[0], hit[1], 1.0)
 
 
 def _fit(match: HeaderMatch, schema: Schema, sheet_name: str) -> float:

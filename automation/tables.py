@@ -66,6 +66,7 @@ class Table:
     records: list[Record]
     problems: list[CellProblem]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (row0, col0, row1, col1)
+    match: HeaderMatch | None = None  # how each column was matched, and the unsure ones not taken
 
     @property
     def kind(self) -> str:
@@ -145,7 +146,7 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
                 record.extra[header] = raw
     problems.sort(key=lambda p: (p.row, p.column))
     return Table(source_name, sheet, kind, header_index + 1, dict(match.fields), headers,
-                 dict(match.unmapped), records, problems)
+                 dict(match.unmapped), records, problems, match=match)
 
 
 def _candidates(kind: str | None) -> list[Schema]:

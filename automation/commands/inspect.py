@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from ..headers import Unsure
 from ..i18n import lang, pick
 from ..jsonout import dumps
 from ..privacy import mask_data, mask_text
@@ -15,12 +16,28 @@ from ..shop import Shop
 from ..tables import Table, column_letter, read_tables
 
 
+METHOD_LABELS = {"own": ("shop.toml [headers]", "shop.toml [headers]"), "canonical": ("标准表头", "canonical header"),
+                 "alias": ("别名", "alias"), "family": ("常用叫法", "common name"), "units": ("去掉括号/单位", "without brackets/units"),
+                 "suffix": ("去掉后缀", "without suffix"), "contains": ("包含", "contains")}
+
+
+def _unsure(table: Table) -> list[Unsure]:
+    found = table.match.unsure if table.match is not None else {}
+    return sorted((c for group in found.values() for c in group), key=lambda c: (c.index, -c.score))
+
+
 def describe(table: Table, with_records: bool) -> dict:
+    how = table.match.how if table.match is not None else {}
     out = {
         "sheet": table.sheet,
         "kind": table.kind,
         "header_row": table.header_row,
         "columns": {f: table.headers.get(i, "") for f, i in sorted(table.columns.items(), key=lambda kv: kv[1])},
+        "matches": [{"field": f, "header": table.headers.get(i, ""), "column": column_letter(i),
+                     "method": how[f].method if f in how else "own", "confidence": how[f].score if f in how else 1.0}
+                    for f, i in sorted(table.columns.items(), key=lambda kv: kv[1])],
+        "unsure": [{"header": c.header, "column": column_letter(c.index), "field": c.field, "confidence": c.score,
+                    "rival": c.rival, "fix": c.fix(table.kind)} for c in _unsure(table)],
         "unmapped": list(table.unmapped.values()),
         "rows": len(table.records),
         "problems": [
@@ -44,11 +61,25 @@ def _print(path: str, tables: list[Table]) -> None:
         grid.add_column(pick("字段", "field"))
         grid.add_column(pick("表头", "header"))
         grid.add_column(pick("列", "column"))
+        grid.add_column(pick("匹配方式", "matched by"))
+        grid.add_column(pick("可信度", "confidence"), justify="right")
+        how = table.match.how if table.match is not None else {}
         for field_name, index in sorted(table.columns.items(), key=lambda kv: kv[1]):
-            grid.add_row(field_name, table.headers.get(index, ""), column_letter(index))
+            matched = how.get(field_name)
+            method = pick(*METHOD_LABELS[matched.method]) if matched else ""
+            grid.add_row(field_name, table.headers.get(index, ""), column_letter(index), method,
+                         f"{matched.score:.0%}" if matched else "")
+        unsure = {c.index for c in _unsure(table)}
         for index, header in table.unmapped.items():
-            grid.add_row(pick("（自有列）", "(own column)"), header, column_letter(index))
+            label = pick("（不确定，未采用）", "(unsure, not taken)") if index in unsure else pick("（自有列）", "(own column)")
+            grid.add_row(label, header, column_letter(index), "", "")
         console.print(grid)
+        for c in _unsure(table):
+            rival = pick(f"，也像 {c.rival}", f", also like {c.rival}") if c.rival else ""
+            console.print(pick(f"  表头“{c.header}”（{column_letter(c.index)} 列）可能是 {c.field}（可信度 {c.score:.0%}{rival}），未采用；"
+                               f"如确实是，请在 shop.toml 写：{c.fix(table.kind)}",
+                               f"  header '{c.header}' (column {column_letter(c.index)}) may be {c.field} ({c.score:.0%}{rival}), "
+                               f"not taken; if it is, add to shop.toml: {c.fix(table.kind)}"), markup=False, highlight=False, soft_wrap=True)
         for p in table.problems[:50]:
             console.print(f"  {column_letter(p.column)}{p.row} [{p.header}] {escape(mask_text(p.message))}")
         if len(table.problems) > 50:
@@ -60,7 +91,7 @@ def _print(path: str, tables: list[Table]) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--kind", type=click.Choice(sorted(schemas())), help="Read every sheet as this kind instead of detecting it.")
 @click.option("--sheet", help="Only this sheet.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: {file, tables: [{sheet, kind, header_row, columns, unmapped, rows, problems}]}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {file, tables: [{sheet, kind, header_row, columns, matches, unsure, unmapped, rows, problems}]}.")
 @click.option("--records", is_flag=True, help="With --json: include every typed record.")
 def command(path: str, kind: str | None, sheet: str | None, as_json: bool, records: bool) -> None:
     """Show what shopbook sees: sheet kinds, header rows, column mapping, typed rows, problems.

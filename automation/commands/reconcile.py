@@ -48,7 +48,7 @@ def show(done: MonthReconciliation, console: Console) -> None:
     for path in done.written:
         console.print(f"  → {path}")
     for line in not_checked_lines(done.not_checked):
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @click.command("reconcile")

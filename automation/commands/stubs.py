@@ -84,7 +84,7 @@ def command(path: Path, date, month: str | None, as_json: bool) -> None:
         console.print(f"{'[green]✓[/green]' if count == 0 else '[red]✗[/red]'} {title} ({clause}): {count}")
     console.print(f"  → {written}")
     for line in not_checked_lines(check.not_checked):
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def demo_step(shop_dir: Path, console) -> list[Path]:

@@ -92,7 +92,7 @@ def _print(console: Console, result: Validation, limit: int = 40, full: bool = F
     for out in result.outputs:
         console.print(pick("已写入：", "Written: ") + str(out))
     for line in not_checked_lines(result.not_checked):
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @click.command("validate")

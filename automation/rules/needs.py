@@ -136,8 +136,8 @@ def resolve(need: Need, table: Table) -> Resolution:
             out.derived[eq.field] = eq
             continue
         out.missing.append(" / ".join(_missing_label(table.kind, f) for f in options))
-        unsure = getattr(table, "unsure", {}) or {}
-        out.unsure += [unsure[f] for f in options if f in unsure]
+        unsure = table.match.unsure if table.match is not None else {}
+        out.unsure += [c.fix(table.kind) for f in options for c in unsure.get(f, ())]
     return out
 
 
