@@ -11,7 +11,7 @@ from ..i18n import lang
 from ..remarks import Remark, parse_remark
 from ..tables import Record, Table
 from .catalog import Context, Hit, hit, rule
-from .needs import own
+from .needs import any_of, own
 
 PART_NAMES = {
     "name": ("客服姓名", "agent name"), "name_or_public": ("客服姓名或“公共订单”", "agent name or 公共订单 (public)"), "date": ("日期", "date"), "reason": ("原因", "reason"),
@@ -117,6 +117,7 @@ def flag_disagrees(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("FLG007", "request-not-in-remark", "warning", "M-ORD-NOTE", "orders", field="remark",
+      requires=own("remark", any_of("buyer_message", "changed_address")),
       zh="{what}，但卖家备注是空的", en="{what_en}, but the seller remark is empty",
       fix_zh="把买家的特殊要求（留言、改地址等）写进卖家备注。",
       fix_en="Write the buyer's special requests (message, changed address, …) into the seller remark.")
