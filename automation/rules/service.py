@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from ..tables import Table
 from .catalog import Context, Hit, hit, rule
+from .needs import own
 
 
 @rule("SVC001", "first-reply-slow", "warning", "M-PEN-FIRSTREPLY", "service", field="first_reply_seconds",
+      requires=own("first_reply_seconds"),
       zh="{agent} {date} 平均首次响应 {value} 秒，超过 {limit} 秒", en="{agent} on {date}: first reply took {value} s on average, over {limit} s",
       fix_zh="首句咨询须在 45 秒内回复客人：设置快捷回复，忙时请同事支援。",
       fix_en="Answer a customer's first message within 45 seconds: prepare quick replies, ask a colleague to help when busy.",
@@ -28,6 +30,7 @@ def first_reply_slow(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("SVC002", "message-not-answered-in-24h", "error", "M-MSG-24H", "messages", field="handled_at",
+      requires=own("received_at"),
       zh="留言 {received} 未在 {hours} 小时内回复：{value}", en="Message of {received} not answered within {hours} hours: {value}",
       fix_zh="咨询与投诉须在 24 小时内答复；请尽快回复并写处理批注。",
       fix_en="Enquiries and complaints are answered within 24 hours; reply now and annotate it.",
