@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from ..remarks import BUYER, SELLER
 from ..tables import Table
 from .catalog import Context, Hit, hit, rule
-from .needs import own
+from .needs import any_of, own
 from .remarks import parsed_remarks
 
 EXCHANGE, RETURN = "换货", "退货"
@@ -91,7 +91,7 @@ SURFACE_MAIL = "平邮"
 
 
 @rule("AS004", "exchange-freight-collect", "error", "M-AS-EXPRESS", "returns", field="freight_collect",
-      requires=own("kind", "freight_collect"),
+      requires=own("kind", any_of("freight_collect", "courier")),
       zh="换货使用了到付或平邮：{value}", en="Exchange sent freight collect (到付) or by surface mail (平邮): {value}",
       fix_zh="换货只走快递，不接受到付和平邮；请与买家重新约定运费。",
       fix_en="Exchanges go by express only; freight collect and surface mail are refused. Agree the postage with the buyer.")
