@@ -32,8 +32,9 @@ _PROVINCE = "(?:" + "|".join(re.escape(f) for f in _PROVINCE_FORMS) + ")(?:省|�
 _PROVINCE_START = re.compile(rf"^{_PROVINCE}")
 _CITY_START = re.compile(rf"^{_CITY}")
 # an address inside free text: a province, maybe a city, then street-level detail up to punctuation
+# (atomic groups: "新疆维吾尔自治区" on its own is a province, not "新疆维吾尔" + a district "自治区")
 _ADDRESS_IN_TEXT = re.compile(
-    rf"(?P<head>{_PROVINCE}{_CITY}?|[\u4e00-\u9fff]{{2,4}}?(?:市|自治州))(?P<tail>[\u4e00-\u9fff0-9\uFF10-\uFF19A-Za-z#＃\-－]*"
+    rf"(?P<head>(?>{_PROVINCE})(?>{_CITY})?|[\u4e00-\u9fff]{{2,4}}?(?:市|自治州))(?P<tail>[\u4e00-\u9fff0-9\uFF10-\uFF19A-Za-z#＃\-－]*"
     r"(?:区|县|旗|镇|乡|街道?|路|巷|弄|村|号|幢|栋|楼|室|单元|小区|大厦|公寓|花园)[\u4e00-\u9fff0-9\uFF10-\uFF19A-Za-z#＃\-－]*)")
 
 

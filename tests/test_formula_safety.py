@@ -201,3 +201,17 @@ def test_csv_cells_are_prefixed_the_owasp_way(tmp_path, text, cell):
         csv.writer(handle).writerow(xlsxout.csv_row([text, 5]))
     with path.open(newline="", encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == [cell, "5"]
+
+
+def test_report_workbooks_get_the_folders_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    from automation.sales.xlsx import ReportBook
+
+    with ReportBook(tmp_path / "销售报表.xlsx") as book:
+        book.sheet("汇总").write_string(0, 0, "x")
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"")
+    assert stat.S_IMODE(os.stat(tmp_path / "销售报表.xlsx").st_mode) == stat.S_IMODE(os.stat(probe).st_mode)
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []

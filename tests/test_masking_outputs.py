@@ -132,6 +132,8 @@ def test_mask_phone_forms(raw, masked):
     ("送到上海市浦东新区张江路1号3楼", "送到上海市***"),
     ("改寄杭州市西湖区文三路1号", "改寄杭州市***"),
     ("浙江发货很快，好评", "浙江发货很快，好评"),  # a province without an address stays
+    ("新疆维吾尔自治区", "新疆维吾尔自治区"),  # a province on its own is not an address + district
+    ("广西壮族自治区南宁市青秀区民族大道1号", "广西壮族自治区南宁市***"),
 ])
 def test_mask_text_cuts_addresses_inside_free_text(raw, masked):
     assert mask_text(raw) == masked

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from ..paths import temp_beside
 from ..xlsxout import new_workbook
 
 class ReportBook:
@@ -17,8 +17,7 @@ class ReportBook:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, self._tmp = tempfile.mkstemp(suffix=".xlsx", dir=self.path.parent)
-        os.close(handle)
+        self._tmp = temp_beside(self.path)  # not mkstemp: that would leave the report private (0600)
         self.book = new_workbook(self._tmp, remove_timezone=True)
         add = self.book.add_format
         self.fmt = {
