@@ -141,3 +141,33 @@ def write_shop(root: Path, with_bills: bool = True) -> Path:
         write_bill(root / "账单" / "中通_2026-10.xlsx")
         write_previous_bill(root / "账单" / "中通_2026-09.xlsx")
     return root
+
+
+def bill_frames(lines, shipments, stubs, weights=None, previous=()):
+    """A bill (lines: (waybill, total cents), 1 kg to 浙江 unless `weights` gives bill grams per line), our
+    shipments (waybills, 1 kg) and stubs ((waybill, status)) as the frames reconcile() takes; `previous`
+    lists the waybills on last month's bill (returned as a Bill, or None)."""
+    import datetime as dt
+
+    import polars as pl
+
+    from automation.courier.bill import LINE_SCHEMA, Bill
+
+    bill_rows = [{"bill_row": i + 5, "waybill": w, "shown": w, "damaged": False, "billed_at": dt.datetime(2026, 10, 5),
+                  "bill_province": "浙江", "bill_weight_g": (weights or {}).get(i, 1000), "fee_c": c, "other_c": None, "insurance_c": None, "total_c": c}
+                 for i, (w, c) in enumerate(lines)]
+    ships = pl.DataFrame([{"ship_row": i + 2, "waybill": w, "order_id": f"O{i}", "ship_date": dt.date(2026, 10, 5),
+                           "ship_courier": "中通", "ship_province": "浙江", "ship_weight_g": 1000} for i, w in enumerate(shipments)])
+    stub_rows = pl.DataFrame([{"stub_row": i + 2, "waybill": w, "stub_date": dt.date(2026, 10, 5), "stub_courier": "中通",
+                               "stub_weight_g": 1000, "stub_fee_c": None, "stub_status": s, "stub_archived": True}
+                              for i, (w, s) in enumerate(stubs)])
+    if not stubs:
+        from automation.courier.frames import empty_stubs
+
+        stub_rows = empty_stubs()
+    bill = Bill("中通", Path("中通_2026-10.xlsx"), "账单", pl.DataFrame(bill_rows, schema=LINE_SCHEMA))
+    if previous:
+        prev_rows = [{**bill_rows[0], "bill_row": i + 5, "waybill": w, "shown": w, "billed_at": dt.datetime(2026, 9, 28)}
+                     for i, w in enumerate(previous)]
+        return bill, ships, stub_rows, Bill("中通", Path("中通_2026-09.xlsx"), "账单", pl.DataFrame(prev_rows, schema=LINE_SCHEMA))
+    return bill, ships, stub_rows

@@ -138,24 +138,6 @@ def test_explicit_bill_file_still_finds_previous_month(shop_dir):
     assert done.results[0].categories["duplicate_prev"].count == 1
 
 
-def _frames(lines, shipments, stubs):
-    import datetime as dt
-
-    import polars as pl
-
-    from automation.courier.bill import LINE_SCHEMA, Bill
-
-    bill_rows = [{"bill_row": i + 5, "waybill": w, "shown": w, "damaged": False, "billed_at": dt.datetime(2026, 10, 5),
-                  "bill_province": "浙江", "bill_weight_g": 1000, "fee_c": c, "other_c": None, "insurance_c": None, "total_c": c}
-                 for i, (w, c) in enumerate(lines)]
-    ships = pl.DataFrame([{"ship_row": i + 2, "waybill": w, "order_id": f"O{i}", "ship_date": dt.date(2026, 10, 5),
-                           "ship_courier": "中通", "ship_province": "浙江", "ship_weight_g": 1000} for i, w in enumerate(shipments)])
-    stub_rows = pl.DataFrame([{"stub_row": i + 2, "waybill": w, "stub_date": dt.date(2026, 10, 5), "stub_courier": "中通",
-                               "stub_weight_g": 1000, "stub_fee_c": None, "stub_status": s, "stub_archived": True}
-                              for i, (w, s) in enumerate(stubs)])
-    return Bill("中通", Path("中通_2026-10.xlsx"), "账单", pl.DataFrame(bill_rows, schema=LINE_SCHEMA)), ships, stub_rows
-
-
 @pytest.mark.parametrize("lines, category_of_first, difference", [
     ([("77000000000001", 400), ("77000000000001", 400)], "lost_billed", Decimal("8.00")),   # lost AND billed twice
     ([("77000000000001", 400), ("77000000000001", -400)], "ok", Decimal("0.00")),           # deducted by a credit line
@@ -167,7 +149,7 @@ def test_lost_parcel_lines_close(lines, category_of_first, difference):
     from automation.courier.settings import Tolerances
 
     card = parse_rate_card("中通", {"zones": [{"name": "全国", "provinces": ["*"], "first": 4, "additional": 1}]})
-    bill, ships, stubs = _frames(lines, ["77000000000001"], [("77000000000001", "丢件")])
+    bill, ships, stubs = month_data.bill_frames(lines, ["77000000000001"], [("77000000000001", "丢件")])
     res = reconcile(bill, ships, stubs, card, Tolerances(), "2026-10")
     assert res.lines["category"][0] == category_of_first
     assert res.difference == difference == sum((c.difference for c in res.categories.values()), Decimal("0.00"))

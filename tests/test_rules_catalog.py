@@ -18,18 +18,38 @@ from automation.rules.docs import DOCS_PATH, markdown
 from automation.rules.engine import Selection, load_selection
 
 ROOT = Path(__file__).resolve().parents[1]
-MANUAL = Path("/work/shared/manual.md")
+
+
+def shared_manual() -> Path:
+    """The digest of the house rules, `../shared/manual.md` beside the clone (CI puts shared/ there).
+    In a git worktree the clone is the repository its `.git` file points to. Missing is a failure:
+    a clause test that quietly checks nothing cannot catch a wrong clause id."""
+    candidates = [ROOT.parent / "shared" / "manual.md"]
+    git = ROOT / ".git"
+    if git.is_file():  # "gitdir: <clone>/.git/worktrees/<name>"
+        gitdir = Path(git.read_text(encoding="utf-8").split(":", 1)[1].strip())
+        candidates.append(gitdir.parents[2].parent / "shared" / "manual.md")
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is None:
+        pytest.fail(f"house-rules digest not found at {candidates[0]} (shared/ must sit beside the clone)")
+    return found
+
+
+def test_the_digest_is_found_relative_to_the_repository():
+    manual = shared_manual()
+    assert manual.name == "manual.md" and manual.parent.name == "shared" and not str(manual).startswith(str(ROOT))
 
 
 def test_codes_are_unique_shaped_and_cite_real_clauses():
     rules = all_rules()
     assert len({r.code for r in rules}) == len(rules)
-    clauses = set(re.findall(r"\bM-[A-Z0-9-]+\b", MANUAL.read_text(encoding="utf-8"))) if MANUAL.exists() else None
+    clauses = set(re.findall(r"\bM-[A-Z0-9-]+\b", shared_manual().read_text(encoding="utf-8")))
+    assert len(clauses) >= 70  # the digest itself, not an empty or wrong file
     for r in rules:
         assert re.fullmatch(r"[A-Z]{2,4}\d{3}", r.code), r.code
         assert r.severity in ("error", "warning", "info")
         assert r.message[0] and r.message[1] and r.fix[0] and r.fix[1]
-        if r.clause and clauses is not None:
+        if r.clause:
             assert r.clause in clauses, f"{r.code} cites unknown clause {r.clause}"
 
 
@@ -101,3 +121,12 @@ def test_province_of(address, province):
 def test_all_34_divisions():
     assert len(PROVINCES) == 34
     assert all(province_of(name + " 某市") == name for name in PROVINCES)
+
+
+def test_a_missing_digest_fails_instead_of_checking_nothing(monkeypatch, tmp_path):
+    import sys
+
+    (tmp_path / "clone").mkdir()
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path / "clone")
+    with pytest.raises(pytest.fail.Exception, match="shared/manual.md"):
+        shared_manual()

@@ -1,0 +1,120 @@
+"""Tests that catch a wrong rule: each one fails under one of the small wrong changes (mutants) that
+once left the whole suite green (issue 11 §6): a comparison's direction, a dropped abs(), a deadline
+day, upper-case markers, the order of the bill categories, and totals checked against sums made
+here from the bill lines rather than by the code under test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+import courier_helpers as month_data
+from automation.courier.rates import parse_rate_card
+from automation.courier.reconcile import reconcile
+from automation.courier.settings import Tolerances
+from automation.remarks import flag_from_cell, parse_remark
+from tests.rules_helpers import PAID, findings, order, rows_with, sheet
+
+CARD = parse_rate_card("中通", {"zones": [{"name": "全国", "provinces": ["*"], "first": 4, "additional": 1}]})
+
+
+# ── ORD009: more than 50 % either way; exactly 50 % is allowed ─────────────────────────────────────
+@pytest.mark.parametrize(("now", "flagged"), [
+    (Decimal("50.00"), False),  # exactly half off: not more than 50 %  (kills > -> >=)
+    (Decimal("49.99"), True),   # just over half off
+    (Decimal("150.00"), False),  # exactly +50 %
+    (Decimal("150.01"), True),  # just over +50 %
+    (Decimal("160.00"), True),  # a rise of 60 % is a change too (kills a dropped abs())
+    (Decimal("100.00"), False),
+])
+def test_price_change_threshold_both_ways(tmp_path, now, flagged):
+    found = findings(tmp_path, {"orders": sheet(order("5000000000000000001", 原价=Decimal("100.00"), 买家应付货款=now))})
+    assert rows_with(found, "ORD009") == ([2] if flagged else [])
+
+
+# ── ORD011: unshipped is late only after the deadline day, not on it ───────────────────────────────
+@pytest.mark.parametrize(("as_of", "late"), [
+    (dt.date(2026, 10, 15), False),  # Wed 10-14 paid: the deadline is Thu 10-15 itself
+    (dt.date(2026, 10, 16), True),   # the day after the deadline
+])
+def test_unshipped_on_the_deadline_day_is_not_late(tmp_path, as_of, late):
+    row = order("5000000000000000001", 订单状态=PAID, 订单付款时间=dt.datetime(2026, 10, 14, 10), 发货时间=None,
+                物流公司=None, 物流单号=None)
+    found = findings(tmp_path, {"orders": sheet(row)}, as_of=as_of)
+    assert rows_with(found, "ORD011") == ([2] if late else [])
+
+
+# ── remark markers: any letter case ───────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(("text", "flag"), [
+    ("RED FLAG 张三：要发顺丰", "红"), ("Red flag 张三：要发顺丰", "红"), ("red flag 张三：要发顺丰", "红"),
+    ("[PURPLE] 10.12 换货", "紫"), ("BLUE FLAG 10.12 退款", "蓝"),
+])
+def test_upper_case_markers_parse(text, flag):
+    remark = parse_remark(text, None, staff=["张三"])
+    assert remark.flag == flag and remark.marker_flag == flag
+
+
+@pytest.mark.parametrize(("cell", "flag"), [("RED", "红"), ("Purple", "紫"), ("GREY", "灰"), ("红旗", "红"), ("4", "蓝")])
+def test_flag_cells_in_any_case(cell, flag):
+    assert flag_from_cell(cell) == flag
+
+
+# ── the bill: categories apply in order ────────────────────────────────────────────────────────────
+def test_overweight_line_without_a_stub_is_still_claimed():
+    """A 3 kg line for our 1 kg parcel, with no stub: weight_over (dispute 2.00) comes before missing_stub
+    (check, nothing to claim). Expected 4.00 for 1 kg, billed 6.00 for 3 kg."""
+    bill, ships, stubs = month_data.bill_frames([("77000000000001", 600)], ["77000000000001"], [], weights={0: 3000})
+    res = reconcile(bill, ships, stubs, CARD, Tolerances(), "2026-10")
+    assert res.lines["category"].to_list() == ["weight_over"]
+    assert res.recoverable == Decimal("2.00")
+
+
+def test_fee_mismatch_without_a_stub_is_still_claimed():
+    bill, ships, stubs = month_data.bill_frames([("77000000000001", 500)], ["77000000000001"], [])
+    res = reconcile(bill, ships, stubs, CARD, Tolerances(), "2026-10")
+    assert res.lines["category"].to_list() == ["fee_mismatch"] and res.recoverable == Decimal("1.00")
+
+
+def test_a_correct_line_without_a_stub_is_only_to_check():
+    bill, ships, stubs = month_data.bill_frames([("77000000000001", 400)], ["77000000000001"], [])
+    res = reconcile(bill, ships, stubs, CARD, Tolerances(), "2026-10")
+    assert res.lines["category"].to_list() == ["missing_stub"] and res.recoverable == Decimal("0.00")
+
+
+def test_billed_twice_and_last_month_too():
+    """The first line of a waybill already on last month's bill is duplicate_prev; its repeat this month is
+    a duplicate (duplicate comes first: a repeat is a repeat whatever last month says)."""
+    bill, ships, stubs, previous = month_data.bill_frames([("77000000000001", 400), ("77000000000001", 400)],
+                                                          ["77000000000001"], [("77000000000001", "正常")],
+                                                          previous=["77000000000001"])
+    res = reconcile(bill, ships, stubs, CARD, Tolerances(), "2026-10", previous)
+    assert res.lines["category"].to_list() == ["duplicate_prev", "duplicate"]
+    assert res.recoverable == Decimal("8.00")
+
+
+# ── totals close to the cent, against sums made here ──────────────────────────────────────────────
+# What each line of the hand-made month should cost (tests/courier_helpers.py, worked out by hand):
+# bill row -> expected; the not-billed W9 is expected at 6.00 with 0 billed.
+EXPECTED_BY_ROW = {5: "4.00", 6: "9.00", 7: "5.00", 8: "4.00", 9: "0", 10: "0", 11: "0", 12: "0", 13: "4.00",
+                   14: "4.00", 15: "0", 16: "22.00"}
+
+
+def test_totals_against_sums_made_from_the_bill_lines(tmp_path):
+    from automation.courier.run import reconcile_month
+    from automation.shop import Shop
+
+    root = month_data.write_shop(tmp_path / "shop")
+    (res,) = reconcile_month(Shop.open(root), "2026-10").results
+    billed = sum((Decimal(str(fee)) + Decimal(str(other or 0)) for *_, fee, other in month_data.BILL_LINES), Decimal(0))
+    expected = sum(map(Decimal, EXPECTED_BY_ROW.values())) + Decimal("6.00")
+    assert res.bill_total == billed == Decimal("94.00")
+    assert res.expected_total == expected == Decimal("58.00")
+    assert res.difference == billed - expected
+    lines = {r["bill_row"]: r for r in res.lines.filter(res.lines["bill_row"].is_not_null()).iter_rows(named=True)}
+    assert {row: Decimal(r["expected_c"]) / 100 for row, r in lines.items()} == {k: Decimal(v) for k, v in EXPECTED_BY_ROW.items()}
+    assert sum((c.billed for c in res.categories.values()), Decimal(0)) == billed
+    assert sum((c.expected for c in res.categories.values()), Decimal(0)) == expected
+    not_billed = res.categories["not_billed"]
+    assert (not_billed.count, not_billed.billed, not_billed.expected) == (1, Decimal("0.00"), Decimal("6.00"))
