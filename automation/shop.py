@@ -69,6 +69,14 @@ class Shop:
     def out_dir(self) -> Path:
         return self.root / self.config.out_dir
 
+    @property
+    def keep_backups(self) -> int:
+        """How many backups of each workbook `.shopbook-backup/` keeps: `[files] backups` (default 10)."""
+        value = self.config.section("files").get("backups", 10)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.config.fail("[files] backups must be a whole number of at least 1, e.g. backups = 10")
+        return value
+
     def month_dir(self, month: str) -> Path:
         """Where every report of a month goes: reports/out/2026-10/ by default."""
         return self.out_dir / month

@@ -338,3 +338,14 @@ def _grid(path: Path) -> list[list[object]]:
 
 def _at(grid: list[list[object]], r: int, c: int) -> object:
     return grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+
+
+def test_backups_to_keep_come_from_shop_toml(tmp_path, cli):
+    path = _book(tmp_path / "订单.xlsx")
+    (tmp_path / "shop.toml").write_text("[files]\nbackups = 1\n", encoding="utf-8")
+    for _ in range(3):
+        cli("validate", str(tmp_path), "--inplace")
+    assert len(list((tmp_path / BACKUP_DIR).iterdir())) == 1
+    (tmp_path / "shop.toml").write_text("[files]\nbackups = 0\n", encoding="utf-8")
+    result = cli("validate", str(tmp_path), "--inplace")
+    assert result.exit_code == 2 and "backups" in result.output

@@ -262,7 +262,8 @@ def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool)
     if not no_write:
         from ..sheets.writers import apply_edit
 
-        outputs.append(apply_edit(orders.source, edit, inplace=inplace, suffix=".flags"))
+        outputs.append(apply_edit(orders.source, edit, inplace=inplace, suffix=".flags",
+                                  keep_backups=Shop.open(path).keep_backups))
     summary = summarise(flags, attributions)
     if as_json:
         click.echo(dumps({"summary": summary, "orders": [_order_json(f) for f in flags if f.remark.flag],

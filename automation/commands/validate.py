@@ -32,6 +32,7 @@ class Validation:
     tables: dict[Path, list[Table]]  # the checked files and their tables
     outputs: list[Path] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)  # rules that did not run, and why
+    keep_backups: int = 10  # [files] backups
 
     @property
     def errors(self) -> int:
@@ -55,7 +56,7 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     context = {k: v for k, v in context.items() if v is not None}
     selection = load_selection(shop.config, select, ignore)
     done = check_rules(everything, context, shop.config, lambda: shop.calendar, selection, as_of)
-    return Validation(done.findings, tables, not_checked=done.not_checked)
+    return Validation(done.findings, tables, not_checked=done.not_checked, keep_backups=shop.keep_backups)
 
 
 def write_annotations(result: Validation, *, inplace: bool = False, on_notice=None) -> list[Path]:
@@ -64,7 +65,7 @@ def write_annotations(result: Validation, *, inplace: bool = False, on_notice=No
     for file in result.tables:
         mine = [f for f in result.findings if Path(f.file) == file]
         if mine or len(result.tables) == 1:
-            result.outputs.append(apply_edit(file, findings_edit(mine, for_file(result.not_checked, file.name)), inplace=inplace, on_notice=on_notice))
+            result.outputs.append(apply_edit(file, findings_edit(mine, for_file(result.not_checked, file.name)), inplace=inplace, on_notice=on_notice, keep_backups=result.keep_backups))
     return result.outputs
 
 
