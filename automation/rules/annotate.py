@@ -49,8 +49,7 @@ def findings_edit(findings: list[Finding], not_checked: Iterable[NotChecked] = (
     if not findings:
         rows.append(["", "", "", "", "", "", "", pick("未发现问题", "No problems found") +
                      (pick("（上列规则未检查）", " (the rules listed above were not checked)") if rows else ""), "", ""])
-    widths = {0: 9, 1: 9, 2: 15, 3: 12, 4: 9, 5: 14, 6: 22, 7: 60, 8: 60, 9: 22}
-    return WorkbookEdit(marks=marks, new_sheets=[NewSheet(findings_sheet_name(), header, rows, links, widths, fills)])
+    return WorkbookEdit(marks=marks, new_sheets=[NewSheet(findings_sheet_name(), header, rows, links, fills=fills)])
 
 
 def _not_checked_row(n: NotChecked) -> list[object]:

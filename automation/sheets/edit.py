@@ -55,8 +55,17 @@ class NewSheet:
     header: list[str]
     rows: list[list[object]]
     links: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (row_idx, col_idx) -> (sheet, "B12")
-    widths: dict[int, float] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)  # overrides; other columns fit their content
     fills: dict[int, str] = field(default_factory=dict)  # row_idx -> RRGGBB
+
+    def column_widths(self) -> dict[int, float]:
+        """Every column's width: the override, else from the header and values (CJK counts two, capped)."""
+        from ..textwidth import fit_width
+
+        count = max([len(self.header), *(len(r) for r in self.rows)] or [1])
+        return {c: self.widths.get(c) or fit_width(self.header[c] if c < len(self.header) else "",
+                                                   (row[c] for row in self.rows if c < len(row)))
+                for c in range(count)}
 
 
 @dataclass

@@ -311,7 +311,7 @@ def _new_sheet(book, new: NewSheet) -> None:
         rows_by_colour.setdefault(colour, []).append(r + 2)
     last = column_letter(width - 1)
     _paint(sheet, {colour: _row_areas(rows, last) for colour, rows in rows_by_colour.items()})
-    for c, w in new.widths.items():
+    for c, w in new.column_widths().items():
         sheet.range((1, c + 1)).column_width = w
 
 

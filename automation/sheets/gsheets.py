@@ -383,7 +383,7 @@ def _new_sheet_requests(new: NewSheet, old_id: int | None, new_id: int, ids: dic
         rows.append({"values": cells})
     out.append({"updateCells": {"start": {"sheetId": new_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
                                 "fields": "userEnteredValue,userEnteredFormat(backgroundColor,textFormat.bold)"}})
-    for c, w in new.widths.items():
+    for c, w in new.column_widths().items():
         out.append({"updateDimensionProperties": {
             "range": {"sheetId": new_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
             "properties": {"pixelSize": int(w * PIXELS_PER_WIDTH_UNIT)}, "fields": "pixelSize"}})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ...textwidth import MAX_WIDTH, fit_width
+from ...textwidth import display_width
 from ..edit import FORMULA_TRIGGERS, NewSheet
 from .package import NS_MAIN, NS_REL, attr
 from .sheetstream import column_letters, xml_text
@@ -19,6 +19,7 @@ from .styles import StyleBook
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MONEY_FORMAT = 4  # built-in #,##0.00
+LINE_HEIGHT = 15  # points per line of wrapped text (the default row height)
 
 
 def excel_serial(value: dt.date | dt.datetime, date1904: bool) -> float:
@@ -29,26 +30,27 @@ def excel_serial(value: dt.date | dt.datetime, date1904: bool) -> float:
 
 
 def sheet_xml(new: NewSheet, styles: StyleBook, date1904: bool) -> bytes:
-    columns = max([len(new.header), *(len(r) for r in new.rows)] or [1])
-    widths = [new.widths.get(c) or fit_width(new.header[c] if c < len(new.header) else "",
-                                             (row[c] for row in new.rows if c < len(row)))
-              for c in range(columns)]
+    widths = list(new.column_widths().values())
+    columns = len(widths)
     rows = [_row(1, [(c, h, styles.plain(bold=True, quote_prefix=str(h).startswith(FORMULA_TRIGGERS)))
                      for c, h in enumerate(new.header)])]
     for i, values in enumerate(new.rows):
         fill = new.fills.get(i)
         cells = []
+        lines = 1
         for c, value in enumerate(values):
             if value is None or value == "":
                 if fill:
                     cells.append((c, None, styles.plain(fill=fill)))
                 continue
             link = (i, c) in new.links
-            wrap = isinstance(value, str) and fit_width("", [value], cap=10**6) > widths[c] and widths[c] >= MAX_WIDTH
+            needed = _lines(value, widths[c]) if isinstance(value, str) else 1
+            wrap = needed > 1
+            lines = max(lines, needed)
             quote = isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
             cells.append((c, _value(value, date1904), styles.plain(fill=fill, num_fmt=_format(value), wrap=wrap, link=link,
                                                                     quote_prefix=quote)))
-        rows.append(_row(i + 2, cells))
+        rows.append(_row(i + 2, cells, height=LINE_HEIGHT * lines if lines > 1 else None))
     last = f"{column_letters(columns - 1)}{len(new.rows) + 1}"
     cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>' for c, w in enumerate(widths))
     links = "".join(f'<hyperlink ref="{column_letters(c)}{r + 2}" location={attr(_location(sheet, ref))} display={attr(ref)}/>'
@@ -91,7 +93,13 @@ def _value(value: object, date1904: bool) -> object:
     return str(value)
 
 
-def _row(number: int, cells: list[tuple[int, object, int]]) -> str:
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (CJK counts two)."""
+    room = max(int(width) - 1, 1)
+    return sum(max(1, -(-display_width(line) // room)) for line in text.splitlines() or [""])
+
+
+def _row(number: int, cells: list[tuple[int, object, int]], height: float | None = None) -> str:
     out = []
     for c, value, style in cells:
         ref = f"{column_letters(c)}{number}"
@@ -104,4 +112,5 @@ def _row(number: int, cells: list[tuple[int, object, int]]) -> str:
             out.append(f'<c r="{ref}"{s}><v>{value}</v></c>')
         else:
             out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>')
-    return f'<row r="{number}">{"".join(out)}</row>'
+    ht = f' ht="{height}" customHeight="1"' if height else ""
+    return f'<row r="{number}"{ht}>{"".join(out)}</row>'
