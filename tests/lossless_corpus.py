@@ -290,3 +290,35 @@ BUILDERS = {
     "inline_strings": inline_strings,
     "threaded_customxml_external": lambda path: with_parts(path, openpyxl_made),
 }
+
+
+def libreoffice_pivot(path: Path, convert) -> Path:
+    """The orders and a pivot table over them, made by LibreOffice from a flat ODS written here."""
+    from xml.sax.saxutils import escape
+
+    def cell(value) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+
+    rows = "".join(f"<table:table-row>{''.join(cell(v) for v in row)}</table:table-row>" for row in [HEADER, *ORDERS])
+    last = f"K{len(ORDERS) + 1}"
+    fods = f'''<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+<office:body><office:spreadsheet>
+<table:table table:name="订单">{rows}</table:table>
+<table:table table:name="透视"><table:table-row><table:table-cell/></table:table-row></table:table>
+<table:data-pilot-tables><table:data-pilot-table table:name="金额透视" table:target-range-address="透视.A1:透视.B9" table:buttons="透视.A1">
+<table:source-cell-range table:cell-range-address="订单.A1:订单.{last}"/>
+<table:data-pilot-field table:source-field-name="订单状态" table:orientation="row" table:used-hierarchy="-1"/>
+<table:data-pilot-field table:source-field-name="总金额" table:orientation="data" table:function="sum"/>
+</table:data-pilot-table></table:data-pilot-tables>
+</office:spreadsheet></office:body></office:document>'''
+    source = path.with_name(path.stem + "-source.fods")
+    source.write_text(fods, encoding="utf-8")
+    shutil.copy(convert(source, "xlsx:Calc MS Excel 2007 XML"), path)
+    source.unlink()
+    return path

@@ -134,6 +134,8 @@ def test_libreoffice_saved_workbook(tmp_path, soffice_convert, cli):
     assert cli("flags", str(path), "--inplace").exit_code in (0, 1)
     after = parts(path)
     assert not {n for n in _changed(before, after) if not INTENDED.match(n)}
+    assert all(after[n] == data for n, data in before.items()
+               if n.startswith("xl/worksheets/sheet") and n != "xl/worksheets/sheet1.xml")
     rows_before = re.findall(rb"<row\b[^>]*>", before["xl/worksheets/sheet1.xml"])
     rows_after = re.findall(rb"<row\b[^>]*>", after["xl/worksheets/sheet1.xml"])
     assert rows_before == rows_after[:len(rows_before)]  # LibreOffice's customHeight rows kept as they were
@@ -189,3 +191,20 @@ def _items(data: bytes, tag: str) -> list[bytes]:
         return []
     child = {"numFmts": b"numFmt", "fonts": b"font", "fills": b"fill", "cellXfs": b"xf"}[tag]
     return re.findall(rb"<(?:\w+:)?" + child + rb"\b[^>]*?(?:/>|>.*?</(?:\w+:)?" + child + rb">)", block.group(1), re.S)
+
+
+@pytest.mark.libreoffice
+def test_pivot_table_made_by_libreoffice_is_kept(tmp_path, soffice_convert, cli):
+    path = corpus.libreoffice_pivot(tmp_path / "透视.xlsx", soffice_convert)
+    before = parts(path)
+    pivot_parts = {n for n in before if n.startswith(("xl/pivotTables/", "xl/pivotCache/"))}
+    assert pivot_parts
+    assert cli("validate", str(path), "--inplace").exit_code == 1
+    assert cli("flags", str(path), "--inplace").exit_code in (0, 1)
+    after = parts(path)
+    assert not {n for n in _changed(before, after) if not INTENDED.match(n)}
+    assert all(after[n] == before[n] for n in pivot_parts)
+    assert all(after[n] == data for n, data in before.items()
+               if n.startswith("xl/worksheets/sheet") and n != "xl/worksheets/sheet1.xml")  # the pivot's own sheet
+    assert "校验结果" in openpyxl.load_workbook(path).sheetnames
+    _readable(path)
