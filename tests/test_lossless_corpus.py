@@ -8,7 +8,6 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest

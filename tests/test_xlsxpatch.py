@@ -341,7 +341,7 @@ def _at(grid: list[list[object]], r: int, c: int) -> object:
 
 
 def test_backups_to_keep_come_from_shop_toml(tmp_path, cli):
-    path = _book(tmp_path / "订单.xlsx")
+    _book(tmp_path / "订单.xlsx")
     (tmp_path / "shop.toml").write_text("[files]\nbackups = 1\n", encoding="utf-8")
     for _ in range(3):
         cli("validate", str(tmp_path), "--inplace")

@@ -16,7 +16,7 @@ from .package import (CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML, XML_DECL, NS_M
                       remove_default, remove_override, remove_relationship)
 from ..edit import NOTE_AUTHOR, NOTE_SEPARATOR
 from .record import JobRecord, NoteRecord
-from .sheetstream import column_index, column_letters, xml_text
+from .sheetstream import column_letters, xml_text
 
 AUTHOR, SEPARATOR = NOTE_AUTHOR, NOTE_SEPARATOR
 _COMMENT = re.compile(rb"<((?:\w+:)?comment)\b([^>]*?)(?:/>|>(.*?)</\1\s*>)", re.S)
@@ -294,8 +294,3 @@ def _shape(shape_id: int, row: int, col: int) -> bytes:
             f'<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{anchor}</x:Anchor>'
             f'<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{col}</x:Column></x:ClientData>'
             '</v:shape>').encode()
-
-
-def ref_cell(ref: str) -> tuple[int, int]:
-    m = re.match(r"([A-Z]+)(\d+)$", ref)
-    return int(m.group(2)), column_index(m.group(1))

@@ -10,7 +10,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -223,10 +223,6 @@ def attr(value: object) -> str:
     return quoteattr(str(value))
 
 
-def text(value: str) -> str:
-    return escape(value)
-
-
 def add_relationship(package: Package, part: str, rel_type: str, target_part: str) -> str:
     """Add a relationship from `part` to `target_part`; returns its new rId."""
     name = package.rels_name(part)
@@ -306,9 +302,6 @@ def free_part_name(package: Package, pattern: str) -> str:
         n += 1
     return pattern.format(n=n)
 
-
-def copy_file(source, dest) -> None:
-    shutil.copyfileobj(source, dest, 1 << 20)
 
 
 @dataclass

@@ -241,7 +241,6 @@ def _value_of(cell) -> str:
 
 
 def _restore_value(cell, value: str | None) -> None:
-    cell.edited = True
     cell.attrs = re.sub(rb'\st="[^"]*"', b"", cell.attrs)
     if not value:
         cell.inner = None

@@ -47,12 +47,11 @@ def column_index(letters: bytes | str) -> int:
 class Cell:
     """One `<c>` of a wanted row. Only its start tag is parsed; its content is kept as bytes."""
 
-    __slots__ = ("col", "attrs", "inner", "dropped", "edited", "new", "_style", "has_r")
+    __slots__ = ("col", "attrs", "inner", "dropped", "new", "_style", "has_r")
 
     def __init__(self, col: int, attrs: bytes, inner: bytes | None, new: bool = False, has_r: bool = False):
         self.col, self.attrs, self.inner = col, attrs, inner
         self.dropped = False
-        self.edited = new
         self.new = new
         self.has_r = has_r
         self._style: object = _UNPARSED
@@ -67,7 +66,6 @@ class Cell:
     def set_style(self, style: int | None) -> None:
         if style == self.style:
             return
-        self.edited = True
         without = _S_ATTR_SPACED.sub(b"", self.attrs) if self._style is not None else self.attrs
         self.attrs = without if style is None else _insert_after_r(without, b's="%d"' % style)
         self._style = style
@@ -77,7 +75,6 @@ class Cell:
 
     def set_value(self, value: object, prefix: bytes) -> None:
         """Text as an inline string (never a formula, whatever it starts with); numbers as numbers."""
-        self.edited = True
         self.attrs = re.sub(rb'\s(?:t|cm|vm|ph)="[^"]*"', b"", self.attrs)
         if value is None:
             self.inner = None
