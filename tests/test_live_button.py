@@ -51,6 +51,8 @@ def test_button_writes_a_companion_with_vba_buttons_and_config(cli, orders):
     book = openpyxl.load_workbook(companion, keep_vba=True)
     assert book.sheetnames == [CONSOLE_SHEET, GUIDE_SHEET, CONFIG_SHEET]
     assert book[GUIDE_SHEET]["B3"].value == str(orders.resolve())
+    guide_text = " ".join(str(c.value) for c in book[GUIDE_SHEET]["B"] if c.value)
+    assert "INTERPRETER_WIN" in guide_text and "xlwings runpython install" in guide_text  # Windows and Mac set-up
     conf = {row[0]: row[1] for row in book[CONFIG_SHEET].iter_rows(values_only=True)}
     assert Path(conf["PYTHONPATH"], "automation", "button.py").exists()
     console_sheet = book[CONSOLE_SHEET]

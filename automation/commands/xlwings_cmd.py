@@ -208,6 +208,8 @@ def _guide_lines() -> list[str]:
         "1. This computer needs Python with shopbook (and xlwings) installed; see docs/live.md."), pick(
         "2. 在“xlwings.conf”表填写 INTERPRETER_WIN：Python 的完整路径，如 C:\\shopbook\\venv\\Scripts\\python.exe。",
         "2. In the xlwings.conf sheet set INTERPRETER_WIN to Python's full path, e.g. C:\\shopbook\\venv\\Scripts\\python.exe."), pick(
+        "   Mac：先在终端运行一次 xlwings runpython install，再在 INTERPRETER_MAC 填写 Python 的完整路径。",
+        "   Mac: run xlwings runpython install once in a terminal, then set INTERPRETER_MAC to Python's full path."), pick(
         "3. 在 B3 填写要检查的工作簿的完整路径（它可以已在 Excel 中打开）。",
         "3. Put the full path of the workbook to check in B3 (it may already be open in Excel)."), pick(
         "4. 点“校验”或“旗帜”。结果直接标在那个工作簿里，检查后请自行保存。",
