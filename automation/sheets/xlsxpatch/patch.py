@@ -35,6 +35,7 @@ class _CellOp:
     fill: str | None = None
     note: str | None = None
     value: object = KEEP
+    width: int | None = None  # on the row-fill entry (column -1): columns from A, None = the cells the row has
 
 
 def unsupported_format(path: Path) -> str | None:
@@ -104,10 +105,9 @@ def _cell_ops(edit: WorkbookEdit, sheets: dict) -> dict[str, dict[int, dict[int,
         cell.fill = cell.fill or mark.fill
         if mark.note and (cell.note is None or mark.note not in cell.note.split("\n")):
             cell.note = mark.note if cell.note is None else cell.note + "\n" + mark.note
-    for row_fill in edit.row_fills:
-        for col in [-1] if row_fill.width is None else range(row_fill.width):  # -1: every cell the row has
-            cell = op(row_fill.sheet, row_fill.row, col)
-            cell.fill = cell.fill or row_fill.fill
+    for row_fill in edit.row_fills:  # one entry per row (column -1), spread over its cells when the row is written
+        whole = op(row_fill.sheet, row_fill.row, -1)
+        whole.fill, whole.width = whole.fill or row_fill.fill, row_fill.width
     for write in edit.writes:
         op(write.sheet, write.row, write.column).value = write.value
     return ops
@@ -135,8 +135,12 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
         row_ops = dict(ops.get(row.number, {}))
         every = row_ops.pop(-1, None)
         if every is not None:
-            for col in list(row.cells):
-                row_ops.setdefault(col, _CellOp()).fill = row_ops.get(col, _CellOp()).fill or every.fill
+            for col in (list(row.cells) if every.width is None else range(every.width)):
+                found = row_ops.get(col)
+                if found is None:
+                    row_ops[col] = every
+                elif found.fill is None:
+                    row_ops[col] = _CellOp(every.fill, found.note, found.value)
         mine = by_row.get(row.number, {})
         row.spans_base = spans.get(str(row.number))
         for col in sorted(set(row_ops) | set(mine)):
@@ -201,6 +205,11 @@ def _edit_cell(row: Row, col: int, job: str, op: _CellOp | None, rec: CellRecord
     its record, or None when nothing of ours is left on it (it is then exactly as the user had it)."""
     cell = row.cells.get(col)
     current = cell.style if cell is not None else None
+    if rec is None and op is not None and op.value is KEEP and op.fill:  # the common case: a fresh fill
+        effective = current if current is not None else (row.default_style(column_styles, col) if cell is None else 0)
+        ours = styles.derive(effective, fill=op.fill)
+        row.cell(col).set_style(ours)
+        return CellRecord(current, cell is None, ours, {job: op.fill})
     if rec is None:
         rec = CellRecord(current, cell is None)
     elif current != rec.ours:  # the user restyled the cell since: that is their style now, with their fill
@@ -253,7 +262,7 @@ def _restore_value(cell, value: str | None) -> None:
 
 def _bbox(ops: dict[int, dict[int, _CellOp]], others: list[tuple[int, int]]) -> tuple[int, int] | None:
     rows = [*ops, *(r for r, _ in others)]
-    cols = [*(c for row in ops.values() for c in row), *(c for _, c in others)]
+    cols = [*(c if c >= 0 else (op.width or 1) - 1 for row in ops.values() for c, op in row.items()), *(c for _, c in others)]
     return (max(rows), max(cols)) if rows else None
 
 

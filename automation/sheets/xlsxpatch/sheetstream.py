@@ -100,6 +100,9 @@ class Cell:
 
 
 def _insert_after_r(attrs: bytes, new: bytes) -> bytes:
+    if attrs.startswith(b' r="'):  # how every writer puts it
+        end = attrs.index(b'"', 4) + 1
+        return attrs[:end] + b" " + new + attrs[end:]
     found = _R_ATTR.search(attrs)
     if found is None:
         return b" " + new + attrs
