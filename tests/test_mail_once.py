@@ -24,10 +24,10 @@ from automation.shop import Shop
 MONTH = ["--month", "2026-10"]
 
 
-def _shop(tmp_path, port, host="127.0.0.1", extra="", retries=3, delay=0.05, timeout=5) -> Path:
+def _shop(tmp_path, port, host="127.0.0.1", extra="", retries=3, delay=0.05, timeout=5, to='"boss@example.com"') -> Path:
     root = month_data.write_shop(tmp_path / "shop")
     with open(root / "shop.toml", "a", encoding="utf-8") as f:
-        f.write(f'\n[email]\nto = ["boss@example.com"]\nfrom = "shop@example.com"\nsmtp_host = "{host}"\n'
+        f.write(f'\n[email]\nto = [{to}]\nfrom = "shop@example.com"\nsmtp_host = "{host}"\n'
                 f'smtp_port = {port}\nsecurity = "none"\nretries = {retries}\nretry_delay_seconds = {delay}\n'
                 f'timeout_seconds = {timeout}\n{extra}')
     return root
@@ -210,3 +210,13 @@ def test_a_read_only_outbox_is_one_clear_line_and_exit_2(tmp_path):
     finally:
         outbox.chmod(0o700)
     assert result.exit_code == 2 and "无法写入发件箱" in result.output and len(lines(result)) == 1
+
+
+def test_recipients_with_display_names_and_cc_each_get_it_once(tmp_path, server):
+    port = mh.free_port()
+    root = _shop(tmp_path, port, to='"\\"Wang, Boss\\" <boss@example.com>", "lead@example.com"', extra='cc = ["老板 <cc@example.com>"]\n')
+    inbox = server(port, mh.Scripted())
+    result = send(root)
+    assert result.exit_code == 0, result.output
+    (sender, rcpts, _), = inbox.messages
+    assert sender == "shop@example.com" and rcpts == ["boss@example.com", "lead@example.com", "cc@example.com"]

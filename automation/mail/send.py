@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.utils import getaddresses
 from pathlib import Path
 
 from ..errors import UserError
@@ -206,7 +207,7 @@ def _connect(settings: EmailSettings, clock: _Clock) -> smtplib.SMTP:
 def _send_data(server: smtplib.SMTP, msg: EmailMessage, settings: EmailSettings, clock: _Clock) -> None:
     """MAIL, RCPT, DATA by hand, so a failure before the end of the message (retryable) is told apart
     from no answer after it (delivery unknown)."""
-    rcpts = [a.strip() for field in ("To", "Cc") for a in (msg[field] or "").split(",") if a.strip()]
+    rcpts = [address for _, address in getaddresses([*settings.to, *settings.cc]) if address]
     server.ehlo_or_helo_if_needed()
     code, text = server.mail(settings.sender)
     if code != 250:
