@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -24,6 +25,27 @@ class ShopbookGroup(click.Group):
         except UserError as exc:
             click.echo(pick("错误：", "Error: ") + str(exc), err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:  # one line, like every other error; `-h` still shows the usage
+            hint = pick(f"（{exc.ctx.command_path} -h 查看用法）", f" (see {exc.ctx.command_path} -h)") if exc.ctx else ""
+            click.echo(pick("错误：", "Error: ") + exc.format_message() + hint, err=True)
+            ctx.exit(exc.exit_code)
+        except OSError as exc:  # a read-only folder, a full disk, a file locked by another program
+            error = os_error(exc)
+            click.echo(pick("错误：", "Error: ") + str(error), err=True)
+            ctx.exit(error.exit_code)
+
+
+_OS_ERRORS = {errno.EACCES: "err.os.denied", errno.EPERM: "err.os.denied", errno.EROFS: "err.os.read_only",
+              errno.ENOSPC: "err.os.no_space", errno.EDQUOT: "err.os.no_space", errno.ENOENT: "err.os.missing",
+              errno.EISDIR: "err.os.is_dir", errno.ENOTDIR: "err.os.not_dir", errno.ENAMETOOLONG: "err.os.too_long"}
+
+
+def os_error(exc: OSError) -> UserError:
+    """An OSError from our own reads and writes as one line naming the path and what to do."""
+    path = exc.filename or "?"
+    if exc.filename2:
+        path = f"{exc.filename} → {exc.filename2}"
+    return UserError(_OS_ERRORS.get(exc.errno, "err.os.other"), path=path, reason=exc.strerror or type(exc).__name__)
 
 
 @click.group(cls=ShopbookGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

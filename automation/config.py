@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
+from .config_errors import did_you_mean, key_lines, line_of, problem_line, problems
+from .config_schema import ROLES, ShopToml
 from .errors import UserError
+from .i18n import pick
 
 CONFIG_NAME = "shop.toml"
-ROLES = ("客服", "客服主管", "仓库", "发货", "在线编辑", "文案", "美工", "负责人")
 SHIFTS = ("白班", "晚班")
 
 
@@ -88,41 +92,53 @@ class ShopConfig:
         return next((p for p in self.staff if p.name == name), None)
 
 
-def _person(raw: dict, cfg: ShopConfig) -> Person:
-    if not isinstance(raw, dict) or "name" not in raw or "role" not in raw:
-        cfg.fail("each [[staff]] entry needs name and role")
-    if raw["role"] not in ROLES:
-        cfg.fail(f"staff {raw['name']}: role {raw['role']!r} is not one of {', '.join(ROLES)}")
-    return Person(raw["name"], raw["role"], raw.get("shift"), raw.get("supervisor"), raw.get("rest_day"), raw.get("email"))
-
-
 def load_config(path: Path | None) -> ShopConfig:
-    """Read shop.toml; `None` or a missing file gives the documented defaults."""
+    """Read shop.toml and check it whole against the schema; `None` or a missing file gives the documented defaults."""
     if path is None or not path.exists():
         return ShopConfig(path=None)
     cfg = ShopConfig(path=path)
     try:
-        cfg.raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")
+        cfg.raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         cfg.fail(str(exc))
-    shop = cfg.section("shop")
-    cfg.name = shop.get("name", cfg.name)
-    cfg.timezone = shop.get("timezone", cfg.timezone)
-    cfg.lang = shop.get("lang")
-    try:
-        ZoneInfo(cfg.timezone)
-    except Exception:
-        cfg.fail(f"unknown timezone {cfg.timezone!r}")
-    staff = cfg.raw.get("staff", [])
-    if not isinstance(staff, list):
-        cfg.fail("staff must be written as [[staff]] entries")
-    cfg.staff = tuple(_person(p, cfg) for p in staff)
-    shifts = cfg.raw.get("shifts")
-    if shifts:
-        cfg.shifts = tuple(Shift(s["name"], s["start"], s["end"]) for s in shifts)
-    cfg.out_dir = cfg.section("reports").get("out_dir", cfg.out_dir)
-    cfg.promotions = tuple(_promotion(p, cfg) for p in cfg.raw.get("promotions", []))
+    model = validated(cfg.raw, text, path)
+    cfg.name, cfg.timezone, cfg.lang = model.shop.name, model.shop.timezone, model.shop.lang
+    cfg.staff = tuple(Person(p.name, p.role, p.shift, p.supervisor, p.rest_day, p.email) for p in model.staff)
+    if model.shifts:
+        cfg.shifts = tuple(Shift(s.name, s.start, s.end) for s in model.shifts)
+    cfg.out_dir = model.reports.out_dir
+    cfg.promotions = tuple(Promotion(p.name, _moment(p.start, False), _moment(p.end, True)) for p in model.promotions)
     return cfg
+
+
+def validated(raw: dict, text: str, path: Path) -> ShopToml:
+    """The whole file against the declared schema; every problem at once, each with its line."""
+    found: list[str] = []
+    try:
+        model = ShopToml.model_validate(raw)
+    except ValidationError as exc:
+        model = None
+        found = problems(exc, ShopToml, text)
+    found += _header_kind_problems(raw, text)
+    if found:
+        if len(found) == 1:
+            raise UserError("err.config", path=path, detail=found[0])
+        raise UserError("config.problems", path=path, count=len(found), items=pick("；", "; ").join(found))
+    assert model is not None
+    return model
+
+
+def _header_kind_problems(raw: dict, text: str) -> list[str]:
+    from .schema import schemas
+
+    headers = raw.get("headers")
+    if not isinstance(headers, dict):
+        return []
+    kinds, lines = list(schemas()), key_lines(text)
+    return [problem_line(line_of(("headers", kind), lines), ("headers", kind),
+                         pick(f"没有“{kind}”这种表格类型", f"no sheet kind '{kind}'") + did_you_mean(kind, kinds))
+            for kind in headers if kind not in kinds]
 
 
 def _moment(value: object, end: bool) -> dt.datetime:
@@ -132,10 +148,3 @@ def _moment(value: object, end: bool) -> dt.datetime:
         return dt.datetime.combine(value, dt.time.max if end else dt.time.min)
     parsed = dt.datetime.fromisoformat(str(value))
     return parsed if "T" in str(value) or " " in str(value) else _moment(parsed.date(), end)
-
-
-def _promotion(raw: dict, cfg: ShopConfig) -> Promotion:
-    try:
-        return Promotion(raw.get("name", "活动"), _moment(raw["start"], False), _moment(raw["end"], True))
-    except (KeyError, ValueError, TypeError):
-        cfg.fail("each [[promotions]] entry needs start and end dates, e.g. start = 2026-10-20")

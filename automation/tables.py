@@ -118,8 +118,47 @@ def _memoised(convert):
     return run
 
 
+# What Excel, WPS and Google Sheets show in a cell whose formula failed; calamine reads them as empty.
+ERROR_VALUES = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#ERROR!"})
+
+
+@dataclass(frozen=True)
+class CellNotes:
+    """What the raw grid cannot show: cells holding an error value, formulas saved without a value."""
+
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) -> "#REF!"
+    uncached: frozenset[tuple[int, int]] = frozenset()
+
+
+def _cell_problem(raw: object, row0: int, col: int, notes: CellNotes) -> tuple[str, dict] | None:
+    cell = f"{column_letter(col)}{row0 + 1}"
+    error = notes.errors.get((row0, col))
+    if error is None and isinstance(raw, str) and raw.strip().upper() in ERROR_VALUES:
+        error = raw.strip().upper()
+    if error is not None:
+        return "read.cell_error", {"value": error, "cell": cell}
+    if (row0, col) in notes.uncached:
+        return "read.uncached", {"value": cell, "cell": cell}
+    return None
+
+
+def _duplicate_headers(headers: dict[int, str], match: HeaderMatch, kind: Schema, own, header_row: int) -> list[CellProblem]:
+    """A second column for a mapped field would silently become the team's own: say which two."""
+    out = []
+    for col, text in match.unmapped.items():
+        alone = match_headers([text], kind, own)
+        for field_name in alone.fields:
+            first = match.fields.get(field_name)
+            if first is not None and first != col:
+                out.append(CellProblem(header_row, col, text, field_name, "read.duplicate_header",
+                                       {"value": text, "cell": f"{column_letter(col)}{header_row}",
+                                        "first": f"{column_letter(first)}{header_row}", "first_header": headers.get(first, "")}))
+    return out
+
+
 def build_table(source_name: str, sheet: str, grid: list[list[object]], header_index: int,
-                kind: Schema, match: HeaderMatch) -> Table:
+                kind: Schema, match: HeaderMatch, notes: CellNotes | None = None, own=()) -> Table:
     header_cells = grid[header_index]
     headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
     body = grid[header_index + 1:]
@@ -129,13 +168,25 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
     rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
     keep = [i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)]
     first_row = header_index + 2  # sheet row number of body[0]
+    if notes:  # a row whose mapped cells are failed or uncalculated formulas is not an empty row
+        mapped = set(match.fields.values())
+        noted = {r - header_index - 1 for r, c in (*notes.errors, *notes.uncached) if c in mapped}
+        keep = sorted({*keep, *(i for i in noted if 0 <= i < len(rows))})
     records = [Record(first_row + i, {}, {}) for i in keep]
-    problems: list[CellProblem] = []
+    notes = notes or CellNotes()
+    problems: list[CellProblem] = _duplicate_headers(headers, match, kind, own, header_index + 1)
     for field_name, col in match.fields.items():
         convert = _memoised(coercer(kind.column(field_name), year))
         header = headers.get(col, "")
         for record, i in zip(records, keep):
-            value, problem = convert(rows[i][col])
+            raw = rows[i][col]
+            if raw in (None, "") or isinstance(raw, str) and raw[:1] == "#":
+                unreadable = _cell_problem(raw, header_index + 1 + i, col, notes)
+                if unreadable is not None:
+                    record.data[field_name] = None
+                    problems.append(CellProblem(record.row, col, header, field_name, *unreadable))
+                    continue
+            value, problem = convert(raw)
             record.data[field_name] = value
             if problem is not None:
                 problems.append(CellProblem(record.row, col, header, field_name, problem[0], problem[1]))
@@ -186,7 +237,8 @@ def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet
     names = [n for n in source.sheet_names() if n not in ours]  # the sheets we added are our output
     if sheet is not None and sheet not in names:
         raise UserError("err.no_sheet", path=source.name, sheet=sheet, sheets="、".join(names))
-    tables = []
+    tables: list[Table] = []
+    wrong: list[tuple[str, Schema]] = []
     for name in [sheet] if sheet else names:
         grid = source.grid(name)
         found = find_header(grid[:HEADER_SCAN_ROWS], candidates, name, min_fields=1 if kind else 2, own=own)
@@ -196,8 +248,19 @@ def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet
                 raise UserError("err.no_header_kind", path=source.name, sheet=name, kind=candidates[0].zh, required=required)
             continue
         header_index, table_kind, match = found
-        tables.append(build_table(source.name, name, grid, header_index, table_kind, match))
+        if kind is not None and table_kind.required and not any(c.field in match.fields for c in table_kind.required):
+            other = find_header(grid[:HEADER_SCAN_ROWS], list(schemas().values()), name, own=own)
+            if other is not None and other[1].kind != kind:  # clearly a sheet of another kind
+                wrong.append((name, other[1]))
+                continue
+        scan = source.scan(name) if hasattr(source, "scan") else None
+        notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan else None
+        tables.append(build_table(source.name, name, grid, header_index, table_kind, match, notes,
+                                  (own or {}).get(table_kind.kind, ())))
         tables[-1].merged = list(getattr(source, "merged_ranges", lambda _: [])(name))
+    if not tables and wrong:
+        raise UserError("err.wrong_kind", path=source.name, kind=candidates[0].zh,
+                        found="、".join(f"“{n}”（{s.zh}）" for n, s in wrong))
     if not tables:
         if kind is not None:
             required = "、".join(c.header for c in candidates[0].required)

@@ -9,9 +9,9 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from .config_schema import WEEKDAYS
 from .errors import UserError
 
-WEEKDAYS = {"周一": 1, "周二": 2, "周三": 3, "周四": 4, "周五": 5, "周六": 6, "周日": 7, "星期天": 7, "星期日": 7}
 
 
 def _last_covered_year() -> int:
@@ -41,7 +41,7 @@ class WorkCalendar:
     @classmethod
     def from_config(cls, section: dict) -> "WorkCalendar":
         rest = section.get("rest_days")
-        rest_weekdays = None if rest is None else frozenset(WEEKDAYS.get(d, d) for d in rest)
+        rest_weekdays = None if rest is None else frozenset(WEEKDAYS[str(d).strip().lower()] for d in rest)
         return cls(rest_weekdays, frozenset(_dates(section.get("holidays", []))),
                    frozenset(_dates(section.get("workdays", []))))
 

@@ -10,12 +10,13 @@ from ..i18n import pick
 from ..monthly import SendError, send_monthly, write_monthly
 from ..months import chosen_month, month_check
 from ..shop import Shop
+from ..cliparams import MONTH
 from .reconcile import demo_month
 
 
 @click.command("monthly")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--month", "month", default=None, help="Month to report, e.g. 2026-10 (default: last month).")
+@click.option("--month", "month", type=MONTH, default=None, help="Month to report, e.g. 2026-10 (default: last month).")
 @click.option("--send", is_flag=True, help="Send it over SMTP ([email] in shop.toml); without it the e-mail is only written to the outbox.")
 @click.option("--force", is_flag=True, help="Send even if the sent-log has this month (sent, or delivery unknown).")
 @click.option("--allow-partial", "allow_partial", is_flag=True,

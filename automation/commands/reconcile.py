@@ -16,6 +16,7 @@ from ..i18n import pick
 from ..jsonout import dumps
 from ..months import chosen_month
 from ..shop import Shop
+from ..cliparams import MONTH
 
 
 def as_json(done: MonthReconciliation) -> dict:
@@ -23,6 +24,8 @@ def as_json(done: MonthReconciliation) -> dict:
         r.courier: {"bill": str(r.bill.path), "bill_total": r.bill_total, "expected_total": r.expected_total,
                     "difference": r.difference, "recoverable": r.recoverable, "stated_total": r.bill.stated_total, "closes": r.closes(),
                     "waybill_notes": [{"row": p.row, "code": p.code, "value": p.params.get("value")} for p in r.bill.waybill_notes()],
+                    "unreadable": [{"row": p.row, "column": p.header, "code": p.code, "value": p.params.get("value"),
+                                    "message": r.bill.unreadable_line(p)} for p in r.bill.unreadable_notes()],
                     "categories": {s: {"count": c.count, "billed": c.billed, "expected": c.expected, "difference": c.difference}
                                    for s, c in r.categories.items()}}
         for r in done.results}, "not_checked": not_checked_json(done.not_checked)}
@@ -43,6 +46,8 @@ def show(done: MonthReconciliation, console: Console) -> None:
         if res.bill.stated_total is not None and res.bill.stated_total != res.bill_total:
             console.print(pick(f"[red]注意：账单自带合计行 {res.bill.stated_total:,.2f} 与明细之和 {res.bill_total:,.2f} 不符[/red]",
                                f"[red]Note: the bill's own totals row {res.bill.stated_total:,.2f} differs from its lines {res.bill_total:,.2f}[/red]"))
+        for note in res.bill.unreadable_notes():
+            console.print(f"  [red]{res.bill.unreadable_line(note)}[/red]")
         for note in res.bill.waybill_notes():
             console.print(f"  [yellow]{res.bill.path.name} {pick('第', 'row ')}{note.row}{pick('行', '')}: {note.message}[/yellow]")
     for path in done.written:
@@ -53,7 +58,7 @@ def show(done: MonthReconciliation, console: Console) -> None:
 
 @click.command("reconcile")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--month", "month", default=None, help="Month to reconcile, e.g. 2026-10 (default: last month).")
+@click.option("--month", "month", type=MONTH, default=None, help="Month to reconcile, e.g. 2026-10 (default: last month).")
 @click.option("--bill", "bills", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A courier's bill file (repeatable). Default: the shop's 账单/ folder, e.g. 账单/中通_2026-10.xlsx.")
 @click.option("--json", "as_json_flag", is_flag=True, help="Print the result as JSON.")

@@ -17,6 +17,7 @@ from ..monthly import Section, inline_images, templates
 from ..months import chosen_month
 from ..penalties.period import month_label, parse_month
 from ..shop import Shop
+from ..cliparams import MONTH
 
 register({
     "report.bad_day": ("日期“{value}”无法识别。请写成 2026-10-15。", "Day '{value}' is not recognised. Write it like 2026-10-15."),
@@ -125,7 +126,7 @@ def command() -> None:
 
 @command.command("penalties")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--month", help="Month to report, e.g. 2026-10 (default: last month).")
+@click.option("--month", type=MONTH, help="Month to report, e.g. 2026-10 (default: last month).")
 @click.option("--as-of", "as_of", help="Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets).")
 def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
     """Penalty points per person from the rulebook, the incidents sheet and the other sheets."""
@@ -137,7 +138,7 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
 
 @command.command("sales")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--month", help="Month to report, e.g. 2026-10 (default: last month, or the month of --day).")
+@click.option("--month", type=MONTH, help="Month to report, e.g. 2026-10 (default: last month, or the month of --day).")
 @click.option("--day", help="Only this day's per-agent figures (M-DAILYSALES), e.g. 2026-10-15.")
 def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
     """Sales and service per agent, commission, products, unshipped orders, open bad reviews."""

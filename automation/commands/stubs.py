@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 
 from ..courier.frames import cents, empty_stubs, shipments_frame, stubs_frame
 from ..courier.months import month_range
@@ -17,13 +18,16 @@ from ..coverage import as_json as not_checked_json, lines as not_checked_lines
 from ..rules.needs import gaps
 from ..courier.workbook import _stub_sheets, write_stub_check
 from ..errors import UserError
-from ..i18n import pick, register
+from ..i18n import pick, register, t
 from ..jsonout import dumps
-from ..privacy import mask_data
+from ..privacy import mask_data, mask_text
 from ..shop import Shop
+from ..cliparams import MONTH
 from .reconcile import demo_month
 
-register({"stubs.both": ("--date 与 --month 只能选一个。", "Give either --date or --month, not both.")})
+register({"stubs.both": ("--date 与 --month 只能选一个。", "Give either --date or --month, not both."),
+          "stubs.unreadable": ("{sheet} 第 {row} 行 {header}：{message}", "{sheet} row {row}, {header}: {message}")})
+CHECKED_FIELDS = ("date", "waybill", "weight", "status", "fee")
 
 
 def period(date: dt.date | None, month: str | None) -> tuple[dt.date, dt.date]:
@@ -46,6 +50,14 @@ def orders_frame(shop) -> pl.DataFrame | None:
                         orient="row").unique("order_id", keep="first")
 
 
+def unreadable(table) -> list:
+    """Stub cells the check could not read (a date, weight or status): each one said, the row kept."""
+    if table is None:
+        return []
+    return [p for p in table.problems if p.field in CHECKED_FIELDS and p.severity == "error" or
+            p.field == "status" and p.code == "coerce.bad_enum"]
+
+
 def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
     settings = load_settings(shop.config)
     shipment_table = shop.require("shipments")
@@ -62,19 +74,25 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
 @click.command("stubs")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Day to check (default today).")
-@click.option("--month", "month", default=None, help="Check a whole month, e.g. 2026-10.")
+@click.option("--month", "month", type=MONTH, default=None, help="Check a whole month, e.g. 2026-10.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def command(path: Path, date, month: str | None, as_json: bool) -> None:
     """Stubs against shipments: 底单核对（数量、缺底单、重量、归档、索赔与扣减）。"""
     start, end = period(date.date() if date else None, month)
-    check, written = run(Shop.open(path), start, end)
+    shop = Shop.open(path)
+    check, written = run(shop, start, end)
     findings = check.findings()
+    table = shop.table("stubs")
+    notes = [mask_text(t("stubs.unreadable", sheet=table.sheet, row=p.row, header=p.header, message=p.message))
+             for p in unreadable(table)]
     if as_json:
-        click.echo(dumps({"start": start, "end": end, "written": str(written),
+        click.echo(dumps({"start": start, "end": end, "written": str(written), "unreadable": notes,
                           "findings": {k: mask_data(v.to_dicts()) for k, v in findings.items()},
                           "not_checked": not_checked_json(check.not_checked)}))
         return
     console = Console()
+    for note in notes:
+        console.print(f"[yellow]! {escape(note)}[/yellow]", highlight=False)
     skipped = {n.code for n in check.not_checked}
     for code, title, clause, _ in _stub_sheets():
         count = findings[code].height

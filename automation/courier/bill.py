@@ -29,6 +29,10 @@ register({
                                "{path}: no bill header found (needs a waybill column and a fee or total column, e.g. 运单编号 and 运费). Name this courier's columns in shop.toml under [couriers.{courier}] bill_columns."),
     "courier.bill.unknown_courier": ("{path}：无法从文件名判断是哪家快递的账单。请把文件命名为“快递名_月份.xlsx”，如 中通_2026-10.xlsx。",
                                      "{path}: cannot tell the courier from the file name. Name it courier_month.xlsx, e.g. 中通_2026-10.xlsx."),
+    "courier.bill.absurd": ("金额 {value} 大得不合理（超过 {limit} 元），不能参与对账。请核对该行并向快递公司要一份正确的账单。",
+                            "The amount {value} is implausibly large (over {limit} yuan) and cannot be reconciled. Check the line and ask the courier for a correct bill."),
+    "courier.bill.unreadable": ("{path} 第 {row} 行（运单 {waybill}）{header}：{message} 这一行归入“无法核对”，不计为 0。",
+                                "{path} row {row} (waybill {waybill}) {header}: {message} The line goes to 'cannot be checked', never counted as 0."),
     "courier.bill.none": ("在 {folder} 中找不到 {month} 的快递账单（文件名需含快递名和月份，如 中通_{month}.xlsx）。可用 --bill 指定文件。",
                           "No courier bill for {month} in {folder} (the file name must hold the courier and the month, e.g. 中通_{month}.xlsx). Pass --bill FILE."),
 })
@@ -36,7 +40,11 @@ register({
 _WAYBILL = re.compile(r"^[A-Za-z]{0,4}\d[\dA-Za-z-]{5,}$")
 _TOTAL_WORDS = ("合计", "总计", "总额", "汇总", "total")
 _MONTH = re.compile(r"(20\d\d)\s*[-_.年/]?\s*(\d{1,2})(?!\d)")
-LINE_SCHEMA = {"bill_row": pl.Int64, "waybill": pl.Utf8, "shown": pl.Utf8, "damaged": pl.Boolean,
+MONEY_FIELDS = ("fee", "other_fee", "insurance", "total")
+# No parcel costs this much; a bigger number (1e300) is a broken export, and would overflow the cents.
+MAX_AMOUNT = Decimal(10_000_000)
+UNREADABLE_CODES = ("coerce.bad_money", "coerce.bad_number", "read.cell_error", "read.uncached", "courier.bill.absurd")
+LINE_SCHEMA = {"bill_row": pl.Int64, "waybill": pl.Utf8, "shown": pl.Utf8, "damaged": pl.Boolean, "unreadable": pl.Boolean,
                "billed_at": pl.Datetime, "bill_province": pl.Utf8, "bill_weight_g": pl.Int64,
                "fee_c": pl.Int64, "other_c": pl.Int64, "insurance_c": pl.Int64, "total_c": pl.Int64}
 
@@ -50,6 +58,17 @@ class Bill:
     stated_total: Decimal | None = None  # the totals row the courier wrote, if any
     problems: list[CellProblem] = field(default_factory=list)  # cells the reader flagged (damaged waybills…)
     month: str | None = None
+
+    def unreadable_notes(self) -> list[CellProblem]:
+        """Fee cells that are not an amount (NaN, 四元, inf, 1e300, #REF!): one per cell, the line is 无法核对."""
+        return [p for p in self.problems if p.field in MONEY_FIELDS and p.code in UNREADABLE_CODES]
+
+    def unreadable_line(self, problem: CellProblem) -> str:
+        from ..i18n import t
+
+        waybill = next((w for r, w in zip(self.lines["bill_row"], self.lines["shown"]) if r == problem.row), "-")
+        return t("courier.bill.unreadable", path=self.path.name, row=problem.row, waybill=waybill or "-",
+                 header=problem.header, message=problem.message)
 
     def waybill_notes(self) -> list[CellProblem]:
         """Waybills Excel stored as numbers: kept when no digit was lost, damaged otherwise."""
@@ -132,7 +151,22 @@ def _memo(convert):
     return lambda value: cache[value] if value in cache else cache.setdefault(value, convert(value))
 
 
+def _absurd_amounts(table: Table) -> list[CellProblem]:
+    """Amounts no bill line can hold: reported, and the value dropped so it is never summed."""
+    out = []
+    for record in table.records:
+        for name in MONEY_FIELDS:
+            value = record.data.get(name)
+            if isinstance(value, Decimal) and abs(value) > MAX_AMOUNT:
+                record.data[name] = None
+                out.append(CellProblem(record.row, table.columns[name], table.header_of(name), name, "courier.bill.absurd",
+                                       {"value": f"{value:.6g}", "limit": f"{MAX_AMOUNT:,}"}))
+    return out
+
+
 def bill_from_table(table: Table, path: Path, courier: str) -> Bill:
+    problems = sorted([*table.problems, *_absurd_amounts(table)], key=lambda p: (p.row, p.column))
+    unreadable = {p.row for p in problems if p.field in MONEY_FIELDS and p.code in UNREADABLE_CODES}
     damaged = {p.row: p.params.get("value") for p in table.problems if p.field == "waybill" and p.code == "coerce.id_damaged"}
     keep = [r for r in table.records if _is_waybill(r.data.get("waybill")) or r.row in damaged]
     others = [r for r in table.records if not (_is_waybill(r.data.get("waybill")) or r.row in damaged)]
@@ -148,10 +182,14 @@ def bill_from_table(table: Table, path: Path, courier: str) -> Bill:
         "waybill": [None if r.row in damaged else r.data.get("waybill") for r in keep],
         "shown": [str(damaged[r.row]) if r.row in damaged else r.data.get("waybill") for r in keep],
         "damaged": [r.row in damaged for r in keep],
+        "unreadable": [r.row in unreadable for r in keep],
         "billed_at": column("billed_at"), "bill_province": column("province"),
         "bill_weight_g": column("weight", _memo(grams)), "fee_c": column("fee", money),
         "other_c": column("other_fee", money), "insurance_c": column("insurance", money), "total_c": column("total", money),
     }, schema=LINE_SCHEMA)
     parts = pl.col("fee_c").fill_null(0) + pl.col("other_c").fill_null(0) + pl.col("insurance_c").fill_null(0)
     frame = frame.with_columns(total_c=pl.coalesce("total_c", parts))  # no 合计 column: the parts add up
-    return Bill(courier, path, table.sheet, frame, stated, list(table.problems))
+    money = ("fee_c", "other_c", "insurance_c", "total_c")
+    frame = frame.with_columns(  # an unreadable amount is unknown, never 0: the line is summed nowhere
+        [pl.when(pl.col("unreadable")).then(None).otherwise(pl.col(c)).alias(c) for c in money])
+    return Bill(courier, path, table.sheet, frame, stated, problems)

@@ -50,6 +50,23 @@ def shipments_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:
                "ship_courier": pl.Utf8, "ship_province": pl.Utf8, "ship_weight_g": pl.Int64})
 
 
+# A status written in the team's own words still says what happened to the parcel: 丢了 is a lost
+# parcel and must reach the claims list (M-CUR-CLAIM), whatever the dropdown says.
+STATUS_WORDS = (("无法送达", ("无法送达", "送不到", "地址错误", "查无此人")), ("退回", ("退回", "拒收", "退件", "退货")),
+                ("破损", ("破损", "损坏", "压坏", "摔坏", "碎")), ("丢件", ("丢", "遗失", "丢失", "找不到", "没收到")))
+
+
+def stub_status(written: object) -> str | None:
+    """The canonical stub status for what the sheet says (the known values pass through)."""
+    if written is None:
+        return None
+    text = str(written).strip()
+    for status, words in STATUS_WORDS:
+        if text == status or any(w in text for w in words):
+            return status
+    return text
+
+
 def stubs_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:
     return pl.DataFrame({
         "stub_row": [r.row for r in table.records],
@@ -58,7 +75,7 @@ def stubs_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:
         "stub_courier": _column(table, "courier", settings.canonical),
         "stub_weight_g": _column(table, "weight", grams),
         "stub_fee_c": _column(table, "fee", cents),
-        "stub_status": _column(table, "status"),
+        "stub_status": _column(table, "status", stub_status),
         "stub_archived": _column(table, "archived"),
     }, schema={"stub_row": pl.Int64, "waybill": pl.Utf8, "stub_date": pl.Date, "stub_courier": pl.Utf8,
                "stub_weight_g": pl.Int64, "stub_fee_c": pl.Int64, "stub_status": pl.Utf8, "stub_archived": pl.Boolean})

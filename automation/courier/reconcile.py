@@ -39,6 +39,7 @@ class Category:
 
 
 CATEGORIES = (
+    Category("unreadable", "无法核对（金额无法读取）", "Cannot be checked (amount unreadable)", "M-CUR-MONTHLY", "check"),
     Category("waybill_damaged", "运单号被Excel损坏", "Waybill damaged by Excel", "M-CUR-MONTHLY", "dispute"),
     Category("credit", "扣减/冲账行", "Credit line", "M-CUR-MONTHLY", ""),
     Category("duplicate", "重复计费", "Billed twice", "M-CUR-MONTHLY", "dispute"),
@@ -149,7 +150,8 @@ def classify(bill: Bill, shipments: pl.DataFrame, stubs: pl.DataFrame, card: Rat
     lines = _with_rates(lines, card)
     expected_fee = pl.col("rate_c") + pl.col("insurance_c").fill_null(0)  # insurance is the shop's choice
     category = (
-        pl.when(pl.col("damaged")).then(pl.lit("waybill_damaged"))
+        pl.when(pl.col("unreadable")).then(pl.lit("unreadable"))
+        .when(pl.col("damaged")).then(pl.lit("waybill_damaged"))
         .when(pl.col("credit")).then(pl.lit("credit"))
         .when(pl.col("repeat")).then(pl.lit("duplicate"))
         .when(pl.col("in_prev")).then(pl.lit("duplicate_prev"))
@@ -165,7 +167,8 @@ def classify(bill: Bill, shipments: pl.DataFrame, stubs: pl.DataFrame, card: Rat
     lines = lines.with_columns(category=category)
     cat = pl.col("category")
     expected = (
-        pl.when(cat.is_in(["waybill_damaged", "duplicate", "duplicate_prev", "not_shipped"])).then(0)
+        pl.when(cat == "unreadable").then(None)  # unknown: neither billed nor expected is summed
+        .when(cat.is_in(["waybill_damaged", "duplicate", "duplicate_prev", "not_shipped"])).then(0)
         .when(cat == "lost_billed").then(pl.col("total_c") - pl.col("net_c"))  # should net to zero
         .when(cat.is_in(["credit", "no_rate"]) | pl.col("stub_status").is_in(LOST + UNDELIVERED)).then(pl.col("total_c"))
         .otherwise(expected_fee)

@@ -76,7 +76,9 @@ def check_stubs(shipments: pl.DataFrame, stubs: pl.DataFrame, start: dt.date, en
               .filter(pl.col("weight_diff_g").abs() > tol_g).sort("stub_date", "stub_row"))
     cutoff = end - dt.timedelta(days=tolerances.archive_days)
     unarchived = stubs.filter((pl.col("stub_date") < cutoff) & ~pl.col("stub_archived").fill_null(False)).sort("stub_date", "stub_row")
-    lost = filed.join(shipments.unique("waybill", keep="first"), on="waybill", how="left")
+    # a lost parcel whose date cannot be read is still claimed: never dropped for want of a date
+    undated = stubs.filter(pl.col("stub_date").is_null() & pl.col("stub_status").is_in(LOST + UNDELIVERED))
+    lost = pl.concat([filed, undated]).join(shipments.unique("waybill", keep="first"), on="waybill", how="left")
     if orders is not None:
         lost = lost.join(orders, on="order_id", how="left")
     claims = lost.filter(pl.col("stub_status").is_in(LOST)).sort("stub_date", "stub_row")

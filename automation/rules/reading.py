@@ -56,3 +56,28 @@ def bad_number(table: Table, ctx: Context) -> Iterator[Hit]:
       zh="不是可选值之一：{value}", en="Not one of the allowed values: {value}", fix_zh="{hint}", fix_en="{hint}")
 def bad_choice(table: Table, ctx: Context) -> Iterator[Hit]:
     return _problems(table, "coerce.bad_enum", "coerce.bad_bool")
+
+
+@rule("READ006", "error-value", "error", None, ANY_KIND,
+      zh="单元格是错误值 {value}，无法检查", en="The cell holds the error {value} and cannot be checked",
+      fix_zh="{hint}", fix_en="{hint}")
+def error_value(table: Table, ctx: Context) -> Iterator[Hit]:
+    return _problems(table, "read.cell_error")
+
+
+@rule("READ007", "formula-not-calculated", "error", None, ANY_KIND,
+      zh="公式没有计算结果：工作簿保存时没有计算公式值，请用 Excel/WPS 打开并保存（{value}）",
+      en="A formula has no calculated value: the workbook was saved without calculated values; open and save it in Excel/WPS ({value})",
+      fix_zh="{hint}", fix_en="{hint}")
+def formula_not_calculated(table: Table, ctx: Context) -> Iterator[Hit]:
+    return _problems(table, "read.uncached")
+
+
+@rule("READ008", "duplicate-header", "warning", None, ANY_KIND,
+      zh="重复的表头：{cell}“{value}”与 {first}“{first_header}”是同一列，只读取了 {first}",
+      en="Duplicate header: {cell} '{value}' and {first} '{first_header}' are the same column; only {first} is read",
+      fix_zh="{hint}", fix_en="{hint}")
+def duplicate_header(table: Table, ctx: Context) -> Iterator[Hit]:
+    for problem in table.problems:
+        if problem.code == "read.duplicate_header":
+            yield Hit(problem.row, problem.field, problem.params["value"], {**problem.params, "hint": problem.message})

@@ -5,14 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import UserError
+from .xlsxscan import SheetScan, scan_sheet, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb"}
+# calamine holds every cell from A1 to the farthest one; past this many it would need gigabytes.
+MAX_CELLS = 25_000_000
 
 
 class SheetSource(Protocol):
@@ -27,6 +32,10 @@ class SheetSource(Protocol):
         ...
 
 
+def _detail(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
 class CalamineSource:
     def __init__(self, path: Path):
         import python_calamine
@@ -34,29 +43,59 @@ class CalamineSource:
         self.path = path
         self.name = str(path)
         self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
+        self._scans: dict[str, SheetScan] = {}
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types per format
-            detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            detail = _detail(exc)
             if "password" in detail.lower() or "encrypt" in detail.lower():
                 raise UserError("err.encrypted", path=path) from exc
             raise UserError("err.corrupt", path=path, detail=detail) from exc
+        if not self._book.sheet_names:
+            raise UserError("err.damaged", path=path, part="xl/workbook.xml")
 
     def sheet_names(self) -> list[str]:
         return list(self._book.sheet_names)
 
     def grid(self, sheet: str) -> list[list[object]]:
-        loaded = self._book.get_sheet_by_name(sheet)
+        self._guard(sheet)
+        try:
+            loaded = self._book.get_sheet_by_name(sheet)
+            grid = loaded.to_python(skip_empty_area=False)
+        except Exception as exc:  # damaged sheet XML, a sheet part missing from the package
+            raise UserError("err.corrupt_sheet", path=self.path, sheet=sheet, detail=_detail(exc)) from exc
         try:
             ranges = loaded.merged_cell_ranges or []
         except Exception:  # noqa: BLE001 - merges are a hint for where we may write; never fatal
             ranges = []
         self._merged[sheet] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
-        return loaded.to_python(skip_empty_area=False)
+        return grid
 
     def merged_ranges(self, sheet: str) -> list[tuple[int, int, int, int]]:
         """Merged ranges of a sheet read with `grid` (0-based row0, col0, row1, col1)."""
         return self._merged.get(sheet, [])
+
+    def scan(self, sheet: str) -> SheetScan | None:
+        """What calamine does not tell (xlsx/xlsm only): the sheet's extent, error cells, uncalculated formulas."""
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return None
+        if sheet not in self._scans:
+            try:
+                with zipfile.ZipFile(self.path) as book:
+                    part = sheet_parts(book).get(sheet)
+                    if part is not None and part not in book.namelist():
+                        raise UserError("err.damaged", path=self.path, part=part)
+                    self._scans[sheet] = scan_sheet(book, part) if part else SheetScan()
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+                raise UserError("err.corrupt_sheet", path=self.path, sheet=sheet, detail=_detail(exc)) from exc
+        return self._scans[sheet]
+
+    def _guard(self, sheet: str) -> None:
+        """Refuse, before calamine allocates it, a sheet whose farthest cell would need gigabytes."""
+        scan = self.scan(sheet)
+        if scan is not None and scan.cells > MAX_CELLS:
+            raise UserError("err.too_large", path=self.path, sheet=sheet, corner=scan.far_corner,
+                            cells=f"{scan.cells:,}", limit=f"{MAX_CELLS:,}")
 
 
 class CsvSource:
@@ -77,14 +116,33 @@ class CsvSource:
         return self._rows
 
 
+def _utf16(data: bytes) -> str | None:
+    """Excel's "Unicode text" is UTF-16 with a BOM; without one, NULs in every other byte give it away."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
+        return "utf-16-le"
+    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK) as Taobao's older exports use."""
+    """UTF-16 when it is that, UTF-8 (with or without BOM), then GB18030 (a superset of GBK) as Taobao's older exports use."""
+    if (wide := _utf16(data)) is not None:
+        try:
+            return data.decode(wide)
+        except UnicodeDecodeError:
+            raise UserError("err.bad_encoding", path=path, encoding="UTF-16") from None
+    if b"\x00" in data[:4096]:
+        raise UserError("err.not_spreadsheet", path=path)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UserError("err.not_spreadsheet", path=path)
+    raise UserError("err.bad_encoding", path=path, encoding="UTF-8 / GBK")
 
 
 def _csv_grid(text: str, tabs: bool) -> list[list[object]]:
@@ -106,18 +164,50 @@ def open_source(path: str | Path) -> SheetSource:
     if path.is_dir():
         raise UserError("err.not_spreadsheet", path=path)
     suffix = path.suffix.lower()
-    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    if path.stat().st_size == 0:
+        raise UserError("err.empty", path=path)
+    with path.open("rb") as stream:
+        head = stream.read(8)
     if suffix in CSV_SUFFIXES:
-        if head.startswith(b"PK") or head.startswith(OLE_MAGIC) or b"\x00" in path.read_bytes()[:4096]:
-            raise UserError("err.not_spreadsheet", path=path)
+        if head.startswith(b"PK") or head.startswith(OLE_MAGIC):
+            raise UserError("err.renamed", path=path, actual=".xlsx" if head.startswith(b"PK") else ".xls")
         return CsvSource(path)
     if suffix not in WORKBOOK_SUFFIXES:
         raise UserError("err.not_spreadsheet", path=path)
-    if suffix in {".xlsx", ".xlsm", ".xlsb"}:
+    if suffix in ZIP_SUFFIXES:
         if head.startswith(OLE_MAGIC):  # an encrypted OOXML package is wrapped in an OLE container
-            raise UserError("err.encrypted", path=path)
-        if not zipfile.is_zipfile(path):
+            _ole_workbook(path)
+        if not head.startswith(b"PK"):
             raise UserError("err.not_spreadsheet", path=path)
+        _check_package(path)
     if suffix == ".xls" and not head.startswith(OLE_MAGIC):
+        if head.startswith(b"PK"):
+            raise UserError("err.renamed", path=path, actual=".xlsx")
+        raise UserError("err.not_spreadsheet", path=path)
+    if suffix == ".ods" and not head.startswith(b"PK"):
         raise UserError("err.not_spreadsheet", path=path)
     return CalamineSource(path)
+
+
+def _ole_workbook(path: Path) -> None:
+    """An OLE file named .xlsx: an encrypted package (EncryptionInfo stream) or an old .xls renamed."""
+    with path.open("rb") as stream:
+        data = stream.read(1 << 16)
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        raise UserError("err.encrypted", path=path)
+    raise UserError("err.renamed", path=path, actual=".xls")
+
+
+def _check_package(path: Path) -> None:
+    """A zip that is cut short or lacks xl/workbook.xml is damaged, and the message says which."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            names = set(book.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise UserError("err.truncated", path=path) from exc
+    if path.suffix.lower() != ".xlsb" and "xl/workbook.xml" not in names:
+        if "content.xml" in names:
+            raise UserError("err.renamed", path=path, actual=".ods")
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            raise UserError("err.not_spreadsheet", path=path)
+        raise UserError("err.damaged", path=path, part="xl/workbook.xml")

@@ -1,0 +1,108 @@
+"""Never silently wrong: values that cannot be read are said, and never count as 0 or vanish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import xlsxwriter
+
+from tests.courier_helpers import W, write_shop
+from tests.sheet_builders import xlsx
+
+
+def _book(path, sheet, rows):
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_unreadable_bill_fees_are_a_category_of_their_own_never_zero(cli, tmp_path):
+    root = write_shop(tmp_path / "店")
+    bad = {W(1): "NaN", W(2): "四元", W(3): "inf", W(4): 1e300}
+    rows = [["序号", "运单编号", "揽收时间", "目的省份", "结算重量", "快递运费"]]
+    rows += [[i, waybill, "2026-10-08", "浙江", 1.0, fee] for i, (waybill, fee) in enumerate(bad.items(), start=1)]
+    rows.append([5, W(8), "2026-10-12", "浙江", 1.0, 4.00])
+    _book(root / "账单" / "中通_2026-10.xlsx", "账单", rows)
+    result = cli("reconcile", str(root), "--month", "2026-10", "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)["couriers"]["中通"]
+    notes = got["unreadable"]
+    assert sorted(n["row"] for n in notes) == [2, 3, 4, 5]  # one per bill line, by its row
+    assert all("无法核对" in n["message"] and "快递运费" in n["message"] for n in notes)
+    assert got["categories"]["unreadable"]["count"] == 4
+    assert got["bill_total"] == "4.00"  # only the readable line; the four are not summed as 0.00
+    assert got["closes"] is True
+    shown = cli("reconcile", str(root), "--month", "2026-10")
+    assert "无法核对" in shown.stdout and "四元" in shown.stdout
+
+
+def test_a_lost_parcel_with_an_unreadable_date_still_reaches_the_claims(cli, tmp_path):
+    root = tmp_path / "店"
+    root.mkdir()
+    day = dt.date(2026, 10, 20)
+    _book(root / "发货.xlsx", "发货登记", [["发货日期", "订单编号", "快递公司", "快递单号", "重量(kg)"],
+                                          [day, "O1", "中通快递", "77000000000001", 1.0],
+                                          [day, "O2", "中通快递", "77000000000002", 1.0]])
+    _book(root / "底单.xlsx", "快递底单", [["揽收日期", "快递公司", "快递单号", "底单重量(kg)", "底单状态", "已归档"],
+                                          ["上周三", "中通", "77000000000001", "一公斤", "丢了", "否"],
+                                          [day, "中通", "77000000000002", 1.0, "正常", "否"]])
+    result = cli("stubs", str(root), "--month", "2026-10", "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert [c["waybill"] for c in got["findings"]["claim"]] == ["77000000000001"]
+    notes = got["unreadable"]
+    assert any("第 2 行" in n and "揽收日期" in n for n in notes)
+    assert any("第 2 行" in n and "底单重量" in n for n in notes)
+    assert any("第 2 行" in n and "丢了" in n for n in notes)
+    shown = cli("stubs", str(root), "--month", "2026-10")
+    assert "上周三" in shown.stdout
+
+
+def test_error_values_name_the_cell_and_the_error(cli, tmp_path):
+    path = tmp_path / "订单.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("订单")
+    sheet.write_row(0, 0, ["订单编号", "买家会员名", "买家实际支付金额"])
+    sheet.write_formula(1, 0, "=#REF!", None, "#REF!")
+    sheet.write_row(1, 1, ["小王", 3])
+    sheet.write_row(2, 0, ["5000000000000000002", "小李"])
+    sheet.write_formula(2, 2, "=NA()", None, "#N/A")
+    book.close()
+    result = cli("validate", str(path), "--json")
+    found = {(f["code"], f["cell"]) for f in json.loads(result.stdout)["findings"]}
+    assert ("READ006", "A2") in found and ("READ006", "C3") in found
+    messages = " ".join(f["message"] for f in json.loads(result.stdout)["findings"] if f["code"] == "READ006")
+    assert "#REF!" in messages and "#N/A" in messages
+
+
+def test_error_text_in_a_csv_is_an_error_not_an_id(cli, tmp_path):
+    path = tmp_path / "订单.csv"
+    path.write_text("订单编号,买家会员名\n#REF!,小王\n#VALUE!,小李\n", encoding="utf-8")
+    result = cli("validate", str(path), "--json")
+    codes = [(f["code"], f["cell"]) for f in json.loads(result.stdout)["findings"] if f["code"].startswith("READ")]
+    assert ("READ006", "A2") in codes and ("READ006", "A3") in codes
+
+
+def test_formulas_saved_without_values_say_to_open_and_save(cli, tmp_path):
+    path = tmp_path / "订单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "订单"
+    book.active.append(["订单编号", "买家会员名", "买家实际支付金额"])
+    book.active.append(["5000000000000000001", "小王", "=1+2"])
+    book.save(path)
+    findings = json.loads(cli("validate", str(path), "--json").stdout)["findings"]
+    read007 = [f for f in findings if f["code"] == "READ007"]
+    assert [f["cell"] for f in read007] == ["C2"]
+    assert "Excel/WPS" in read007[0]["message"] and "保存" in read007[0]["message"]
+
+
+def test_a_duplicate_header_names_both_columns(cli, tmp_path):
+    path = xlsx(tmp_path / "订单.xlsx", {"订单": [["订单编号", "买家会员名", "订单号"], ["1001", "小王", "1002"]]})
+    findings = json.loads(cli("validate", str(path), "--json").stdout)["findings"]
+    dup = [f for f in findings if f["code"] == "READ008"]
+    assert len(dup) == 1 and "C1" in dup[0]["message"] and "A1" in dup[0]["message"] and "订单号" in dup[0]["message"]
