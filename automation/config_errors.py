@@ -114,6 +114,8 @@ _WHAT = {
     "number": ("应为数字，而不是 {value}", "must be a number, not {value}"),
     "not_negative": ("应为 0 或更大的数，而不是 {value}", "must be 0 or more, not {value}"),
     "timezone": ("未知的时区 {value}，例如 \"Asia/Shanghai\"", "unknown time zone {value}, e.g. \"Asia/Shanghai\""),
+    "password_in_file": ("密码不能写在 shop.toml 中：请删除这一行，用 password_env 指定的环境变量或系统钥匙串（keyring set shopbook 用户名）提供密码",
+                         "the password must not be written in shop.toml: delete this line and give it through the environment variable named by password_env or the OS keyring (keyring set shopbook USER)"),
     "unknown_kind": ("没有“{value}”这种表格类型{hint}", "no sheet kind '{value}'{hint}"),
 }
 _EXAMPLES = {"end": 'end = "17:30"', "start": 'start = "09:00"', "name": 'name = "李娜"', "role": 'role = "客服"'}

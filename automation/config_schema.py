@@ -107,6 +107,10 @@ def _text(value: object) -> object:
     return value
 
 
+def _no_password(value: object) -> object:
+    raise _fail("password_in_file", "***")
+
+
 HHMM = Annotated[StrictStr, BeforeValidator(_hhmm)]
 Weekday = Annotated[StrictStr, BeforeValidator(_weekday)]
 Day = Annotated[dt.date, BeforeValidator(_day)]
@@ -217,6 +221,7 @@ class EmailSection(Section):
     username: Text | None = None
     user: Text | None = None
     password_env: Name | None = None
+    password: Annotated[Any, BeforeValidator(_no_password)] = None  # declared only to refuse it clearly
     ca_file: Text | None = None
     retries: Count | None = None
     retry_delay_seconds: Amount | None = None
