@@ -35,10 +35,16 @@ def test_unreadable_bill_fees_are_a_category_of_their_own_never_zero(cli, tmp_pa
     assert sorted(n["row"] for n in notes) == [2, 3, 4, 5]  # one per bill line, by its row
     assert all("无法核对" in n["message"] and "快递运费" in n["message"] for n in notes)
     assert got["categories"]["unreadable"]["count"] == 4
+    assert got["categories"]["unreadable"]["billed"] is None  # unknown, not 0.00
     assert got["bill_total"] == "4.00"  # only the readable line; the four are not summed as 0.00
     assert got["closes"] is True
     shown = cli("reconcile", str(root), "--month", "2026-10")
     assert "无法核对" in shown.stdout and "四元" in shown.stdout
+    book = openpyxl.load_workbook(root / "reports" / "out" / "2026-10" / "快递对账_2026-10.xlsx", read_only=True)
+    summary = [row for row in book["汇总"].iter_rows(values_only=True) if row[0] and "无法核对" in str(row[0])]
+    assert summary and summary[0][2] == 4 and summary[0][3] == "无法读取"
+    lines = list(book["无法核对（金额无法读取）"].iter_rows(min_row=2, values_only=True))
+    assert [line[-1] for line in lines if line[0]] == [2, 3, 4, 5]
 
 
 def test_a_lost_parcel_with_an_unreadable_date_still_reaches_the_claims(cli, tmp_path):

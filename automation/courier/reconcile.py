@@ -68,8 +68,8 @@ def action_label(action: str) -> str:
 class CategoryTotal:
     slug: str
     count: int
-    billed: Decimal
-    expected: Decimal
+    billed: Decimal | None  # None: the amounts could not be read (无法核对), never shown as 0
+    expected: Decimal | None
     difference: Decimal
 
 
@@ -209,8 +209,11 @@ def reconcile(bill: Bill, shipments: pl.DataFrame, stubs: pl.DataFrame, card: Ra
                  difference=pl.col("diff_c").sum()))
     categories = {}
     for row in sums.iter_rows(named=True):
-        categories[row["category"]] = CategoryTotal(row["category"], row["count"], to_money(row["billed"] or 0),
-                                                     to_money(row["expected"] or 0), to_money(row["difference"] or 0))
+        unknown = row["category"] == "unreadable"
+        categories[row["category"]] = CategoryTotal(row["category"], row["count"],
+                                                     None if unknown else to_money(row["billed"] or 0),
+                                                     None if unknown else to_money(row["expected"] or 0),
+                                                     to_money(row["difference"] or 0))
     ordered = {c.slug: categories[c.slug] for c in CATEGORIES if c.slug in categories}
     return Reconciliation(bill.courier, month, bill, everything, to_money(lines["total_c"].sum() or 0),
                           to_money(everything["expected_c"].sum() or 0), ordered)

@@ -141,8 +141,11 @@ def _summary(book, fmt: _Formats, results: list[Reconciliation], month: str) -> 
             ws.write(row, 0, cat.title())
             ws.write(row, 1, res.courier)
             ws.write_number(row, 2, total.count)
-            ws.write_number(row, 3, float(total.billed), fmt.money)
-            ws.write_number(row, 4, float(total.expected), fmt.money)
+            for col, amount in ((3, total.billed), (4, total.expected)):
+                if amount is None:  # 无法核对: unknown, not 0
+                    ws.write_string(row, col, pick("无法读取", "unreadable"))
+                else:
+                    ws.write_number(row, col, float(amount), fmt.money)
             ws.write_number(row, 5, float(total.difference), fmt.bad if total.difference else fmt.money)
             ws.write(row, 6, action_label(cat.action))
             ws.write(row, 7, cat.clause)
