@@ -258,6 +258,10 @@ class SalesSection(AgentPay):
     agents: dict[str, AgentPay] = {}
 
 
+class FilesSection(Section):
+    backups: Annotated[StrictInt, Field(ge=1)] | None = None  # backups kept per workbook (automation.shop)
+
+
 class ShopToml(Section):
     shop: ShopSection = ShopSection()
     staff: list[StaffEntry] = []
@@ -273,6 +277,7 @@ class ShopToml(Section):
     email: EmailSection = EmailSection()
     penalties: PenaltiesSection = PenaltiesSection()
     sales: SalesSection = SalesSection()
+    files: FilesSection = FilesSection()
 
 
 __all__ = ["ShopToml", "WEEKDAYS", "ROLES", "StrictBool"]

@@ -445,6 +445,7 @@ BAD_TOML = {
     "rules-typo": ('[rules]\nselct = []\n', ("第 2 行", "selct", "select")),
     "headers-kind-typo": ('[headers.order]\n"顾客手机" = "phone"\n', ("第 1 行", "order", "orders")),
     "headers-value-number": ('[headers.orders]\n"顾客手机" = 5\n', ("第 2 行", "顾客手机")),
+    "files-backups-zero": ('[files]\nbackups = 0\n', ("第 2 行", "backups", "1")),
     "toml-syntax": ('[shop\nname = \n', ("shop.toml",)),
     "toml-duplicate-key": ('[shop]\nname = "a"\nname = "b"\n', ("shop.toml",)),
     "many-problems": ('[calender]\n[[staff]]\nname = 1\nrole = "x"\n[reports]\nout_dir = 5\n', ("4 处错误", "第 1 行", "第 3 行", "第 6 行")),
