@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..i18n import set_lang
 from .catalog import Rule, all_rules
+from .needs import AnyOf, need_label, sheet_label
 
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 AREAS = {"READ": "Reading problems (读取问题)", "ORD": "Orders (订单)", "FLG": "Remark flags (旗帜备注)",
@@ -31,6 +32,17 @@ def _options(rule: Rule) -> str:
     return "<br>".join(shown)
 
 
+def _needs(rule: Rule) -> str:
+    """What the rule cannot run without (without it the run lists it under 未检查)."""
+    parts = []
+    for need in rule.requirements:
+        kind = need.kind or rule.kind
+        names = [" / ".join(need_label(kind, f) for f in (e.fields if isinstance(e, AnyOf) else (e,))) for e in need.fields]
+        own = need.kind is None or need.kind == rule.kind
+        parts.append(("、".join(names) if own else f"{sheet_label(kind)}" + (f"：{'、'.join(names)}" if names else "")))
+    return "<br>".join(p for p in parts if p) or "—"
+
+
 def markdown() -> str:
     set_lang("zh")
     rules = all_rules()
@@ -41,17 +53,19 @@ def markdown() -> str:
         "",
         "Every check `shopbook validate` runs. Codes are stable. Switch rules on or off and change their",
         "options in `shop.toml` `[rules]` (see docs/validation.md). Clauses refer to shared/manual.md.",
+        "Needs: the columns (and other sheets) a rule cannot run without; a run whose sheets lack them",
+        "lists the rule under 未检查 instead of looking clean (docs/validation.md, \"What was not checked\").",
         "",
     ]
     for prefix, title in AREAS.items():
         group = [r for r in rules if r.code.rstrip("0123456789") == prefix]
         if not group:
             continue
-        lines += [f"## {title}", "", "| Code | Name | Severity | Clause | Sheet | Message (zh / en) | Fix | Options |",
-                  "|---|---|---|---|---|---|---|---|"]
+        lines += [f"## {title}", "", "| Code | Name | Severity | Clause | Sheet | Needs | Message (zh / en) | Fix | Options |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for r in group:
             kind = "any" if r.kind == "*" else r.kind
-            lines.append(f"| {r.code} | {r.name} | {r.severity} | {r.clause or '—'} | {kind} | "
+            lines.append(f"| {r.code} | {r.name} | {r.severity} | {r.clause or '—'} | {kind} | {_cell(_needs(r))} | "
                          f"{_cell(r.message[0])}<br>{_cell(r.message[1])} | {_cell(r.fix[0])} | {_options(r)} |")
         lines.append("")
     set_lang(None)

@@ -118,7 +118,7 @@ def _equivalent(table: Table, field_name: str) -> Equivalent | None:
     return None
 
 
-def _missing_label(kind: str, field_name: str) -> str:
+def need_label(kind: str, field_name: str) -> str:
     text = label(kind, field_name)
     alternatives = [f" {eq.operator} ".join(label(kind, s) for s in eq.sources) for eq in EQUIVALENTS.get((kind, field_name), ())]
     return text + "".join(pick(f"（或 {a}）", f" (or {a})") for a in alternatives)
@@ -135,7 +135,7 @@ def resolve(need: Need, table: Table) -> Resolution:
         if eq is not None:
             out.derived[eq.field] = eq
             continue
-        out.missing.append(" / ".join(_missing_label(table.kind, f) for f in options))
+        out.missing.append(" / ".join(need_label(table.kind, f) for f in options))
         unsure = table.match.unsure if table.match is not None else {}
         out.unsure += [c.fix(table.kind) for f in options for c in unsure.get(f, ())]
     return out
