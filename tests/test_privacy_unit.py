@@ -96,3 +96,50 @@ def test_mask_workbook_keeps_types_and_formulas(tmp_path):
     assert [c.value for c in out[2]][:4] == ["浙江省杭州市", "=不是公式 138****5678", "138****5678", 3]
     assert out["B2"].data_type == "s" and out["C2"].data_type == "s" and out["D2"].data_type == "n"
     assert out["E2"].value == "=HYPERLINK(\"#A1\",\"x\")" and out["A1"].value == "收货地址"
+
+
+@pytest.mark.parametrize(("field", "value", "shown"), [
+    ("landline", "0571-8886666", "0571-****6666"),  # a 7-digit number keeps its last 4, not digits 5–7
+    ("phone", 123, "****"),  # too short to keep any digits
+    ("phone", 1234567, "123****4567"),  # 7 digits is enough
+    ("remark", "改寄北京朝阳区建国路1号", "改寄北京市***"),  # a municipality keeps its 市
+])
+def test_mask_edges(field, value, shown):
+    assert mask_value(field, value) == shown
+
+
+def test_mask_workbook_leaves_our_formulas_and_finds_address_headers_in_the_first_20_rows(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = '=HYPERLINK("#A2","13812345678")'  # our own link formula: never rewritten
+    ws["B20"] = "地址"
+    ws["B21"] = "浙江省杭州市西湖区文三路1号"
+    ws["C21"] = "地址"  # row 21 is data, not a header row: the cell below is free text
+    ws["C22"] = "浙江省杭州市西湖区文三路1号"
+    book.save(tmp_path / "in.xlsx")
+    mask_workbook(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    assert out["A1"].value == '=HYPERLINK("#A2","13812345678")' and out["A1"].data_type == "f"
+    assert out["B21"].value == "浙江省杭州市"  # the whole cell, as an address column
+    assert out["C22"].value == "浙江省杭州市***"
+
+
+def test_full_option_and_notice():
+    import click
+    from click.testing import CliRunner
+
+    from automation.i18n import set_lang
+    from automation.privacy import full_notice, full_option
+
+    @click.command()
+    @full_option
+    def show(full: bool) -> None:
+        click.echo(f"full={full}")
+
+    assert CliRunner().invoke(show, ["--full"]).output == "full=True\n"
+    assert CliRunner().invoke(show, []).output == "full=False\n"
+    assert show.params[0].help == "Show phones and addresses unmasked on this console (never in --json); says so first."
+    assert show.params[0].is_flag
+    assert full_notice().startswith("注意：--full 已关闭遮盖")
+    set_lang("en")
+    assert full_notice().startswith("Note: --full turns masking off")
