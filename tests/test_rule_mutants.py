@@ -118,3 +118,36 @@ def test_totals_against_sums_made_from_the_bill_lines(tmp_path):
     assert sum((c.expected for c in res.categories.values()), Decimal(0)) == expected
     not_billed = res.categories["not_billed"]
     assert (not_billed.count, not_billed.billed, not_billed.expected) == (1, Decimal("0.00"), Decimal("6.00"))
+
+
+def test_category_titles_follow_the_language():
+    from automation.courier.reconcile import BY_SLUG
+    from automation.i18n import set_lang
+
+    assert BY_SLUG["missing_stub"].title() == "缺少底单"
+    set_lang("en")
+    assert BY_SLUG["missing_stub"].title() == "No stub"
+
+
+def test_lines_keep_the_bill_order_and_one_shipment_per_waybill():
+    """Several lines, our log listing a waybill twice: every line once, in bill order, each priced once."""
+    lines = [(f"7700000000000{i}", 400) for i in range(5, 0, -1)]
+    bill, ships, stubs = month_data.bill_frames(lines, [w for w, _ in lines] + ["77000000000003"],
+                                                [(w, "正常") for w, _ in lines])
+    res = reconcile(bill, ships, stubs, CARD, Tolerances(), "2026-10")
+    billed = res.lines.filter(res.lines["bill_row"].is_not_null())
+    assert billed["waybill"].to_list() == [w for w, _ in lines]
+    assert billed["category"].to_list() == ["ok"] * 5 and res.expected_total == Decimal("20.00")
+
+
+@pytest.mark.parametrize(("grams", "cents", "category"), [
+    (2000, 400, "ok"),             # 1 kg over ours: at the 1 kg tolerance, not over it
+    (2001, 400, "weight_over"),    # one gram over the tolerance
+    (1000, 500, "ok"),             # 1.00 over the rate card: at the fee tolerance
+    (1000, 501, "fee_mismatch"),   # one cent over it
+])
+def test_tolerances_at_the_threshold(grams, cents, category):
+    bill, ships, stubs = month_data.bill_frames([("77000000000001", cents)], ["77000000000001"],
+                                                [("77000000000001", "正常")], weights={0: grams})
+    res = reconcile(bill, ships, stubs, CARD, Tolerances(weight_kg=Decimal("1"), fee=Decimal("1.00")), "2026-10")
+    assert res.lines["category"].to_list() == [category]
