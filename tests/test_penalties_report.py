@@ -65,9 +65,9 @@ def test_penalties_cli_workbook_values_and_evidence(tmp_path):
     header = [c.value for c in detail[2]]
     lines = [dict(zip(header, r)) for r in detail.iter_rows(min_row=3, values_only=True)]
     assert len(lines) == 7  # SHIP, 3 × FOLLOW, AWAY, AWAY linked, BADREV — nothing twice
-    follow3 = next(x for x in lines if x["规则代码"] == "M-PEN-FOLLOW" and x["加倍"] == "是")
+    follow3 = next(x for x in lines if x["依据"].startswith("M-PEN-FOLLOW\n") and x["加倍"] == "是")
     assert follow3["扣分"] == 1 and "回访表 · 第4行" in follow3["证据位置"]
-    badrev = next(x for x in lines if x["规则代码"] == "M-PEN-BADREV")
+    badrev = next(x for x in lines if x["依据"].startswith("M-PEN-BADREV\n"))
     assert badrev["来源"] == "登记+检测" and "评价登记 · 第2行" in badrev["证据位置"] and "扣分登记 · 第4行" in badrev["证据位置"]
     assert any("3–5" in (r[1] or "") for r in book["需核对"].iter_rows(min_row=3, values_only=True))
     assert book["提醒负责人"]["A3"].value == "陈静" and book["提醒负责人"]["B3"].value == "李娜"
@@ -83,7 +83,8 @@ def test_penalty_section_html_text_and_chart(tmp_path):
     (cid, png), = section.images.items()
     assert png.startswith(b"\x89PNG") and f'src="cid:{cid}"' in section.html
     assert "<script" not in section.html and "13812345678" not in section.html + section.text
-    assert "陈静" in section.text and "M-PEN-LEAD" in section.html
+    assert "陈静" in section.text and "提醒负责人" in section.html
+    assert "M-PEN-" not in section.html + section.text  # issue 10 §3: rule names for staff, never codes
 
 
 def test_sales_section_has_three_inline_charts(tmp_path):

@@ -136,8 +136,8 @@ def test_sales_cli_month_and_day(tmp_path):
     assert any(row[1].value == "（未归属）" for row in monthly.iter_rows(min_row=3))
     assert book["付款未发货"].max_row == 4  # title, header, 2 orders
     daily = book["每日"]
-    header = [c.value for c in daily[2]][10:]
-    by_day = {r[10].date(): dict(zip(header, r[10:])) for r in daily.iter_rows(min_row=3, values_only=True) if r[10]}
+    header = [c.value for c in daily[2]][11:]
+    by_day = {r[11].date(): dict(zip(header, r[11:])) for r in daily.iter_rows(min_row=3, values_only=True) if r[11]}
     assert len(by_day) == 31 and by_day[dt.date(2026, 10, 9)]["陈静"] == pytest.approx(100.10)
     assert by_day[dt.date(2026, 10, 20)]["合计"] == pytest.approx(99.99) and by_day[dt.date(2026, 10, 1)]["合计"] == 0
     html = (folder / "reports/out/2026-10/销售报表_2026-10.html").read_text(encoding="utf-8")

@@ -54,7 +54,24 @@ def run_no_data(shop: Shop, month: str, title: str, workbook: Path) -> list[Path
     raise check.refuse_report()
 
 
-def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None) -> list[Path]:
+def _console_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
+    """A table on the console: headers, whole values (long ones wrap), never tab-separated loose lines."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    grid = RichTable(title=title, show_header=True, header_style="bold")
+    for i, head in enumerate(headers):
+        grid.add_column(head, justify="right" if i and all(_numeric(r[i]) for r in rows) else "left", overflow="fold")
+    for row in rows:
+        grid.add_row(*row)
+    Console().print(grid)
+
+
+def _numeric(text: str) -> bool:
+    return text.replace(",", "").replace(".", "").lstrip("+-").isdigit() or text in ("", "—")
+
+
+def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo: bool = True) -> list[Path]:
     from ..penalties.compute import penalty_report
     from ..penalties.section import build_section, section_title, workbook_path
     from ..penalties.workbook import write_penalty_workbook
@@ -65,10 +82,14 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None) -> l
     report = penalty_report(shop, month, as_of=as_of)
     workbook = write_penalty_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
+    if not echo:
+        return [workbook, page]
+    rows = []
     for person in report.people:
-        flag = pick("  ⚑ 提醒负责人", "  ⚑ flagged to the lead") if person.flagged else ""
-        change = f"{person.change.normalize():+f}" if person.change else "0"
-        click.echo(f"{person.name}\t{person.total.normalize():f}\t({pick('较上月', 'change')} {change}){flag}")
+        change = (f"{person.change.normalize():+f}" if person.change else "0") if report.previous_known else pick("无上月数据", "no data")
+        rows.append([person.name, f"{person.total.normalize():f}", change, pick("⚑ 提醒负责人", "⚑ flagged") if person.flagged else ""])
+    _console_table(pick(f"扣分 {month}", f"Penalty points {month}"),
+                   [pick("姓名", "Name"), pick("扣分", "Points"), pick("较上月", "Change"), pick("提醒", "Flag")], rows)
     if report.unattributed:
         click.echo(pick(f"无法归属到人：{len(report.unattributed)} 条", f"Without a person: {len(report.unattributed)}"))
     if report.findings:
@@ -76,7 +97,7 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None) -> l
     return [workbook, page]
 
 
-def run_sales(shop: Shop, month: str, day: dt.date | None = None) -> list[Path]:
+def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = True) -> list[Path]:
     from ..sales.section import build_section, section_title, shop_sales_report, workbook_path
     from ..sales.workbook import agent_label, write_sales_workbook
 
@@ -87,15 +108,20 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None) -> list[Path]:
     report = shop_sales_report(shop, month)
     if day is not None:
         path = shop.month_dir(f"{day:%Y-%m}") / pick(f"销售日报_{day}.xlsx", f"daily_sales_{day}.xlsx")
-        for d, agent, f in report.day_rows(day):
-            conv = "—" if f.conversion is None else f"{f.conversion * 100:.2f}%"
-            click.echo(f"{d}\t{agent_label(agent)}\t{f.enquiries}\t{f.buyers}\t{conv}\t{f.sales:.2f}\t{f.refunds:.2f}")
+        _console_table(pick(f"销售日报 {day}", f"Daily sales {day}"),
+                       [pick("客服", "Agent"), pick("咨询", "Enquiries"), pick("成交", "Buyers"), pick("转化率", "Conversion"),
+                        pick("销售额", "Sales"), pick("退款", "Refunds")],
+                       [[agent_label(agent), str(f.enquiries), str(f.buyers), "—" if f.conversion is None else f"{f.conversion * 100:.2f}%",
+                         f"{f.sales:,.2f}", f"{f.refunds:,.2f}"] for _, agent, f in report.day_rows(day)])
         return [write_sales_workbook(report, path, day)]
     workbook = write_sales_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
-    for m in report.agents:
-        click.echo(f"{m.rank or '—'}\t{agent_label(m.agent)}\t{m.figures.sales:.2f}\t{pick('底薪+提成', 'pay')} {m.commission:.2f}"
-                   if m.agent else f"—\t{agent_label(None)}\t{m.figures.sales:.2f}")
+    if not echo:
+        return [workbook, page]
+    _console_table(pick(f"客服业绩 {month}", f"Agents {month}"),
+                   [pick("排名", "Rank"), pick("客服", "Agent"), pick("整单", "Own orders"), pick("销售额", "Sales"), pick("底薪+提成", "Pay")],
+                   [[str(m.rank or "—"), agent_label(m.agent), str(m.figures.whole_orders), f"{m.figures.sales:,.2f}",
+                     f"{m.commission:,.2f}" if m.agent else "—"] for m in report.agents])
     click.echo(pick(f"月末付款未发货：{len(report.unshipped)} 单；未处理中差评：{len(report.open_reviews)} 条",
                     f"Paid not shipped at month end: {len(report.unshipped)}; open bad reviews: {len(report.open_reviews)}"))
     return [workbook, page]
@@ -156,6 +182,6 @@ def demo_step(shop_dir: Path, console) -> list[Path]:
     from ..demo.model import AS_OF, MONTH
 
     shop = Shop.open(shop_dir)
-    return run_penalties(shop, MONTH, AS_OF) + run_sales(shop, MONTH)
+    return run_penalties(shop, MONTH, AS_OF, echo=False) + run_sales(shop, MONTH, echo=False)  # figures: in the files
 
 

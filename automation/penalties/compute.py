@@ -47,6 +47,7 @@ class PenaltyReport:
     findings: list[Finding]
     skipped: list[str]
     people: list[PersonSummary] = field(default_factory=list)
+    previous_known: bool = True  # last month has data (automation.months); else 较上月 is 无上月数据
 
     @property
     def unattributed(self) -> list[Incident]:
@@ -104,7 +105,10 @@ def penalty_report(shop: Shop, month: str, as_of: dt.datetime | None = None) -> 
     incidents, findings, skipped = month_incidents(shop, month, rules, settings, as_of)
     history = [totals(month_incidents(shop, previous_month(month, back), rules, settings, as_of)[0])
                for back in range(1, max(2, settings.fail_months))]
-    report = PenaltyReport(month, rules, settings, incidents, findings, skipped)
+    from ..months import month_check
+
+    report = PenaltyReport(month, rules, settings, incidents, findings, skipped,
+                           previous_known=bool(history and history[0]) or month_check(shop, previous_month(month, 1)).has_data)
     now = totals(incidents)
     names = list(dict.fromkeys([p.name for p in shop.config.staff] + sorted(now)))  # everyone, zero or not
     for name in names:

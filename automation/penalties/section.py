@@ -10,7 +10,7 @@ from ..monthly import Section, templates
 from ..sales.charts import bar_chart
 from .compute import PenaltyReport, penalty_report
 from .model import SOURCE_ZH
-from .workbook import write_penalty_workbook
+from .workbook import rule_names, skipped_names, write_penalty_workbook
 
 CHART_CID = "penalties_points"
 
@@ -32,17 +32,19 @@ def context(report: PenaltyReport, chart: str | None) -> dict:
     for p in report.people:
         mine = [i for i in report.incidents if i.person == p.name]
         people.append({
-            "name": p.name, "total": _num(p.total), "change": _signed(p.change), "change_up": p.change > 0,
-            "count": sum(p.counts.values()), "repeats": "、".join(p.repeats), "flagged": p.flagged,
+            "name": p.name, "total": _num(p.total),
+            "change": _signed(p.change) if report.previous_known else pick("无上月数据", "no data"),
+            "change_up": report.previous_known and p.change > 0,
+            "count": sum(p.counts.values()), "repeats": rule_names(report, p.repeats), "flagged": p.flagged,
             "failed_months": p.failed_months, "supervisor": p.supervisor, "linked": _num(p.linked_points) if p.linked_points else "",
-            "incidents": [{"day": i.day.isoformat(), "rule": i.rule, "text": report.rules[i.rule].description,
+            "incidents": [{"day": i.day.isoformat(), "rule": report.rules[i.rule].description, "code": i.rule,
                            "points": _num(i.points),
                            "escalated": f"×{_num(report.rules[i.rule].escalate_factor)}" if i.escalated else "", "source": pick(SOURCE_ZH[i.source], i.source),
                            "evidence": "；".join(e.cite() for e in i.evidence),
                            "evidence_line": "; ".join(e.cite() for e in i.evidence)} for i in mine]})
     return {"lang": lang(), "total": _num(report.total), "count": len(report.incidents), "people": people,
             "unattributed": len(report.unattributed), "flagged": [x for x in people if x["flagged"]],
-            "findings": len(report.findings), "skipped": "、".join(report.skipped), "chart": chart}
+            "findings": len(report.findings), "skipped": skipped_names(report), "chart": chart}
 
 
 def chart_png(report: PenaltyReport) -> bytes | None:

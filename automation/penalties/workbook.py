@@ -34,8 +34,10 @@ def _summary(book: ReportBook, report: PenaltyReport, names: dict) -> None:
                (pick("变化", "Change"), "points", 8), (pick("其中连带扣分", "Of which linked"), "points", 12),
                (pick("次数", "Incidents"), "int", 8), (pick("重复违规", "Repeated rules"), "text", 22),
                (pick("连续不及格月数", "Months failing"), "int", 12), (pick("提醒负责人", "Flag to lead"), "text", 12)]
-    rows = [[p.name, p.role, p.total, p.previous, p.change, p.linked_points, sum(p.counts.values()),
-             "、".join(p.repeats), p.failed_months, pick("是", "yes") if p.flagged else ""] for p in report.people]
+    no_prev = pick("无上月数据", "no data for last month")
+    rows = [[p.name, p.role, p.total, p.previous if report.previous_known else no_prev, p.change if report.previous_known else no_prev,
+             p.linked_points, sum(p.counts.values()), rule_names(report, p.repeats), p.failed_months,
+             pick("是", "yes") if p.flagged else ""] for p in report.people]
     title = pick(f"扣分汇总 {report.month}", f"Penalty points {report.month}")
     first, end = book.table(sheet, 0, columns, rows, title)
     row = end + 1
@@ -43,7 +45,7 @@ def _summary(book: ReportBook, report: PenaltyReport, names: dict) -> None:
                              f"{len(report.unattributed)} incidents without a person (see Incidents); {len(report.findings)} findings to check."),
                 book.fmt["muted"])
     if report.skipped:
-        sheet.write(row + 1, 0, pick("未检查（缺少表格）：", "Not checked (sheet missing): ") + "、".join(report.skipped), book.fmt["muted"])
+        sheet.write(row + 1, 0, pick("未检查（缺少表格）：", "Not checked (sheet missing): ") + skipped_names(report), book.fmt["muted"])
     book.chart(sheet, f"A{row + 4}", "column", pick("每人扣分", "Points per person"),
                [(pick("本月扣分", "Points"), names["summary"], 0, 2, first, end - 1)], pick("分", "points"))
     sheet.freeze_panes(2, 1)
@@ -52,11 +54,22 @@ def _summary(book: ReportBook, report: PenaltyReport, names: dict) -> None:
 def _by_rule(book: ReportBook, report: PenaltyReport, names: dict) -> None:
     sheet = book.sheet(names["rules"])
     codes = [code for code in report.rules.rules if any(code in p.by_rule for p in report.people)]
-    columns = [(pick("姓名", "Name"), "text", 10)] + [(f"{c}\n{report.rules[c].description[:12]}", "points", 14) for c in codes] \
+    columns = [(pick("姓名", "Name"), "text", 10)] + [(report.rules[c].description, "points", 14) for c in codes] \
         + [(pick("合计", "Total"), "points", 10)]
     rows = [[p.name, *(p.by_rule.get(c) for c in codes), p.total] for p in report.people]
     book.table(sheet, 0, columns, rows, pick("每人按规则扣分", "Points per person and rule"))
+    for i, code in enumerate(codes, start=1):  # the rule's code and clause as a note on its header, not in it
+        sheet.write_comment(1, i, pick(f"依据：{code}（{report.rules[code].clause}）", f"Basis: {code} ({report.rules[code].clause})"))
     sheet.freeze_panes(2, 1)
+
+
+def rule_names(report: PenaltyReport, codes: list[str]) -> str:
+    return "、".join(report.rules[c].description for c in codes)
+
+
+def skipped_names(report: PenaltyReport) -> str:
+    """The checks not run (a sheet missing), by rule name where the entry is a rule code."""
+    return "、".join(report.rules[c].description if c in report.rules.rules else c for c in report.skipped)
 
 
 def evidence_text(incident: Incident) -> str:
@@ -72,18 +85,17 @@ def detail_text(incident: Incident) -> str:
 
 def _incidents(book: ReportBook, report: PenaltyReport, names: dict) -> None:
     sheet = book.sheet(names["incidents"])
-    columns = [(pick("日期", "Date"), "date", 11), (pick("姓名", "Name"), "text", 9), (pick("规则代码", "Rule"), "text", 17),
-               (pick("规则", "Rule text"), "text", 30), (pick("条款", "Clause"), "text", 10), (pick("扣分", "Points"), "points", 7),
-               (pick("来源", "Source"), "text", 10), (pick("加倍", "Doubled"), "text", 6), (pick("证据位置", "Evidence"), "text", 36),
-               (pick("说明", "Detail"), "text", 60), (pick("登记人", "Recorded by"), "text", 9)]
+    columns = [(pick("日期", "Date"), "date", 11), (pick("姓名", "Name"), "text", 9), (pick("规则", "Rule"), "text", 30),
+               (pick("扣分", "Points"), "points", 7), (pick("来源", "Source"), "text", 10), (pick("加倍", "Doubled"), "text", 6),
+               (pick("证据位置", "Evidence"), "text", 36), (pick("说明", "Detail"), "text", 60), (pick("登记人", "Recorded by"), "text", 9),
+               (pick("依据", "Basis"), "text", 8)]
     rows = []
     for i in report.incidents:
         rule = report.rules[i.rule]
-        rows.append([i.day, i.person or pick("（未归属）", "(unattributed)"), i.rule, rule.description, rule.clause, i.points,
+        rows.append([i.day, i.person or pick("（未归属）", "(unattributed)"), rule.description, i.points,
                      pick(SOURCE_ZH[i.source], i.source), pick("是", "yes") if i.escalated else "", evidence_text(i),
-                     detail_text(i), i.recorded_by])
-    _, end = book.table(sheet, 0, columns, rows, pick(f"扣分明细 {report.month}", f"Incidents {report.month}"))
-    sheet.autofilter(1, 0, max(1, end - 1), len(columns) - 1)
+                     detail_text(i), i.recorded_by, f"{i.rule}\n{rule.clause}"])
+    book.table(sheet, 0, columns, rows, pick(f"扣分明细 {report.month}", f"Incidents {report.month}"))
     sheet.freeze_panes(2, 2)
 
 
@@ -98,9 +110,9 @@ def _lead(book: ReportBook, report: PenaltyReport, names: dict) -> None:
     sheet = book.sheet(names["lead"])
     columns = [(pick("姓名", "Name"), "text", 10), (pick("直属上级", "Supervisor"), "text", 10),
                (pick("本月扣分", "Points"), "points", 10), (pick("连续不及格月数", "Months failing"), "int", 14),
-               (pick("依据", "Clause"), "text", 50)]
+               (pick("原因", "Reason"), "text", 50)]
     s = report.settings
-    basis = pick(f"M-PEN-LEAD：员工多次考核不及格（每月≥{s.fail_points}分，连续{s.fail_months}个月），直属上级负主要责任，扣3–5分",
-                 f"M-PEN-LEAD: staff failing repeatedly (≥{s.fail_points} points a month, {s.fail_months} months running); the supervisor answers for it, 3–5 points")
+    basis = pick(f"员工多次考核不及格（每月≥{s.fail_points}分，连续{s.fail_months}个月），直属上级负主要责任，扣3–5分",
+                 f"Staff failing repeatedly (≥{s.fail_points} points a month, {s.fail_months} months running); the supervisor answers for it, 3–5 points")
     rows = [[p.name, p.supervisor, p.total, p.failed_months, basis] for p in report.flagged]
-    book.table(sheet, 0, columns, rows or [[pick("无", "none")]], pick("提醒负责人（M-PEN-LEAD）", "Flagged to the lead (M-PEN-LEAD)"))
+    book.table(sheet, 0, columns, rows or [[pick("无", "none")]], pick("提醒负责人", "Flagged to the lead"), basis="M-PEN-LEAD")

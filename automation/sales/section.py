@@ -11,7 +11,7 @@ from ..shop import Shop
 from .charts import bar_chart, line_chart
 from .settings import sales_settings
 from .stats import SalesReport, money, sales_report
-from .workbook import agent_label, write_sales_workbook
+from .workbook import agent_label, notes, write_sales_workbook
 
 KINDS = ("orders", "service", "reviews", "returns")
 SHOWN = 10  # rows of each list in the e-mail; the workbook has them all
@@ -56,10 +56,15 @@ def context(report: SalesReport, charts: dict[str, tuple[bytes, str]]) -> dict:
     orders = sum((m.figures.orders for m in report.agents), Decimal(0))
     unattributed = next((m.figures for m in report.agents if m.agent is None), None)
     return {
-        "lang": lang(), "total_sales": _amount(total), "total_refunds": _amount(refunds), "total_orders": f"{orders.normalize():f}",
-        "unattributed": (f"{unattributed.orders.normalize():f} / {_amount(unattributed.sales)}" if unattributed and unattributed.orders else ""),
+        "lang": lang(), "total_sales": _amount(total), "total_refunds": _amount(refunds + report.shared_refunds),
+        "total_orders": f"{orders:.0f}",  # every order's shares add up to 1, so the total is whole
+        "unattributed": (pick(f"{unattributed.whole_orders} 单 / {_amount(unattributed.sales)} 元", f"{unattributed.whole_orders} orders / {_amount(unattributed.sales)}")
+                         if unattributed and unattributed.whole_orders else ""),
+        "notes": notes(report),
         "agents": [{"rank": m.rank or "—", "name": agent_label(m.agent), "conversion": _percent(m.figures.conversion),
                     "sales": _amount(m.figures.sales), "average": _amount(m.figures.average_order),
+                    "orders": m.figures.whole_orders, "shared": f"{m.figures.shared:.2f}" if m.figures.shared else "",
+                    "refunds": _amount(m.figures.refunds),
                     "commission": _amount(m.commission) if m.agent else "—", "praise": m.praise, "criticism": m.criticism}
                    for m in report.agents],
         "charts": [(cid, alt) for cid, (_, alt) in charts.items()],

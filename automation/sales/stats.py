@@ -44,9 +44,11 @@ def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
 class Figures:
     enquiries: int = 0
     buyers: int = 0
-    orders: Decimal = Decimal(0)  # share-weighted count
+    orders: Decimal = Decimal(0)  # share-weighted count (for the average order)
     sales: Decimal = Decimal(0)
-    refunds: Decimal = Decimal(0)
+    refunds: Decimal = Decimal(0)  # from the agent's own (not shared) orders only
+    whole_orders: int = 0  # orders that are this agent's alone
+    shared: Decimal = Decimal(0)  # this agent's shares of orders shared with others (promotions, several names)
 
     @property
     def conversion(self) -> Decimal | None:
@@ -89,6 +91,7 @@ class SalesReport:
     open_reviews: list[dict]
     settings: SalesSettings
     missing: list[str] = field(default_factory=list)  # names of the sheets not found
+    shared_refunds: Decimal = Decimal(0)  # refunds of shared orders: nobody's own, so no agent's
 
     def day_rows(self, day: dt.date | None = None) -> list[tuple[dt.date, str | None, Figures]]:
         return [(d, a, f) for (d, a), f in sorted(self.daily.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or ""))
@@ -127,14 +130,16 @@ def sales_report(month: str, tables: dict[str, Table | None], config: ShopConfig
     first, last = parse_month(month)
     orders, service, reviews, returns = (tables.get(k) for k in ("orders", "service", "reviews", "returns"))
     daily: dict[tuple[dt.date, str | None], Figures] = defaultdict(Figures)
+    shared_refunds = Decimal(0)
     if orders is not None:
-        _add_orders(daily, orders, config, first, last)
+        shared_refunds = _add_orders(daily, orders, config, first, last)
     if service is not None:
         _add_service(daily, service, first, last)
     report = SalesReport(month, first, last, dict(daily), [], _products(orders, first, last, settings.top_products),
                          *_returns(returns, first, last, settings), _unshipped(orders, config, last),
                          _open_reviews(reviews, last), settings,
                          [_sheet_name(k) for k in ("orders", "service", "reviews", "returns") if tables.get(k) is None])
+    report.shared_refunds = shared_refunds
     report.agents = _agents(report, reviews, config, settings)
     return report
 
@@ -152,8 +157,10 @@ def _paid_in(record, first: dt.date, last: dt.date) -> bool:
     return paid is not None and first <= paid <= last and record.get("status") != UNPAID
 
 
-def _add_orders(daily, orders: Table, config: ShopConfig, first: dt.date, last: dt.date) -> None:
+def _add_orders(daily, orders: Table, config: ShopConfig, first: dt.date, last: dt.date) -> Decimal:
+    """Each agent's figures of the month; returns the refunds of shared orders (nobody's own)."""
     records = {r.row: r for r in orders.records}
+    shared_refunds = Decimal(0)
     for attribution in attribute_orders(orders, config):
         record = records[attribution.row]
         if not _paid_in(record, first, last):
@@ -161,7 +168,13 @@ def _add_orders(daily, orders: Table, config: ShopConfig, first: dt.date, last: 
         figures = daily[(_day(record["paid_at"]), attribution.agent)]
         figures.orders += attribution.share
         figures.sales += order_amount(record) * attribution.share
-        figures.refunds += order_refund(record) * attribution.share
+        if attribution.share == 1:
+            figures.whole_orders += 1
+            figures.refunds += order_refund(record)
+        else:
+            figures.shared += attribution.share
+            shared_refunds += order_refund(record) * attribution.share
+    return shared_refunds
 
 
 def _add_service(daily, service: Table, first: dt.date, last: dt.date) -> None:
@@ -184,6 +197,8 @@ def _agents(report: SalesReport, reviews: Table | None, config: ShopConfig, sett
         total.orders += f.orders
         total.sales += f.sales
         total.refunds += f.refunds
+        total.whole_orders += f.whole_orders
+        total.shared += f.shared
     for person in config.people("客服"):
         months.setdefault(person.name, AgentMonth(person.name, Figures()))
     for review in (reviews.records if reviews is not None else []):

@@ -8,8 +8,29 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+from ..i18n import pick
 from ..paths import temp_beside
+from ..textwidth import display_width, fit_width
 from ..xlsxout import new_workbook
+
+
+def shown_text(kind: str, value: object) -> str:
+    """A value as its cell format shows it (what the column must be wide enough for)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if kind == "percent" and isinstance(value, (int, float, Decimal)):
+        return f"{float(value) * 100:.2f}%"
+    if kind == "money" and isinstance(value, (int, float, Decimal)):
+        return f"{float(value):,.2f}"
+    if kind == "points" and isinstance(value, (int, float, Decimal)):
+        return f"{float(value):.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 class ReportBook:
     """`with ReportBook(path) as book:` writes to a temporary file and moves it into place at the end."""
@@ -19,6 +40,8 @@ class ReportBook:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = temp_beside(self.path)  # not mkstemp: that would leave the report private (0600)
         self.book = new_workbook(self._tmp, remove_timezone=True)
+        self._widths: dict[str, dict[int, int]] = {}
+        self._filtered: set[str] = set()
         add = self.book.add_format
         self.fmt = {
             "title": add({"bold": True, "font_size": 14}),
@@ -45,22 +68,38 @@ class ReportBook:
             os.unlink(self._tmp)
 
     def sheet(self, name: str):
-        return self.book.add_worksheet(name[:31])
+        sheet = self.book.add_worksheet(name[:31])
+        self._widths[sheet.name] = {}
+        return sheet
 
     def table(self, sheet, row: int, columns: list[tuple[str, str, int]], rows: list[list[object]],
-              title: str | None = None, col: int = 0) -> tuple[int, int]:
+              title: str | None = None, col: int = 0, basis: str | None = None) -> tuple[int, int]:
         """Write an optional title, a header and the rows from (`row`, `col`) (0-based); columns are
-        (header, kind, width). Returns (first data row, row after the table)."""
+        (header, kind, width) — the width is only a floor: each column is as wide as its header and
+        widest value as shown (automation.textwidth). The first table of a sheet gets a frozen header
+        and an autofilter. `basis` (the manual's clause ids) goes into a note on the title, out of sight."""
         if title:
-            sheet.write(row, col, title, self.fmt["title"])
+            sheet.write_string(row, col, title, self.fmt["title"])
+            if basis:
+                sheet.write_comment(row, col, pick("依据：", "Basis: ") + basis, {"x_scale": 1.5})
             row += 1
-        for c, (header, _, width) in enumerate(columns, start=col):
-            sheet.write(row, c, header, self.fmt["header"])
-            sheet.set_column(c, c, width)
+        for c, (header, _, _) in enumerate(columns, start=col):
+            sheet.write_string(row, c, header, self.fmt["header"])
         first = row + 1
         for r, values in enumerate(rows, start=first):
             for c, ((_, kind, _), value) in enumerate(zip(columns, values), start=col):
                 self.cell(sheet, r, c, value, kind)
+        widths = self._widths.setdefault(sheet.name, {})
+        for c, (header, kind, floor) in enumerate(columns, start=col):
+            shown = [shown_text(kind, values[c - col]) for values in rows if c - col < len(values)]
+            widest = max(widths.get(c, 0), fit_width(max(header.splitlines() or [""], key=display_width), shown,
+                                                     minimum=min(floor, 8)))
+            widths[c] = widest
+            sheet.set_column(c, c, widest)
+        if sheet.name not in self._filtered:
+            self._filtered.add(sheet.name)
+            sheet.autofilter(row, col, max(row + 1, first + len(rows) - 1), col + len(columns) - 1)
+            sheet.freeze_panes(row + 1, 0)
         return first, first + len(rows)
 
     def cell(self, sheet, r: int, c: int, value: object, kind: str = "text") -> None:
@@ -103,8 +142,6 @@ class ReportBook:
 
 def write_no_data_workbook(path: Path, title: str, check) -> Path:
     """The workbook of a month without data: its title, 无数据 and what is missing (no zeros)."""
-    from ..i18n import pick
-
     with ReportBook(path) as book:
         sheet = book.sheet(pick("无数据", "No data"))
         sheet.set_column(0, 0, 100)
