@@ -131,12 +131,19 @@ def _day(value) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def log_coverage(shop, kind: str, month: str) -> LogCoverage | None:
+def log_days(shop, kind: str) -> tuple[dt.date, ...] | None:
+    """Every day a log (shipments, stubs) has entries on, oldest first; None without that sheet."""
     table = shop.table(kind)
     if table is None:
         return None
+    return tuple(sorted({d for r in table.records if (d := _day(r.data.get("date"))) is not None}))
+
+
+def log_coverage(shop, kind: str, month: str) -> LogCoverage | None:
+    every = log_days(shop, kind)
+    if every is None:
+        return None
     first, last = month_range(month)
-    every = tuple(sorted({d for r in table.records if (d := _day(r.data.get("date"))) is not None}))
     workdays = set(shop.calendar.workdays(first, last))
     return LogCoverage(kind, tuple(d for d in every if d in workdays), len(workdays), every)
 

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from .config import CONFIG_NAME, ShopConfig, load_config
 from .errors import UserError
+from .i18n import register, t
 from .sheets.source import CSV_SUFFIXES, WORKBOOK_SUFFIXES
 from .tables import Table, largest_by_kind, own_aliases, read_tables
 from .workdays import WorkCalendar
 
 # Files shopbook writes itself are never read back as the shop's own sheets.
 OWN_OUTPUT_MARKERS = (".checked.", ".flags.", ".bak")
+
+register({
+    "shop.own_output": ("{path} 是 shopbook 自己生成的文件，不作为输入。请对原始工作簿运行{original}。",
+                        "{path} is a file shopbook wrote itself and is never an input. Run on the original workbook{original}."),
+    "shop.skipped_own": ("已跳过 shopbook 自己生成的文件（不作为输入）：{names}", "Skipped files shopbook wrote itself (never inputs): {names}"),
+})
+
+
+def _original_of(path: Path) -> str:
+    stem = path.name
+    for marker in OWN_OUTPUT_MARKERS:
+        stem = stem.replace(marker, ".")
+    original = path.with_name(stem.replace("..", "."))
+    return f"（{original}）" if original != path and original.exists() else ""
 
 
 @dataclass
@@ -22,6 +38,7 @@ class Shop:
     config: ShopConfig
     files: list[Path]
     _tables: dict[Path, list[Table]] = field(default_factory=dict)
+    skipped: list[Path] = field(default_factory=list)  # our own outputs found in the folder, not read
 
     @classmethod
     def open(cls, path: str | Path) -> "Shop":
@@ -29,8 +46,19 @@ class Shop:
         if not path.exists():
             raise UserError("err.missing_file", path=path)
         if path.is_dir():
-            return cls(path, load_config(path / CONFIG_NAME), _workbooks_in(path))
+            files, skipped = _workbooks_in(path)
+            return cls(path, load_config(path / CONFIG_NAME), files, skipped=skipped)
+        if any(m in path.name.lower() for m in OWN_OUTPUT_MARKERS):
+            raise UserError("shop.own_output", path=path, original=_original_of(path))
         return cls(path.parent, load_config(path.parent / CONFIG_NAME), [path])
+
+    def skipped_notice(self) -> str | None:
+        """One line naming our own outputs found in the folder and not read, or None."""
+        return t("shop.skipped_own", names="、".join(p.name for p in self.skipped)) if self.skipped else None
+
+    def say_skipped(self) -> None:
+        if self.skipped:
+            print(self.skipped_notice(), file=sys.stderr)
 
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -82,8 +110,10 @@ class Shop:
         return self.out_dir / month
 
 
-def _workbooks_in(folder: Path) -> list[Path]:
+def _workbooks_in(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The folder's workbooks, and apart from them the ones shopbook wrote itself (skipped)."""
     suffixes = WORKBOOK_SUFFIXES | CSV_SUFFIXES
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(("~$", "."))
-                  and not any(m in p.name for m in OWN_OUTPUT_MARKERS))
+    found = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(("~$", ".")))
+    own = [p for p in found if any(m in p.name.lower() for m in OWN_OUTPUT_MARKERS)]
+    return [p for p in found if p not in own], own

@@ -125,3 +125,57 @@ def test_demo_like_sales_workbook_is_readable(tmp_path):
     folder = sales_shop(tmp_path)
     assert CliRunner().invoke(cli, ["report", "sales", str(folder), "--month", "2026-10"]).exit_code == 0
     check_readable(folder / "reports/out/2026-10/销售报表_2026-10.xlsx")
+
+
+def test_courier_workbooks_are_readable(tmp_path):
+    import courier_helpers as month_data
+
+    root = month_data.write_shop(tmp_path / "shop")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["reconcile", str(root), "--month", "2026-10"]).exit_code == 0
+    assert runner.invoke(cli, ["stubs", str(root), "--month", "2026-10"]).exit_code == 0
+    out = root / "reports/out/2026-10"
+    for name in ("快递对账_2026-10.xlsx", "申诉清单_中通_2026-10.xlsx", "底单核对_2026-10-01_2026-10-31.xlsx"):
+        check_readable(out / name)
+
+
+@pytest.mark.libreoffice
+def test_a_report_rendered_by_libreoffice_shows_no_hashes(tmp_path, soffice_convert):
+    import subprocess
+
+    folder = sales_shop(tmp_path)
+    assert CliRunner().invoke(cli, ["report", "sales", str(folder), "--month", "2026-10"]).exit_code == 0
+    pdf = soffice_convert(folder / "reports/out/2026-10/销售报表_2026-10.xlsx", "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "整单数" in text and "陈静" in text and "3,006.61" in text
+    assert "###" not in text  # no column too narrow for its number
+
+
+def test_stubs_without_date_checks_the_latest_day_in_the_sheets(tmp_path):
+    import courier_helpers as month_data
+
+    root = month_data.write_shop(tmp_path / "shop")
+    result = CliRunner().invoke(cli, ["stubs", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "核对表格中最近的一天：2026-10-31" in result.output
+    assert (root / "reports/out/2026-10/底单核对_2026-10-31.xlsx").exists()
+    assert "M-CUR" not in result.output  # the console names checks, the workbook's 依据 column carries the ids
+
+
+def test_our_own_outputs_are_never_inputs(tmp_path):
+    import shutil
+
+    import courier_helpers as month_data
+
+    root = month_data.write_shop(tmp_path / "shop")
+    shutil.copyfile(root / "订单.xlsx", root / "订单.checked.xlsx")
+    shutil.copyfile(root / "订单.xlsx", root / "订单.flags.xlsx")
+    shop = Shop.open(root)
+    assert {p.name for p in shop.skipped} == {"订单.checked.xlsx", "订单.flags.xlsx"}
+    assert not any(".checked." in p.name or ".flags." in p.name for p in shop.files)
+    result = CliRunner().invoke(cli, ["validate", str(root / "订单.checked.xlsx")])
+    assert result.exit_code == 2 and "shopbook 自己生成的文件，不作为输入" in result.output and "订单.xlsx" in result.output
+    assert not (root / "订单.checked.checked.xlsx").exists()
+    result = CliRunner().invoke(cli, ["validate", str(root)])
+    assert "已跳过 shopbook 自己生成的文件（不作为输入）：订单.checked.xlsx、订单.flags.xlsx" in result.output
+    assert not (root / "订单.checked.checked.xlsx").exists()

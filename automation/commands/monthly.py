@@ -24,6 +24,7 @@ from .reconcile import demo_month
 def command(path: Path, month: str | None, send: bool, force: bool, allow_partial: bool) -> None:
     """Build the monthly e-mail: 月报邮件（写入发件箱，或 --send 发送）。"""
     shop = Shop.open(path)
+    shop.say_skipped()
     month = chosen_month(month)
     check = month_check(shop, month)
     banner = None if check.complete else check.banner()

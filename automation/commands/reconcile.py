@@ -65,6 +65,8 @@ def show(done: MonthReconciliation, console: Console) -> None:
 def command(path: Path, month: str | None, bills: tuple[Path, ...], as_json_flag: bool) -> None:
     """Reconcile the couriers' monthly bills: 快递月结账单对账（账单↔发货↔底单）。"""
     shop = Shop.open(path)
+    if not as_json_flag:
+        shop.say_skipped()
     done = write_month(shop, reconcile_month(shop, chosen_month(month), list(bills) or None))
     if as_json_flag:
         click.echo(dumps(as_json(done)))

@@ -158,7 +158,9 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
     """Penalty points per person from the rulebook, the incidents sheet and the other sheets."""
     month = chosen_month(month)
     parse_month(month)
-    for written in run_penalties(Shop.open(path), month, _parse_moment(as_of)):
+    shop = Shop.open(path)
+    shop.say_skipped()
+    for written in run_penalties(shop, month, _parse_moment(as_of)):
         click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
 
 
@@ -173,7 +175,9 @@ def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
     first, last = parse_month(month)
     if the_day is not None and not first <= the_day <= last:
         raise UserError("report.day_month", day=the_day, month=month)
-    for written in run_sales(Shop.open(path), month, the_day):
+    shop = Shop.open(path)
+    shop.say_skipped()
+    for written in run_sales(shop, month, the_day):
         click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
 
 

@@ -26,17 +26,29 @@ from ..cliparams import MONTH
 from .reconcile import demo_month
 
 register({"stubs.both": ("--date 与 --month 只能选一个。", "Give either --date or --month, not both."),
-          "stubs.unreadable": ("{sheet} 第 {row} 行 {header}：{message}", "{sheet} row {row}, {header}: {message}")})
+          "stubs.unreadable": ("{sheet} 第 {row} 行 {header}：{message}", "{sheet} row {row}, {header}: {message}"),
+          "stubs.latest": ("未指定 --date，核对表格中最近的一天：{day}", "No --date given; checking the latest day in the sheets: {day}")})
 CHECKED_FIELDS = ("date", "waybill", "weight", "status", "fee")
 
 
-def period(date: dt.date | None, month: str | None) -> tuple[dt.date, dt.date]:
+def period(date: dt.date | None, month: str | None, shop=None) -> tuple[dt.date, dt.date]:
+    """The days to check: --month, --date, or else the latest day the shipment log or stubs have."""
     if date and month:
         raise UserError("stubs.both")
     if month:
         return month_range(month)
-    day = date or dt.date.today()
+    day = date or (latest_day(shop) if shop is not None else None) or dt.date.today()
     return day, day
+
+
+def latest_day(shop) -> dt.date | None:
+    from ..months import log_days
+
+    days = [found[-1] for kind in ("shipments", "stubs") if (found := log_days(shop, kind))]
+    if not days:
+        return None
+    click.echo(t("stubs.latest", day=max(days)), err=True)
+    return max(days)
 
 
 def orders_frame(shop) -> pl.DataFrame | None:
@@ -73,13 +85,15 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
 
 @click.command("stubs")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Day to check (default today).")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Day to check (default: the latest day in the shipment log and stubs).")
 @click.option("--month", "month", type=MONTH, default=None, help="Check a whole month, e.g. 2026-10.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def command(path: Path, date, month: str | None, as_json: bool) -> None:
     """Stubs against shipments: 底单核对（数量、缺底单、重量、归档、索赔与扣减）。"""
-    start, end = period(date.date() if date else None, month)
     shop = Shop.open(path)
+    if not as_json:
+        shop.say_skipped()
+    start, end = period(date.date() if date else None, month, shop)
     check, written = run(shop, start, end)
     findings = check.findings()
     table = shop.table("stubs")
@@ -94,12 +108,12 @@ def command(path: Path, date, month: str | None, as_json: bool) -> None:
     for note in notes:
         console.print(f"[yellow]! {escape(note)}[/yellow]", highlight=False)
     skipped = {n.code for n in check.not_checked}
-    for code, title, clause, _ in _stub_sheets():
+    for code, title, _, _ in _stub_sheets():  # clause ids stay in the workbook's 依据 column
         count = findings[code].height
         if f"stubs.{code}" in skipped:  # an empty list that was never made is not a clean one
-            console.print(f"[yellow]?[/yellow] {title} ({clause}): {pick('未检查', 'not checked')}")
+            console.print(f"[yellow]?[/yellow] {title}: {pick('未检查', 'not checked')}")
             continue
-        console.print(f"{'[green]✓[/green]' if count == 0 else '[red]✗[/red]'} {title} ({clause}): {count}")
+        console.print(f"{'[green]✓[/green]' if count == 0 else '[red]✗[/red]'} {title}: {count}")
     console.print(f"  → {written}")
     for line in not_checked_lines(check.not_checked):
         console.print(line, markup=False, highlight=False, soft_wrap=True)

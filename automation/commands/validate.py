@@ -33,6 +33,7 @@ class Validation:
     outputs: list[Path] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)  # rules that did not run, and why
     keep_backups: int = 10  # [files] backups
+    skipped_notice: str | None = None  # our own outputs found in the folder and not read
 
     @property
     def errors(self) -> int:
@@ -56,7 +57,8 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     context = {k: v for k, v in context.items() if v is not None}
     selection = load_selection(shop.config, select, ignore)
     done = check_rules(everything, context, shop.config, lambda: shop.calendar, selection, as_of)
-    return Validation(done.findings, tables, not_checked=done.not_checked, keep_backups=shop.keep_backups)
+    return Validation(done.findings, tables, not_checked=done.not_checked, keep_backups=shop.keep_backups,
+                      skipped_notice=shop.skipped_notice())
 
 
 def write_annotations(result: Validation, *, inplace: bool = False, on_notice=None) -> list[Path]:
@@ -116,7 +118,7 @@ def command(path: str, as_json: bool, mode: str | None, kind: str | None, select
     codes = tuple(c for s in select for c in s.split(",") if c.strip())
     skipped = tuple(c for s in ignore for c in s.split(",") if c.strip())
     result = validate(path, kind=kind, select=codes, ignore=skipped, as_of=as_of.date() if as_of else None)
-    notices: list[str] = []
+    notices: list[str] = [result.skipped_notice] if result.skipped_notice else []
     if mode != "none":
         write_annotations(result, inplace=mode == "inplace", on_notice=notices.append)
     if as_json:

@@ -9,6 +9,7 @@ import polars as pl
 
 from ..i18n import pick
 from ..tables import column_letter
+from ..textwidth import fit_width
 from ..paths import temp_beside
 from ..xlsxout import new_workbook
 from .frames import to_kg, to_money
@@ -83,15 +84,49 @@ def _printable(ws) -> None:
     ws.set_paper(9)  # A4
 
 
-def _detail_sheet(book, fmt: _Formats, name: str, frame: pl.DataFrame, columns) -> None:
+def _shown(kind: str, value) -> str:
+    """A cell as its format shows it: money #,##0.00, kg 0.000, dates yyyy-mm-dd."""
+    value = _value(kind, value)
+    if value is None:
+        return ""
+    if kind == "money":
+        return f"{value:,.2f}"
+    if kind == "kg":
+        return f"{value:.3f}"
+    if kind == "date":
+        return "yyyy-mm-dd"
+    return str(value)
+
+
+def _candidates(series: pl.Series) -> list:
+    """The values that can be the widest as shown: extremes of numbers, the longest texts (a CJK
+    character is 3 bytes and 2 columns, so chars + bytes orders texts by display width)."""
+    series = series.drop_nulls()
+    if series.len() == 0:
+        return []
+    if series.dtype.is_numeric():
+        return [series.min(), series.max()]
+    if series.dtype != pl.Utf8:
+        return series.head(1).to_list()
+    texts = series.unique()
+    order = texts.str.len_chars() + texts.str.len_bytes()
+    return texts.gather(order.arg_sort(descending=True).head(20)).to_list()
+
+
+def column_widths(frame: pl.DataFrame, columns) -> list[int]:
+    """Each column as wide as its header and its widest value as shown (automation.textwidth)."""
+    return [fit_width(header, [_shown(kind, v) for v in (_candidates(frame[col]) if col in frame.columns else [])])
+            for col, header, kind in columns]
+
+
+def _detail_sheet(book, fmt: _Formats, name: str, frame: pl.DataFrame, columns, top: int = 0) -> None:
     ws = book.add_worksheet(name)
     _printable(ws)
     for c, (_, header, _) in enumerate(columns):
-        ws.write(0, c, header, fmt.head)
-    ws.freeze_panes(1, 0)
-    widths = {"shown": 18, "order_id": 20, "billed_at": 12, "ship_date": 12, "action": 10}
-    for c, (col, _, kind) in enumerate(columns):
-        ws.set_column(c, c, widths.get(col, 11), fmt.of(kind))
+        ws.write(top, c, header, fmt.head)
+    ws.freeze_panes(top + 1, 0)
+    for c, ((_, _, kind), width) in enumerate(zip(columns, column_widths(frame, columns))):
+        ws.set_column(c, c, width, fmt.of(kind))
     present = [(col, kind) for col, _, kind in columns]
     for r, row in enumerate(frame.select([pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c, _ in present])
                             .iter_rows(), start=1):
@@ -109,8 +144,8 @@ def _detail_sheet(book, fmt: _Formats, name: str, frame: pl.DataFrame, columns) 
 def _summary(book, fmt: _Formats, results: list[Reconciliation], month: str) -> None:
     ws = book.add_worksheet(pick("汇总", "Summary"))
     _printable(ws)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 6, 14)
+    ws.set_column(0, 0, fit_width("", [c.title() for c in CATEGORIES] + [r.courier for r in results], minimum=14))
+    ws.set_column(1, 7, 16)  # headers of up to 7 CJK characters; money up to 99,999,999.99
     ws.write(0, 0, pick(f"快递对账 {month}", f"Courier reconciliation {month}"), fmt.title)
     row = 2
     heads = [pick("快递", "Courier"), pick("账单合计", "Courier total"), pick("应计合计", "Our expected total"),
@@ -134,6 +169,7 @@ def _summary(book, fmt: _Formats, results: list[Reconciliation], month: str) -> 
              pick("应计金额", "Expected"), pick("差额", "Difference"), pick("建议处理", "Action"), pick("依据", "Clause")]
     for c, h in enumerate(heads):
         ws.write(row, c, h, fmt.head)
+    ws.autofilter(row, 0, row + sum(len(res.categories) for res in results), len(heads) - 1)
     for res in results:
         for slug, total in res.categories.items():
             row += 1
@@ -200,10 +236,11 @@ def write_dispute_list(result: Reconciliation, path: Path) -> Path | None:
             ("reason", pick("原因", "Reason"), "text"), ("action", pick("处理", "Action"), "action"),
             ("bill_row", pick("账单行号", "Bill row"), "int")]
     part = part.with_columns(reason=pl.col("category").replace_strict({c.slug: c.title() for c in CATEGORIES}, default=""))
-    for c, (_, header, kind) in enumerate(cols):
+    for c, ((_, header, kind), width) in enumerate(zip(cols, column_widths(part, cols))):
         ws.write(2, c, header, fmt.head)
-        ws.set_column(c, c, 18 if c in (0, 8) else 12, fmt.of(kind))
+        ws.set_column(c, c, width, fmt.of(kind))
     ws.freeze_panes(3, 0)
+    ws.autofilter(2, 0, 2 + part.height, len(cols) - 1)
     r = 2
     for r, row in enumerate(part.select([c for c, _, _ in cols]).iter_rows(), start=3):
         for c, ((_, _, kind), value) in enumerate(zip(cols, row)):
@@ -251,14 +288,17 @@ def write_stub_check(check, path: Path) -> Path:
     fmt = _Formats(book)
     findings = check.findings()
     summary = book.add_worksheet(pick("汇总", "Summary"))
-    summary.set_column(0, 0, 26)
-    summary.write(0, 0, pick(f"底单核对 {check.start} ~ {check.end}", f"Stub check {check.start} to {check.end}"), fmt.title)
-    for c, head in enumerate((pick("项目", "Check"), pick("条数", "Count"), pick("依据", "Clause"))):
+    sheets = _stub_sheets()
+    heads = (pick("项目", "Check"), pick("条数", "Count"), pick("依据", "Clause"))
+    for c, head in enumerate(heads):
         summary.write(2, c, head, fmt.head)
+        summary.set_column(c, c, fit_width(head, [row[c] for row in ((t, str(findings[k].height), cl) for k, t, cl, _ in sheets)]))
+    summary.write(0, 0, pick(f"底单核对 {check.start} ~ {check.end}", f"Stub check {check.start} to {check.end}"), fmt.title)
     summary.freeze_panes(3, 0)
+    summary.autofilter(2, 0, 2 + len(sheets), len(heads) - 1)
     used = {summary.name}
     skipped = {n.code for n in check.not_checked}
-    for r, (code, title, clause, cols) in enumerate(_stub_sheets(), start=3):
+    for r, (code, title, clause, cols) in enumerate(sheets, start=3):
         frame = findings[code] if code != "count" else check.counts
         summary.write(r, 0, title)
         if f"stubs.{code}" in skipped:  # a list that could not be made is not an empty one
