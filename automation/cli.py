@@ -11,7 +11,10 @@ import click
 
 from . import __version__
 from .errors import UserError
+from .click_zh import install as _click_in_chinese
 from .i18n import pick, set_lang
+
+_click_in_chinese()  # click's own messages and help follow --lang too
 
 # Order shown in --help; a module that is not there yet is simply not offered.
 COMMAND_MODULES = ("inspect", "init", "demo", "rules", "validate", "flags", "stubs", "reconcile",
