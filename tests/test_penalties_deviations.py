@@ -100,3 +100,16 @@ def test_recorded_lead_points_outside_five_are_corrected(tmp_path):
     found, findings = incidents(folder)
     assert sorted(i.points for i in found if i.person == "王芳") == [Decimal(4), Decimal(5)]
     assert [f.evidence.row for f in findings] == [2]  # the M-PEN-LEAD row recorded with 3
+
+
+# ── M-SHIFT: the rest day from the team's 人员 sheet ──────────────────────────
+def test_rest_day_from_the_staff_sheet_spares_the_daily_data(tmp_path):
+    toml = SHOP_TOML.replace('[[staff]]\nname = "张伟"\nrole = "客服"', '[[staff]]\nname = "张伟"\nrole = "发货"')
+    days = [dt.date(2026, 10, 12) + dt.timedelta(days=n) for n in range(5)]  # Mon 10-12 .. Fri 10-16
+    service = [[day, "陈静", 10, 2, dt.datetime.combine(day, dt.time(20))] for day in days if day.weekday() != 2]
+    sheets = {"服务统计": service}
+    found, _ = incidents(make_shop(tmp_path / "a", sheets, toml))
+    assert [(i.rule, i.day) for i in found if i.day <= dt.date(2026, 10, 16)] == [("M-PEN-DAILY", dt.date(2026, 10, 14))]
+    sheets["人员"] = [["陈静", "客服", "白班", "周三"]]
+    found, _ = incidents(make_shop(tmp_path / "b", sheets, toml))
+    assert [i for i in found if i.day <= dt.date(2026, 10, 16)] == []  # Wednesday is her rest day

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..jsonout import dumps
 from ..paths import data_dir
-from . import plant_courier, plant_people, plant_validation, world, world_bills, world_books, world_logistics
+from . import plant_courier, plant_people, plant_rules, plant_validation, world, world_bills, world_books, world_logistics
 from .answer_key import build_key
 from .model import Sheet, World
 from .shop_toml import shop_toml
@@ -39,20 +39,26 @@ def generate(seed: int = DEFAULT_SEED) -> World:
     world.make_orders(w)
     w.sheets["orders"] = Sheet("订单.xlsx", "订单", "orders", list(world.ORDER_HEADERS), w.orders)
     plant_validation.plant_orders(w)
+    plant_rules.plant_order_rules(w)
     world_logistics.make_after_sales(w)
     plant_validation.plant_after_sales(w)
+    plant_rules.plant_after_sales_rules(w)
     world_logistics.finish_returns(w)
+    plant_rules.plant_returns_log(w)
     world_logistics.make_shipments(w)
     plant_courier.plant_stubs(w)
     plant_validation.plant_order_waybills(w)
+    plant_rules.plant_shipping_rules(w)
     world_logistics.make_stock(w)
     plant_validation.plant_stock(w)
+    plant_rules.plant_stock_rules(w)
     world_bills.make_bills(w)
     plant_courier.plant_bills(w)
     world_bills.finish_bills(w)
     world_books.make_books(w)
     plant_validation.plant_handover(w)
     plant_people.plant_people(w)
+    plant_rules.plant_book_rules(w)
     plant_validation.check_clean_rules(w)
     w.sheets = {key: w.sheets[key] for key in (*SHEET_ORDER, *sorted(set(w.sheets) - set(SHEET_ORDER)))}
     return w

@@ -12,6 +12,28 @@ from .model import AS_OF, MONTH, Order, World
 from .world_bills import courier_summary
 
 PREFIX = {"validation": "V", "courier": "C", "people": "P"}
+
+# The rule code `shopbook validate` reports for each validation category (by sheet where a category
+# sits on two sheets). Plants made with `rule=` carry their own; written here as literals so the key
+# is an independent statement of what the catalog must find.
+RULES = {
+    "order_no_consignee": "ORD001", "addr_no_province": "ORD003", "phone_bad": "ORD005", "postcode_bad": "ORD006",
+    "postcode_placeholder": "ORD007", "items_no_size": "ORD008", "items_no_color_size": "ORD008",
+    "price_change": "ORD009", "postage_mismatch": "ORD010", "ship_late": "ORD011", "shipped_no_waybill": "ORD012",
+    "waybill_implausible": "ORD013", "waybill_dup": "ORD014", "order_dup": "ORD015", "order_id_damaged": "READ001",
+    ("exchange_no_waybill", "returns"): "AS003", ("exchange_no_waybill", "orders"): "AS005",
+    "cod_contact_late": "ORD016", "remark_red_no_name": "FLG001", "remark_green_incomplete": "FLG003",
+    "remark_purple_incomplete": "FLG004", "remark_blue_incomplete": "FLG005",
+    ("exchange_late", "returns"): "AS001", ("exchange_late", "orders"): "AS008", "postage_wrong_party": "AS002",
+    "exchange_freight_collect": "AS004", "stock_count_old": "STK001", "stock_count_mismatch": "STK007",
+    "stock_page_diff": "STK002", "stock_low": "STK003", "stock_negative": "STK004", "stock_oversell": "STK005",
+    "inbound_no_inspection": "STK006", "handover_missing": "HND001", "handover_missing_field": "HND002",
+    "handover_unresolved": "HND003", "badreview_not_handed_over": "HND004", "message_24h": "SVC002",
+}
+
+
+def rule_of(category: str, sheet_kind: str) -> str | None:
+    return RULES.get((category, sheet_kind)) or RULES.get(category)
 AREAS = tuple(PREFIX)
 
 
@@ -34,6 +56,8 @@ def problem_entries(world: World) -> list[dict]:
             "column": header_text(problem.column), "key": problem.key, "detail": problem.detail,
         }
         entry.update({k: points_text(v) if k == "points" else v for k, v in problem.extra.items() if v is not None})
+        if problem.area == "validation" and "rule" not in entry:
+            entry["rule"] = rule_of(problem.category, problem.sheet)
         out.append(entry)
     return out
 

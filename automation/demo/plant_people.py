@@ -31,10 +31,16 @@ def plant_people(world: World) -> None:
     _reviews_and_incidents(world)
 
 
+# The late plants' deadlines as literals (not computed with the calendar code the rules use): the next
+# working day after National Day is 10-08; after Friday 10-09 the make-up Saturday 10-10.
+SHIP_DUE = {dt.date(2026, 9, 30): dt.date(2026, 10, 8), dt.date(2026, 10, 9): dt.date(2026, 10, 10),
+            dt.date(2026, 10, 14): dt.date(2026, 10, 15)}
+
+
 def _late_orders(world: World) -> None:
     """M-PEN-SHIP for each order planted late (validation), on the agent named in its red remark."""
     for order in [o for o in world.orders if "late" in o.tags]:
-        deadline = world.calendar.next_workday(order.paid_at.date())
+        deadline = SHIP_DUE[order.paid_at.date()]
         _pen(world, SHIP, "pen_ship_late", "orders", order, "发货时间", order.order_id,
              f"paid {order.paid_at:%m-%d %H:%M}, due {deadline:%m-%d}, shipped {order.shipped_at:%m-%d}",
              order.agent, "3", deadline)

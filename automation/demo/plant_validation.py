@@ -298,7 +298,7 @@ def _negative(world: World, sku: str) -> None:
     last["页面库存"] = 0
     world.plant("validation", "M-STK-LOW", "stock_negative", "stock", last, "实际库存", sku, f"real stock {last['实际库存']}")
     world.plant("validation", "M-STK-LOW", "stock_low", "stock", last, "实际库存", sku,
-                "negative stock is also below the reorder point")
+                "negative stock is also below the reorder point (STK004 says so; STK003 is for 0 and up)", rule="STK004")
     world.plant("validation", "M-STK-PAGE", "stock_page_diff", "stock", last, "页面库存", sku,
                 "listed 0 while the real stock is negative")
 

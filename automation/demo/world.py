@@ -171,6 +171,8 @@ def _flag_and_remark(world: World, order: Order) -> None:
             order.flag = "黄"
             if rng.random() < 0.7:
                 order.remark, order.agent = agent, agent
+            else:
+                order.remark = "公共订单"  # M-FLAG-YELLOW: no agent answered
         return
     roll = rng.random()
     if roll < 0.38:
@@ -208,6 +210,8 @@ def make_orders(world: World) -> None:
         if rng.random() < 0.06:
             order.buyer_message = rng.choice(ref.BUYER_MESSAGES)
         _flag_and_remark(world, order)
+        if order.buyer_message and not order.remark:  # M-ORD-NOTE: the buyer's request goes into the remark
+            order.remark = f"买家留言：{order.buyer_message.strip('=')}"
         settle(world, order)
         if not order.shipped:  # no courier chosen yet: priced with the shop's first courier
             order.courier = DEFAULT_COURIER
@@ -229,16 +233,32 @@ def _payment(world: World, order: Order) -> None:
         order.contacted_at = created + dt.timedelta(minutes=rng.randint(3, 25), seconds=rng.randint(0, 59))
         return
     order.paid_at = created + dt.timedelta(minutes=rng.randint(0, 25), seconds=rng.randint(5, 59))
+    if order.paid_at > AS_OF:  # paid after midnight: next month's, still unpaid at the demo's "now"
+        order.paid_at = None
 
 
 ORDER_HEADERS = ["订单编号", "买家会员名", "买家支付宝账号", "买家应付货款", "买家应付邮费", "总金额", "买家实际支付金额", "订单状态",
                  "买家留言", "收货人姓名", "收货地址 ", "运送方式", "联系手机", "订单创建时间", "订单付款时间 ", "发货时间",
                  "确认收货时间", "宝贝标题 ", "宝贝种类 ", "宝贝总数量", "商家编码", "物流公司", "物流单号 ", "订单备注", "店铺名称",
-                 "订单关闭原因", "退款金额", "原价", "旗帜", "付款方式", "联系时间"]
+                 "订单关闭原因", "退款金额", "原价", "旗帜", "付款方式", "联系时间", "催付时间"]
+CHASE_AT = dt.time(16, 0)  # M-ORD-URGE: unpaid buyers are chased around 16:00
+
+
+def chase_time(order: Order) -> dt.datetime | None:
+    """When the team chased the buyer: orders placed before 16:00 and still unpaid at 16:00 that day
+    (a yellow 催单 flag records the chase itself)."""
+    created = order.created_at
+    chase = dt.datetime.combine(created.date(), CHASE_AT)
+    unpaid_then = order.paid_at is None if order.payment != "货到付款" else False
+    if order.paid_at is not None and order.paid_at > chase:
+        unpaid_then = True
+    if created >= chase or not unpaid_then or order.flag == "黄":
+        return None
+    return chase + dt.timedelta(minutes=created.minute % 10)
 
 
 def order_cells(order: Order) -> dict:
-    """The order as the Taobao export (plus the team's columns 原价/旗帜/付款方式/联系时间) shows it."""
+    """The order as the Taobao export (plus the team's columns 原价/旗帜/付款方式/联系时间/催付时间) shows it."""
     paid = order.paid_at is not None or (order.payment == "货到付款" and order.shipped)
     cells = {
         "订单编号": order.order_id, "买家会员名": order.buyer, "买家支付宝账号": f"{order.phone[:3]}****{order.phone[-4:]}",
@@ -251,7 +271,7 @@ def order_cells(order: Order) -> dict:
         "商家编码": ";".join(i.sku for i in order.items), "物流公司": order.courier if order.shipped else None,
         "物流单号 ": order.waybill if order.shipped else None, "订单备注": order.remark or None, "店铺名称": "简衣纪旗舰店",
         "订单关闭原因": order.closed_reason or None, "退款金额": order.refund, "原价": order.original, "旗帜": order.flag or None,
-        "付款方式": order.payment, "联系时间": order.contacted_at,
+        "付款方式": order.payment, "联系时间": order.contacted_at, "催付时间": chase_time(order),
     }
     cells.update(order.cells)
     return cells

@@ -44,7 +44,7 @@ def make_books(world: World) -> None:
     _service(world)
     _followups(world)
     _messages(world)
-    _enquiries_cover_messages(world)
+    enquiries_cover_messages(world)
     _submissions(world)
     _reviews(world)
     _handover(world)
@@ -126,9 +126,9 @@ def _messages(world: World) -> None:
 MESSAGE_CUTOFF = dt.time(18, 0)  # 001 一.4: later messages are the next working day's enquiries
 
 
-def _enquiries_cover_messages(world: World) -> None:
-    """A day's registered enquiries are at least the messages the log gives that agent for the day
-    (M-PEN-DAILY's 错登 check): a message after 18:00 or on a day off counts to the next working day."""
+def logged_messages(world: World) -> dict[tuple[str, dt.date], int]:
+    """(agent, working day) -> messages the log gives that agent for the day: a message after 18:00
+    or on a day off counts to the next working day (001 一.4)."""
     logged: dict[tuple[str, dt.date], int] = defaultdict(int)
     for message in world.sheets["messages"].rows:
         moment = message["留言时间"]
@@ -136,6 +136,13 @@ def _enquiries_cover_messages(world: World) -> None:
         if not (world.calendar.is_workday(day) and moment.time() < MESSAGE_CUTOFF):
             day = world.calendar.next_workday(day)
         logged[(message["处理客服"], day)] += 1
+    return logged
+
+
+def enquiries_cover_messages(world: World) -> None:
+    """A day's registered enquiries are at least the messages the log gives that agent for the day
+    (so M-PEN-DAILY's 错登 check finds only what is planted)."""
+    logged = logged_messages(world)
     for row in world.sheets["service"].rows:
         enquiries = max(row["咨询人数"], logged.get((row["客服"], row["日期"]), 0))
         if enquiries != row["咨询人数"]:

@@ -12,7 +12,8 @@ from .rates import CARDS
 from .world import DEFAULT_COURIER, agent_at, at, catalogue, duty_agent, remark_date, settle
 
 RETURNS_HEADERS = ["登记日期", "订单编号", "类型", "原因", "签收日期", "商家编码", "商品", "换货内容", "运费承担", "运费",
-                   "差价", "退款金额", "到付", "快递公司", "退回单号", "新快递单号", "物流状态", "是否完整", "客服", "跟进情况"]
+                   "差价", "退款金额", "到付", "快递公司", "退回单号", "新快递单号", "物流状态", "是否完整", "客服", "跟进情况",
+                   "退件到货日期"]
 SHIPMENT_HEADERS = ["发货日期", "订单编号", "快递公司", "快递单号", "目的省份", "重量(kg)", "发货商品", "打包人", "备注"]
 STUB_HEADERS = ["揽收日期", "快递公司", "快递单号", "底单重量(kg)", "底单运费", "快递员", "底单状态", "已归档", "备注"]
 STOCK_HEADERS = ["商家编码", "商品名称", "颜色", "尺码", "页面库存", "实际库存", "补货点", "盘点日期", "盘点人", "本周销量", "库位"]
@@ -129,6 +130,9 @@ def make_after_sales(world: World) -> None:
 
 def finish_returns(world: World) -> None:
     sheet = _returns_sheet(world)
+    for row in world.exchanges:  # M-AS-RESEND: when the returned goods arrived (none for a refund)
+        back = row.get("_back_on")
+        row["退件到货日期"] = back if back is not None and back <= MONTH_END else None
     sheet.rows = sorted(world.exchanges, key=lambda r: (r["登记日期"], r["订单编号"]))
 
 

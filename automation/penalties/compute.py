@@ -16,7 +16,7 @@ from .period import end_of, parse_month, previous_month
 from .rulebook import Rulebook, load_rulebook
 from .settings import PenaltySettings, penalty_settings
 
-KINDS = ("orders", "service", "messages", "followups", "submissions", "reviews")
+KINDS = ("orders", "service", "messages", "followups", "submissions", "reviews", "staff")  # staff: rest days (M-SHIFT)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..attribution import WEEKDAYS, attribute_orders
@@ -53,6 +53,7 @@ class Context:
     rules: Rulebook
     settings: PenaltySettings
     as_of: dt.datetime  # deadlines after this moment are not yet missed
+    rest_days: dict[str, str] = field(default_factory=dict)  # the 人员 sheet's 休息日 (M-SHIFT), where kept
 
     def in_month(self, day: dt.date | None) -> bool:
         return day is not None and self.first <= day <= self.last
@@ -67,7 +68,15 @@ def make_context(month: str, calendar: WorkCalendar, config: ShopConfig, rules: 
     return Context(month, first, last, calendar, config, rules, settings, as_of or dt.datetime.now())
 
 
+def sheet_rest_days(staff: Table | None) -> dict[str, str]:
+    """name -> weekly rest day from the team's 人员 sheet (M-SHIFT: one rest day a week)."""
+    if staff is None:
+        return {}
+    return {str(r.get("name")).strip(): str(r.get("rest_day")) for r in staff.records if r.get("name") and r.get("rest_day")}
+
+
 def detect_all(ctx: Context, tables: dict[str, Table | None]) -> Detection:
+    ctx = replace(ctx, rest_days={**sheet_rest_days(tables.get("staff")), **ctx.rest_days})
     out = Detection()
     daily = lambda c, service: detect_daily(c, service, tables.get("messages"))  # noqa: E731  (cross-checks the log)
     checks = (("orders", "M-PEN-SHIP", detect_ship), ("service", "M-PEN-DAILY", daily),
@@ -151,11 +160,12 @@ def detect_ship(ctx: Context, orders: Table) -> list[Incident]:
 
 # ── M-PEN-DAILY ─────────────────────────────────────────────────────────────
 def _agents(ctx: Context, seen: list[str]) -> list:
-    """(name, rest weekday or None): configured staff of the agent roles, else the names the sheet uses."""
+    """(name, rest weekday or None): configured staff of the agent roles, else the names the sheet uses.
+    The rest day is shop.toml's, else the 人员 sheet's where the team keeps one (M-SHIFT)."""
     people = ctx.config.people(*ctx.settings.agent_roles)
     if people:
-        return [(p.name, (p.rest_day or "").strip() or None) for p in people]
-    return [(name, None) for name in dict.fromkeys(seen)]
+        return [(p.name, (p.rest_day or "").strip() or ctx.rest_days.get(p.name)) for p in people]
+    return [(name, ctx.rest_days.get(name)) for name in dict.fromkeys(seen)]
 
 
 def _works(ctx: Context, rest_day: str | None, day: dt.date) -> bool:

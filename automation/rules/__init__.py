@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-AREA_MODULES = ("reading", "orders", "aftersales", "stock", "handover", "remarks", "service")
+AREA_MODULES = ("reading", "orders", "aftersales", "stock", "handover", "remarks", "service", "shipping", "staff")
 
 
 def load_all() -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from ..i18n import pick
 from ..remarks import BUYER, SELLER
 from ..tables import Table
 from .catalog import Context, Hit, hit, rule
@@ -155,3 +156,79 @@ def remark_after_window(table: Table, ctx: Context) -> Iterator[Hit]:
         if (remark.flag in ("紫", "蓝") and window_applies(kind, remark.reason) and remark.date and signed
                 and _days(remark.date, signed) > limit):
             yield hit(record, "remark", date=f"{remark.date:%m-%d}", days=_days(remark.date, signed), limit=limit)
+
+
+# ── M-AS-LOG: every after-sales entry is recorded and followed up ───────────
+
+LOG_FIELDS = ("logistics", "complete", "followed_up")
+PARCEL_KINDS = (EXCHANGE, RETURN, "拒收", "退件")  # a parcel comes back: its completeness is checked
+DONE_WORDS = ("已完成", "完成", "已解决", "已退款", "已换货", "已补发", "已关闭", "结束", "已处理", "已结案")
+
+
+@rule("AS009", "after-sales-log-incomplete", "error", "M-AS-LOG", "returns",
+      zh="售后登记缺少“{header}”", en="After-sales entry without '{header}'",
+      fix_zh="每笔换货/退货/退款都要登记物流状态、是否完整（退回的包裹）和跟进情况；拒收和退件写明原因。",
+      fix_en="Record logistics status, completeness (for returned parcels) and follow-up for every entry; give the reason for refused and returned parcels.")
+def after_sales_log_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
+    present = [f for f in (*LOG_FIELDS, "reason") if table.has(f)]
+    for record in table.records:
+        kind = record.get("kind")
+        if kind is None:
+            continue
+        for name in present:
+            needed = (name != "complete" or kind in PARCEL_KINDS) and (name != "reason" or kind in ("拒收", "退件"))
+            if needed and record.get(name) is None:
+                yield hit(record, name, header=table.header_of(name))
+
+
+def is_open(record) -> bool:
+    text = str(record.get("followed_up") or "")
+    return not any(word in text for word in DONE_WORDS)
+
+
+@rule("AS010", "after-sales-open-too-long", "warning", "M-AS-LOG", "returns", field="followed_up",
+      zh="售后登记 {days} 天仍未跟进完毕（{since} 起，上限 {limit} 天）：{value}",
+      en="After-sales entry still open after {days} days (since {since}, limit {limit}): {value}",
+      fix_zh="跟进到底：退款、换货发出或关闭后在“跟进情况”写明（如 已退款、已完成）。",
+      fix_en="Follow it through; once refunded, re-sent or closed, say so in 跟进情况 (e.g. 已退款, 已完成).",
+      options={"days": 7})
+def after_sales_open_too_long(table: Table, ctx: Context) -> Iterator[Hit]:
+    """Open = 跟进情况 does not say it is done. `days` is the shop's own limit (the seeds set none)."""
+    if not table.has("followed_up"):
+        return
+    limit = ctx.options["days"]
+    for record in table.records:
+        since = record.get("date")
+        if since is not None and is_open(record) and (ctx.as_of - since).days > limit:
+            yield hit(record, "followed_up", days=(ctx.as_of - since).days, since=f"{since:%m-%d}", limit=limit)
+
+
+# ── M-AS-RESEND: the exchange leaves again soon after the return arrives ────
+
+def _shipped_waybills(ctx: Context) -> dict[str, dt.date]:
+    shipments = ctx.table("shipments")
+    if shipments is None:
+        return {}
+    return {str(r.get("waybill")): r.get("date") for r in shipments.records if r.get("waybill") and r.get("date")}
+
+
+@rule("AS011", "exchange-resent-late", "error", "M-AS-RESEND", "returns", field="arrived_on",
+      zh="换货退回件 {value} 到货，{deadline} 前未重新发出（{resent}）", en="Exchange return arrived {value}, not re-sent by {deadline} ({resent})",
+      fix_zh="退回的货到后尽快换发；如要延迟，须事先通知买家（000 六.2）。",
+      fix_en="Re-send the exchange soon after the returned goods arrive; tell the buyer first if it will be late (000 六.2).",
+      options={"workdays": 2})
+def exchange_resent_late(table: Table, ctx: Context) -> Iterator[Hit]:
+    """Re-sent = 换货发出日期, else the shipping register's date of the new waybill. Needs 退件到货日期."""
+    if not table.has("arrived_on"):
+        return
+    shipped = ctx.memo("shipped_waybills", lambda: _shipped_waybills(ctx))
+    calendar = ctx.calendar
+    for record in table.records:
+        arrived = record.get("arrived_on")
+        if record.get("kind") != EXCHANGE or arrived is None:
+            continue
+        deadline = calendar.add_workdays(calendar.workday_on_or_after(arrived), ctx.options["workdays"])
+        resent = record.get("resent_on") or shipped.get(str(record.get("new_waybill")))
+        if (resent is not None and resent > deadline) or (resent is None and ctx.as_of > deadline):
+            yield hit(record, "arrived_on", deadline=f"{deadline:%m-%d}",
+                      resent=f"{resent:%m-%d}" if resent else pick("未发出", "not yet"))

@@ -483,6 +483,39 @@ def unpaid_not_chased(table: Table, ctx: Context) -> Iterator[Hit]:
             yield hit(record, "created_at", created=f"{created:%m-%d %H:%M}", chase=f"{at:%H:%M}")
 
 
+# ── M-ORD-REQUEST ───────────────────────────────────────────────────────────
+
+COURIER_REQUEST = re.compile(r"(?:要|请|需要|只|指定|必须)?\s*(?:发|走|用)\s*(顺丰|中通|圆通|申通|韵达|极兔|邮政|EMS|京东|德邦|百世)",
+                             re.IGNORECASE)
+NEGATED = re.compile(r"[不别勿]")
+
+
+def requested_courier(ctx: Context, record: Record) -> str | None:
+    """The courier the buyer asked for (要发顺丰) in the seller remark or the buyer's message."""
+    for name in ("remark", "buyer_message"):
+        text = str(record.get(name) or "")
+        for found in COURIER_REQUEST.finditer(text):
+            if not NEGATED.search(text[max(0, found.start() - 2):found.start() + 1]):  # 不要发中通
+                return courier_name(ctx.config, found.group(1)) or found.group(1)
+    return None
+
+
+@rule("ORD019", "courier-not-as-requested", "error", "M-ORD-REQUEST", "orders", field="courier",
+      zh="买家要求发{requested}，实际发的是{value}", en="The buyer asked for {requested}, the order went by {value}",
+      fix_zh="按买家要求的快递发货（备注或买家留言中的“要发顺丰”等）；未按约定执行属于工作失误。",
+      fix_en="Ship with the courier the buyer asked for (要发顺丰 in the remark or message); not doing so is a work error.")
+def courier_not_as_requested(table: Table, ctx: Context) -> Iterator[Hit]:
+    if not table.has("courier") or not (table.has("remark") or table.has("buyer_message")):
+        return
+    for record in table.records:
+        used = courier_name(ctx.config, record.get("courier"))
+        if used is None or not is_shipped(record):
+            continue
+        wanted = requested_courier(ctx, record)
+        if wanted is not None and wanted != used:
+            yield hit(record, "courier", requested=wanted)
+
+
 def paid_not_shipped(orders: Table) -> Iterator[Record]:
     for record in orders.records:
         if is_paid(record) and not is_shipped(record):

@@ -14,7 +14,7 @@ from itertools import pairwise
 from ..tables import Record, Table
 from .catalog import Context, Hit, hit, rule
 from .needs import own, sheet
-from .orders import demand_by_sku
+from .orders import ITEM_SEPARATORS, demand_by_sku
 
 INBOUND = ("入库", "退货入库")
 OUTBOUND = ("出库",)
@@ -145,3 +145,75 @@ def count_does_not_follow(table: Table, ctx: Context) -> Iterator[Hit]:
             if after.get("real_stock") != expected:
                 yield hit(after, "real_stock", before=before.get("real_stock"), before_on=f"{before.get('counted_on'):%m-%d}",
                           net=net, expected=expected)
+
+
+# ── M-STK-OUT / M-STK-DEFECT ────────────────────────────────────────────────
+
+def _outbound(movements: Table) -> tuple[set, set, set, set]:
+    """What the movements register as gone out: (day, SKU), (day, "model colour size"), order ids, days."""
+    by_sku, by_title, orders, days = set(), set(), set(), set()
+    for record in movements.records:
+        if record.get("direction") not in OUTBOUND or record.get("date") is None:
+            continue
+        day = record.get("date")
+        days.add(day)
+        if record.get("sku") is not None:
+            by_sku.add((day, str(record.get("sku"))))
+        title = " ".join(str(record.get(f)) for f in ("product", "color", "size") if record.get(f) is not None)
+        if title:
+            by_title.add((day, title))
+        if record.get("order_id") is not None:
+            orders.add(str(record.get("order_id")))
+    return by_sku, by_title, orders, days
+
+
+def _shipped_skus(ctx: Context) -> dict[str, list[str]]:
+    orders = ctx.table("orders")
+    if orders is None or not orders.has("sku"):
+        return {}
+    return {str(r.get("order_id")): [s.strip() for s in ITEM_SEPARATORS.split(str(r.get("sku"))) if s.strip()]
+            for r in orders.records if r.get("order_id") is not None and r.get("sku") is not None}
+
+
+def outbound_registered(record: Record, outbound: tuple[set, set, set, set], skus: dict[str, list[str]]) -> bool:
+    """The shipment's order id is on an outbound row; else each shipped item (by title, or by the order's
+    SKU for a parcel that is the order's own) is registered out that day; with neither, any outbound that day."""
+    by_sku, by_title, orders, days = outbound
+    day, order_id = record.get("date"), str(record.get("order_id"))
+    if order_id in orders:
+        return True
+    titles = [t.strip() for t in ITEM_SEPARATORS.split(str(record.get("items") or "")) if t.strip()]
+    own = skus.get(order_id, []) if "换" not in str(record.get("note") or "") else []
+    if not titles and not own:
+        return day in days
+    if own and all((day, s) in by_sku for s in own):
+        return True
+    return bool(titles) and all((day, " ".join(t.split())) in by_title for t in titles)
+
+
+@rule("STK008", "outbound-not-registered", "error", "M-STK-OUT", "shipments", field="date", needs=("movements",),
+      zh="{value} 发出的包裹没有出库登记", en="Parcel shipped {value} without an outbound registration",
+      fix_zh="快递揽件后在出入库登记中登记出库（商家编码、数量），否则库存对不上。",
+      fix_en="Register the outbound (SKU, quantity) in the movements sheet once the courier takes the parcels.")
+def outbound_not_registered(table: Table, ctx: Context) -> Iterator[Hit]:
+    outbound = ctx.memo("outbound", lambda: _outbound(ctx.table("movements")))
+    skus = ctx.memo("shipped_skus", lambda: _shipped_skus(ctx))
+    for record in table.records:
+        if record.get("date") is not None and not outbound_registered(record, outbound, skus):
+            yield hit(record, "date")
+
+
+@rule("STK009", "defect-in-saleable-stock", "error", "M-STK-DEFECT", "movements", field="warehouse",
+      zh="残次或检验不合格的货品登记进了{value}", en="Defective or rejected goods registered into {value}",
+      fix_zh="残次品单独放入残次库，不得回到正品库；请改登记到残次库。",
+      fix_en="Defective goods go to the separate 残次库, never back to saleable stock; register them there.")
+def defect_in_saleable_stock(table: Table, ctx: Context) -> Iterator[Hit]:
+    """Needs the warehouse column (仓库): without it the sheet cannot say where the goods went."""
+    if not table.has("warehouse"):
+        return
+    for record in table.records:
+        store = record.get("warehouse")
+        defective = record.get("direction") == "残次入库" or (
+            record.get("direction") in INBOUND and record.get("inspection") == "不合格")
+        if defective and store is not None and store != DEFECT_STORE:
+            yield hit(record, "warehouse")
