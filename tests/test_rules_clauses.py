@@ -139,3 +139,21 @@ def test_every_stub_names_the_collector(tmp_path):
     stubs = [{"揽收日期": d(2026, 10, 14), "快递公司": "中通", "快递单号": "78123456780001", "快递员": None},
              {"揽收日期": d(2026, 10, 14), "快递公司": "中通", "快递单号": "78123456780002", "快递员": "钱师傅"}]
     assert rows_with(findings(tmp_path, {"stubs": sheet(*stubs)}), "SHP003") == [2]
+
+
+# ── a team's sheet without the column a new clause reads: not checked, named, no error ──
+@pytest.mark.parametrize(("sheets", "code", "missing"), [
+    ({"returns": sheet(_ret())}, "AS011", "退件到货日期"),
+    ({"movements": sheet({"日期": d(2026, 10, 14), "类型": "残次入库", "商家编码": "A1", "数量": 1})}, "STK009", "仓库"),
+    ({"staff": sheet({"姓名": "张三", "岗位": "客服"})}, "STF001", "班次"),
+    ({"shipments": sheet({"发货日期": d(2026, 10, 14), "订单编号": "5000000000000000001", "快递公司": "中通",
+                          "快递单号": "78123456780001"})}, "SHP002", "打包人"),
+])
+def test_a_sheet_without_the_column_is_reported_not_checked(tmp_path, sheets, code, missing):
+    from automation.commands.validate import validate
+    from tests.rules_helpers import shop
+
+    result = validate(shop(tmp_path, sheets), as_of=d(2026, 10, 30))
+    assert [f for f in result.findings if f.code == code] == []
+    (entry,) = [n for n in result.not_checked if n.code == code]
+    assert missing in entry.missing

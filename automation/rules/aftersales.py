@@ -168,7 +168,8 @@ DONE_WORDS = ("已完成", "完成", "已解决", "已退款", "已换货", "已
 @rule("AS009", "after-sales-log-incomplete", "error", "M-AS-LOG", "returns",
       zh="售后登记缺少“{header}”", en="After-sales entry without '{header}'",
       fix_zh="每笔换货/退货/退款都要登记物流状态、是否完整（退回的包裹）和跟进情况；拒收和退件写明原因。",
-      fix_en="Record logistics status, completeness (for returned parcels) and follow-up for every entry; give the reason for refused and returned parcels.")
+      fix_en="Record logistics status, completeness (for returned parcels) and follow-up for every entry; give the reason for refused and returned parcels.",
+      requires=own("kind", any_of("logistics", "complete", "followed_up")))
 def after_sales_log_incomplete(table: Table, ctx: Context) -> Iterator[Hit]:
     present = [f for f in (*LOG_FIELDS, "reason") if table.has(f)]
     for record in table.records:
@@ -191,7 +192,8 @@ def is_open(record) -> bool:
       en="After-sales entry still open after {days} days (since {since}, limit {limit}): {value}",
       fix_zh="跟进到底：退款、换货发出或关闭后在“跟进情况”写明（如 已退款、已完成）。",
       fix_en="Follow it through; once refunded, re-sent or closed, say so in 跟进情况 (e.g. 已退款, 已完成).",
-      options={"days": 7})
+      options={"days": 7},
+      requires=own("date", "followed_up"))
 def after_sales_open_too_long(table: Table, ctx: Context) -> Iterator[Hit]:
     """Open = 跟进情况 does not say it is done. `days` is the shop's own limit (the seeds set none)."""
     if not table.has("followed_up"):
@@ -216,7 +218,8 @@ def _shipped_waybills(ctx: Context) -> dict[str, dt.date]:
       zh="换货退回件 {value} 到货，{deadline} 前未重新发出（{resent}）", en="Exchange return arrived {value}, not re-sent by {deadline} ({resent})",
       fix_zh="退回的货到后尽快换发；如要延迟，须事先通知买家（000 六.2）。",
       fix_en="Re-send the exchange soon after the returned goods arrive; tell the buyer first if it will be late (000 六.2).",
-      options={"workdays": 2})
+      options={"workdays": 2},
+      requires=own("kind", "arrived_on", any_of("resent_on", "new_waybill")))
 def exchange_resent_late(table: Table, ctx: Context) -> Iterator[Hit]:
     """Re-sent = 换货发出日期, else the shipping register's date of the new waybill. Needs 退件到货日期."""
     if not table.has("arrived_on"):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..i18n import set_lang
 from .catalog import Rule, all_rules
+from .clauses import coverage_lines
 from .needs import AnyOf, need_label, sheet_label
 
 DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
@@ -68,6 +69,7 @@ def markdown() -> str:
             lines.append(f"| {r.code} | {r.name} | {r.severity} | {r.clause or '—'} | {kind} | {_cell(_needs(r))} | "
                          f"{_cell(r.message[0])}<br>{_cell(r.message[1])} | {_cell(r.fix[0])} | {_options(r)} |")
         lines.append("")
+    lines += coverage_lines(rules)  # every clause of the digest and how it is coded (automation/rules/clauses.py)
     set_lang(None)
     return "\n".join(lines)
 

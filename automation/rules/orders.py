@@ -503,7 +503,8 @@ def requested_courier(ctx: Context, record: Record) -> str | None:
 @rule("ORD019", "courier-not-as-requested", "error", "M-ORD-REQUEST", "orders", field="courier",
       zh="买家要求发{requested}，实际发的是{value}", en="The buyer asked for {requested}, the order went by {value}",
       fix_zh="按买家要求的快递发货（备注或买家留言中的“要发顺丰”等）；未按约定执行属于工作失误。",
-      fix_en="Ship with the courier the buyer asked for (要发顺丰 in the remark or message); not doing so is a work error.")
+      fix_en="Ship with the courier the buyer asked for (要发顺丰 in the remark or message); not doing so is a work error.",
+      requires=own("courier", any_of("remark", "buyer_message")))
 def courier_not_as_requested(table: Table, ctx: Context) -> Iterator[Hit]:
     if not table.has("courier") or not (table.has("remark") or table.has("buyer_message")):
         return

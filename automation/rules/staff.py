@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 from ..tables import Table
 from .catalog import Context, Hit, hit, rule
+from .needs import own
 
 SHIFT_ROLES = ("客服", "客服主管")
 
 
-@rule("STF001", "agent-without-shift", "warning", "M-SHIFT", "staff", field="shift",
+@rule("STF001", "agent-without-shift", "warning", "M-SHIFT", "staff", field="shift", requires=own("role", "shift"),
       zh="{name} 没有填写班次（可选：{shifts}）", en="{name} has no shift (one of: {shifts})",
       fix_zh="客服按班次上班（见 shop.toml 的 [[shifts]]）；在人员表写明白班或晚班。",
       fix_en="Agents work the shop's shifts (shop.toml [[shifts]]); write 白班 or 晚班 in the staff sheet.")

@@ -191,7 +191,8 @@ def outbound_registered(record: Record, outbound: tuple[set, set, set, set], sku
     return bool(titles) and all((day, " ".join(t.split())) in by_title for t in titles)
 
 
-@rule("STK008", "outbound-not-registered", "error", "M-STK-OUT", "shipments", field="date", needs=("movements",),
+@rule("STK008", "outbound-not-registered", "error", "M-STK-OUT", "shipments", field="date",
+      requires=(own("date"), sheet("movements", "date", "direction")),
       zh="{value} 发出的包裹没有出库登记", en="Parcel shipped {value} without an outbound registration",
       fix_zh="快递揽件后在出入库登记中登记出库（商家编码、数量），否则库存对不上。",
       fix_en="Register the outbound (SKU, quantity) in the movements sheet once the courier takes the parcels.")
@@ -204,6 +205,7 @@ def outbound_not_registered(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("STK009", "defect-in-saleable-stock", "error", "M-STK-DEFECT", "movements", field="warehouse",
+      requires=own("direction", "warehouse"),
       zh="残次或检验不合格的货品登记进了{value}", en="Defective or rejected goods registered into {value}",
       fix_zh="残次品单独放入残次库，不得回到正品库；请改登记到残次库。",
       fix_en="Defective goods go to the separate 残次库, never back to saleable stock; register them there.")
