@@ -127,6 +127,11 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
         if edit.job in rec.fills or rec.wrote_by == edit.job:
             by_row.setdefault(row, {})[col] = rec
     wanted_rows = set(ops) | set(by_row) | {int(r) for r in spans}
+    alike: dict[tuple, CellRecord] = {}
+
+    def shared(rec: CellRecord) -> CellRecord:
+        """One record object for all the cells a row fill gives the same before/after (memory stays small)."""
+        return alike.setdefault(rec.key(), rec)
     notes = {(r, c): o.note for r, cols in ops.items() for c, o in cols.items() if o.note}
     others = [key for key, rec in cells.items() if set(rec.fills) - {edit.job} or rec.wrote_by not in (None, edit.job)]
     bbox = _bbox(ops, others)
@@ -145,7 +150,7 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
         row.spans_base = spans.get(str(row.number))
         for col in sorted(set(row_ops) | set(mine)):
             key = (row.number, col)
-            rec = _edit_cell(row, col, edit.job, row_ops.get(col), cells.get(key), column_styles, styles)
+            rec = _edit_cell(row, col, edit.job, row_ops.get(col), cells.get(key), column_styles, styles, shared)
             if rec is None:
                 cells.pop(key, None)
             else:
@@ -200,7 +205,7 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
 
 
 def _edit_cell(row: Row, col: int, job: str, op: _CellOp | None, rec: CellRecord | None,
-               column_styles: dict[int, int], styles: StyleBook) -> CellRecord | None:
+               column_styles: dict[int, int], styles: StyleBook, shared) -> CellRecord | None:
     """Put the cell in the state all jobs want (this job's new wish replacing its old one); returns
     its record, or None when nothing of ours is left on it (it is then exactly as the user had it)."""
     cell = row.cells.get(col)
@@ -209,11 +214,13 @@ def _edit_cell(row: Row, col: int, job: str, op: _CellOp | None, rec: CellRecord
         effective = current if current is not None else (row.default_style(column_styles, col) if cell is None else 0)
         ours = styles.derive(effective, fill=op.fill)
         row.cell(col).set_style(ours)
-        return CellRecord(current, cell is None, ours, {job: op.fill})
+        return shared(CellRecord(current, cell is None, ours, {job: op.fill}))
     if rec is None:
         rec = CellRecord(current, cell is None)
-    elif current != rec.ours:  # the user restyled the cell since: that is their style now, with their fill
-        rec.orig, rec.absent = (styles.fill_of(current or 0, rec.orig or 0) if cell is not None else None), cell is None
+    else:
+        rec = rec.copy()  # records are shared between cells that look alike: never change one in place
+        if current != rec.ours:  # the user restyled the cell since: that is their style now, with their fill
+            rec.orig, rec.absent = (styles.fill_of(current or 0, rec.orig or 0) if cell is not None else None), cell is None
     if rec.wrote_by == job and cell is not None:
         _restore_value(cell, rec.value)
         rec.wrote_by, rec.quote = None, False

@@ -38,6 +38,9 @@ class CellRecord:
     def to_json(self) -> list:
         return [self.orig, int(self.absent), self.ours, sorted(self.fills.items()), self.value, self.wrote_by, int(self.quote)]
 
+    def copy(self) -> "CellRecord":
+        return CellRecord(self.orig, self.absent, self.ours, dict(self.fills), self.value, self.wrote_by, self.quote)
+
     def key(self) -> tuple:
         return (self.orig, self.absent, self.ours, tuple(sorted(self.fills.items())), self.value, self.wrote_by, self.quote)
 
@@ -94,10 +97,10 @@ def _pack_cells(cells: dict[tuple[int, int], CellRecord]) -> dict:
 def _unpack_cells(packed: dict) -> dict[tuple[int, int], CellRecord]:
     out = {}
     for key, refs in packed.items():
-        record = json.loads(key)
+        record = CellRecord.from_json(json.loads(key))  # one object per group: the writer copies before changing one
         for ref in refs.split():
             m = _REF.match(ref)
-            out[(int(m.group(2)), column_index(m.group(1)))] = CellRecord.from_json(record)
+            out[(int(m.group(2)), column_index(m.group(1)))] = record
     return out
 
 
