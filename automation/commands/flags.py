@@ -257,13 +257,14 @@ def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool)
 
     按旗帜约定整理订单备注：新增“规范备注”列、按旗帜颜色标记订单行，并生成换货登记、退款登记、异常订单、催付催单、订单归属表。
     """
-    orders, flags, attributions, edit = run(path)
+    shop = Shop.open(path)
+    orders = shop.require("orders")
+    flags, attributions, edit = analyse(orders, shop.config)
     outputs = []
     if not no_write:
         from ..sheets.writers import apply_edit
 
-        outputs.append(apply_edit(orders.source, edit, inplace=inplace, suffix=".flags",
-                                  keep_backups=Shop.open(path).keep_backups))
+        outputs.append(apply_edit(orders.source, edit, inplace=inplace, suffix=".flags", keep_backups=shop.keep_backups))
     summary = summarise(flags, attributions)
     if as_json:
         click.echo(dumps({"summary": summary, "orders": [_order_json(f) for f in flags if f.remark.flag],

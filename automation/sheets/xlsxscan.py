@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from posixpath import dirname, join, normpath
 from xml.etree import ElementTree
 
+from .xlsxpatch.sheetstream import column_index, column_letters
+
 CHUNK = 1 << 22
 # Kept to regular expressions with a literal start, so a 100 MB sheet scans in well under a second.
 # Column widths: single-letter columns (A-Z) need no scan, only multi-letter references are read.
@@ -41,27 +43,12 @@ class SheetScan:
 
     @property
     def far_corner(self) -> str:
-        return f"{column_name(self.max_col)}{self.max_row}"
-
-
-def column_number(letters: bytes | str) -> int:
-    number = 0
-    for char in letters if isinstance(letters, str) else letters.decode():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def column_name(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+        return f"{column_letters(self.max_col - 1)}{self.max_row}"
 
 
 def _address(ref: bytes) -> tuple[int, int]:
     split = next(i for i, ch in enumerate(ref) if 48 <= ch <= 57)
-    return int(ref[split:]) - 1, column_number(ref[:split]) - 1
+    return int(ref[split:]) - 1, column_index(ref[:split])
 
 
 def sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
@@ -92,7 +79,7 @@ def scan_sheet(book: zipfile.ZipFile, part: str) -> SheetScan:
             head, tail = (data[:cut], data[cut:]) if cut > 1 else (b"", data)
             _scan_chunk(head, scan, columns)
         _scan_chunk(tail, scan, columns)
-    scan.max_col = max((column_number(c) for c in columns), default=0)
+    scan.max_col = max((column_index(c) + 1 for c in columns), default=0)
     return scan
 
 
