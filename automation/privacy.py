@@ -25,6 +25,10 @@ _MOBILE = re.compile(rf"(?<![0-9\uFF10-\uFF19])((?:[+\uFF0B]?[8\uFF18][6\uFF16]{
 _LANDLINE = re.compile(rf"(?<![0-9\uFF10-\uFF19])([0\uFF10]{_D}{{2,3}})([-\uFF0D\u2010-\u2015 ]?|[)）] ?)"
                        rf"({_D}{{3,4}}{_SEP}{_D}{{4}})(?![0-9\uFF10-\uFF19])")
 
+# A courier's waybill (YT/SF/JT/DPK/JD… + 12–15 digits) is an id, not a phone: "YT8618312346766" has a
+# "+86 183…" inside it. Pure-digit waybills are already safe: they are longer than a phone.
+_LETTERED_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}[0-9]{12,15}(?![0-9])")
+
 _PROVINCE_FORMS = sorted((form for name, forms in PROVINCES.items() for form in (name, *forms)), key=len, reverse=True)
 _MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
 _CITY = r"(?:[\u4e00-\u9fff]{1,10}?(?:自治州|地区|盟|市))"
@@ -55,8 +59,17 @@ def mask_phone(text: object) -> str | None:
     """Every mobile and landline number inside the text masked: '13812345678' -> '138****5678'."""
     if text is None:
         return None
-    out = _MOBILE.sub(_mobile, str(text))
-    return _LANDLINE.sub(_landline, out)
+    text = str(text)
+    out, start = [], 0
+    for waybill in _LETTERED_ID.finditer(text):
+        out += [_mask_numbers(text[start:waybill.start()]), waybill.group(0)]
+        start = waybill.end()
+    out.append(_mask_numbers(text[start:]))
+    return "".join(out)
+
+
+def _mask_numbers(text: str) -> str:
+    return _LANDLINE.sub(_landline, _MOBILE.sub(_mobile, text))
 
 
 def mask_address(text: object) -> str | None:
