@@ -208,7 +208,7 @@ def send_monthly(shop, month: str, force: bool = False, sleep=None, banner: str 
         except SendFailed as exc:
             key = "monthly.send_refused" if exc.permanent else "monthly.send_failed"
             raise SendError(UserError(key, attempts=exc.attempts, error=exc.reason, eml=mail.eml)) from None
-    return mail, t("monthly.sent", to=mail.message["To"], attempts=attempts)
+    return mail, t("monthly.sent", to=", ".join(settings.to), attempts=attempts)
 
 
 class SendError(Exception):

@@ -41,9 +41,11 @@ class Scripted(Inbox):
         self.replies, self.delay, self.quit_reply = list(replies), delay, quit_reply
         self.attempts = 0
         self.data_started = threading.Event()
+        self.data_times: list[float] = []  # time.monotonic() of each DATA
 
     async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
+        self.data_times.append(time.monotonic())
         self.data_started.set()
         reply = self.replies.pop(0) if self.replies else "250 OK"
         if reply.startswith("250"):

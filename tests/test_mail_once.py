@@ -174,9 +174,10 @@ def test_the_whole_send_has_a_deadline(tmp_path, server):
     port = mh.free_port()
     root = _shop(tmp_path, port, retries=20, delay=0.3, extra="deadline_seconds = 1.5\n")
     inbox = server(port, mh.Scripted(replies=["451 busy"] * 50))
-    started = time.monotonic()
     result = send(root)
-    assert time.monotonic() - started < 5
+    # timed from the first DATA, not from the start of the run: building the report before it can
+    # take seconds on a busy machine
+    assert inbox.data_times[-1] - inbox.data_times[0] < 1.5
     assert result.exit_code == 1 and "发送时限 1.5 秒" in result.output
     assert 1 < inbox.attempts < 20 and inbox.messages == []
 

@@ -8,15 +8,17 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
+from .addresses import ascii_domain, header_address
+
 
 def compose(subject: str, sender: str, to: tuple[str, ...], cc: tuple[str, ...], text: str, html: str,
             images: dict[str, bytes], attachments: list[Path], message_id: str | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = subject  # non-ASCII headers are RFC 2047 encoded (UTF-8) by the email policy
-    msg["From"] = sender
-    msg["To"] = ", ".join(to)
+    msg["From"] = header_address(sender)
+    msg["To"] = ", ".join(header_address(a) for a in to)
     if cc:
-        msg["Cc"] = ", ".join(cc)
+        msg["Cc"] = ", ".join(header_address(a) for a in cc)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = message_id or make_msgid(domain=_domain(sender))
     msg.set_content(text, charset="utf-8")
@@ -33,7 +35,7 @@ def compose(subject: str, sender: str, to: tuple[str, ...], cc: tuple[str, ...],
 
 def _domain(sender: str) -> str:
     address = parseaddr(sender)[1]
-    return address.rsplit("@", 1)[1] if "@" in address else "shopbook"
+    return ascii_domain(address).rsplit("@", 1)[1] if "@" in address else "shopbook"
 
 
 def stable_message_id(sender: str, shop: str, key: str) -> str:

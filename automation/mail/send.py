@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses
 from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import register, t
 from ..paths import temp_beside
+from .addresses import envelope_addresses, needs_smtputf8, wire_policy
 from .settings import EmailSettings
 
 log = logging.getLogger("shopbook.mail")
@@ -47,6 +47,8 @@ register({
     "mail.why.busy": ("服务器暂时不可用（{code} {detail}）", "the server is temporarily unavailable ({code} {detail})"),
     "mail.why.network": ("连不上邮件服务器 {host}:{port}（{detail}）", "cannot reach the mail server {host}:{port} ({detail})"),
     "mail.why.deadline": ("超过了发送时限 {seconds} 秒（shop.toml [email] deadline_seconds）", "the send deadline of {seconds} s was reached ([email] deadline_seconds)"),
+    "mail.why.no_smtputf8": ("邮件服务器不支持中文邮箱地址（SMTPUTF8）：{addresses}。请换用英文地址，或换一台支持 SMTPUTF8 的服务器",
+                             "the mail server does not take non-ASCII addresses (SMTPUTF8): {addresses}. Use an ASCII address, or a server that offers SMTPUTF8"),
     "mail.retry": ("发送第 {attempt}/{attempts} 次失败：{reason}；{delay:.0f} 秒后重试。", "Attempt {attempt}/{attempts} failed: {reason}; retrying in {delay:.0f} s."),
 })
 
@@ -84,11 +86,16 @@ def write_outbox(outbox: Path, stem: str, msg: EmailMessage, html: str) -> tuple
     eml, preview = outbox / f"{stem}.eml", outbox / f"{stem}.html"
     try:
         outbox.mkdir(parents=True, exist_ok=True)
-        _atomic_write(eml, msg.as_bytes(policy=policy.SMTP))
+        _atomic_write(eml, msg.as_bytes(policy=_policy_of(msg)))
         _atomic_write(preview, html.encode("utf-8"))
     except OSError as exc:
         raise outbox_unwritable(outbox, exc) from None
     return eml, preview
+
+
+def _policy_of(msg: EmailMessage):
+    headers = [str(value) for name in ("From", "To", "Cc") for value in msg.get_all(name) or []]
+    return wire_policy(envelope_addresses(*headers))
 
 
 def read_eml(path: Path) -> EmailMessage:
@@ -207,9 +214,14 @@ def _connect(settings: EmailSettings, clock: _Clock) -> smtplib.SMTP:
 def _send_data(server: smtplib.SMTP, msg: EmailMessage, settings: EmailSettings, clock: _Clock) -> None:
     """MAIL, RCPT, DATA by hand, so a failure before the end of the message (retryable) is told apart
     from no answer after it (delivery unknown)."""
-    rcpts = [address for _, address in getaddresses([*settings.to, *settings.cc]) if address]
+    sender, = envelope_addresses(settings.sender)
+    rcpts = envelope_addresses(*settings.to, *settings.cc)
     server.ehlo_or_helo_if_needed()
-    code, text = server.mail(settings.sender)
+    utf8 = needs_smtputf8([sender, *rcpts])
+    if utf8 and not server.has_extn("smtputf8"):
+        wide = ", ".join(a for a in [sender, *rcpts] if not a.isascii())
+        raise _Failure(t("mail.why.no_smtputf8", addresses=wide), permanent=True)
+    code, text = server.mail(sender, ["SMTPUTF8"] if utf8 else [])
     if code != 250:
         raise _smtp_reply_failure(code, text)
     refused = {}
@@ -223,7 +235,7 @@ def _send_data(server: smtplib.SMTP, msg: EmailMessage, settings: EmailSettings,
     code, text = server.docmd("data")
     if code != 354:
         raise _smtp_reply_failure(code, text)
-    payload = re.sub(rb"(?m)^\.", b"..", msg.as_bytes(policy=policy.SMTP))  # CRLF lines; dot-stuffing (RFC 5321)
+    payload = re.sub(rb"(?m)^\.", b"..", msg.as_bytes(policy=policy.SMTPUTF8 if utf8 else policy.SMTP))  # CRLF lines; dot-stuffing (RFC 5321)
     if not payload.endswith(b"\r\n"):
         payload += b"\r\n"
     server.send(payload + b".\r\n")
