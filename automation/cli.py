@@ -1,17 +1,25 @@
-"""`shopbook`: the command line. Each subcommand lives in automation/commands/<name>.py."""
+"""`shopbook`: the command line. Each subcommand lives in automation/commands/<name>.py.
+
+`shopbook --help` must not import the command modules (they pull in polars, openpyxl, matplotlib,
+jinja2…): the group lists each command by the name and docstring found in its source file, and
+imports a module only when its command is invoked (or its own `-h` is asked for).
+"""
 
 from __future__ import annotations
 
 import errno
 import importlib
 import os
+import re
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import UserError
-from .click_zh import install as _click_in_chinese
+from .click_zh import install as _click_in_chinese, zh
 from .i18n import pick, set_lang
 
 _click_in_chinese()  # click's own messages and help follow --lang too
@@ -21,7 +29,91 @@ COMMAND_MODULES = ("inspect", "init", "demo", "rules", "validate", "flags", "stu
                    "report", "monthly", "templates", "xlwings_cmd", "gsheet")
 
 
+@dataclass(frozen=True)
+class CommandEntry:
+    """What `--help` lists for a command module, read from its source without importing it."""
+
+    name: str  # the command's name (`xlwings_cmd` defines `button`)
+    module: str
+    help: str  # the command function's docstring, as click would take it
+
+    def short_help(self, limit: int) -> str:
+        return click.Command(self.name, help=self.help).get_short_help_str(limit)
+
+
+_DECORATOR = re.compile(r'^@click\.(?:command|group)\(\s*"([^"]+)"', re.M)
+_DOCSTRING = re.compile(r'^def command\(.*?("""(?:.*?)""")', re.M | re.S)
+
+
+def command_entry(module: str, source: str) -> CommandEntry | None:
+    """The `command` of a module's source: its name from `@click.command("…")`, its docstring."""
+    name = next((hit.group(1) for hit in _DECORATOR.finditer(source)
+                 if source.startswith("def command(", source.find("\ndef ", hit.start()) + 1)), None)
+    doc = _DOCSTRING.search(source)
+    if name is None or doc is None:
+        return None
+    text = doc.group(1)[3:-3]
+    if "\\" in text:  # an escape in the docstring: let Python read it
+        import ast
+
+        text = ast.literal_eval(doc.group(1))
+    return CommandEntry(name, module, text)
+
+
+def command_index() -> dict[str, CommandEntry]:
+    """command name -> entry, for every command module that exists, in COMMAND_MODULES order."""
+    folder = Path(__file__).with_name("commands")
+    out = {}
+    for module in COMMAND_MODULES:
+        try:
+            source = (folder / f"{module}.py").read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        entry = command_entry(module, source)
+        if entry is None:  # a shape the scan does not know: load it rather than leave it out
+            command = importlib.import_module(f"automation.commands.{module}").command
+            entry = CommandEntry(command.name, module, command.help or "")
+        out[entry.name] = entry
+    return out
+
+
 class ShopbookGroup(click.Group):
+    """Commands are loaded on first use; the listing in `--help` comes from `command_index()`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._index: dict[str, CommandEntry] | None = None
+
+    @property
+    def index(self) -> dict[str, CommandEntry]:
+        if self._index is None:
+            self._index = command_index()
+        return self._index
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.index, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.index:
+            self.add_command(importlib.import_module(f"automation.commands.{self.index[name].module}").command)
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click's, but a command not loaded yet is described from its source."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            if name in self.commands:
+                if not self.commands[name].hidden:
+                    rows.append((name, self.commands[name].get_short_help_str(limit)))
+            else:
+                rows.append((name, self.index[name].short_help(limit)))
+        with formatter.section(zh("Commands")):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -71,10 +163,6 @@ def command_modules():
         except ModuleNotFoundError as exc:
             if exc.name != f"automation.commands.{name}":
                 raise
-
-
-for _name, _module in command_modules():
-    cli.add_command(_module.command)
 
 
 def main() -> None:

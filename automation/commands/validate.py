@@ -6,24 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table as RichTable
 
-from ..coverage import NotChecked, for_file, as_json as not_checked_json, lines as not_checked_lines
-from ..errors import UserError
 from ..i18n import lang, pick
-from ..jsonout import dumps
 from ..privacy import full_notice, full_option
-from ..rules.annotate import findings_edit, masked, severity_label
-from ..rules.catalog import Finding
-from ..rules.engine import check_rules, load_selection, summary
 from ..schema import schemas
-from ..sheets.writers import apply_edit
-from ..shop import Shop
-from ..tables import Table, largest_by_kind, read_tables
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..coverage import NotChecked
+    from ..rules.catalog import Finding
+    from ..tables import Table
+
+# The rules, the readers and the writer are imported inside the functions that use them, so that
+# `shopbook validate -h` does not load polars, openpyxl or the catalog (docs/architecture.md).
 
 
 @dataclass
@@ -43,6 +42,11 @@ class Validation:
 def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
              as_of: dt.date | None = None) -> Validation:
     """Run the catalog over a workbook or a shop folder (pure apart from reading the files)."""
+    from ..errors import UserError
+    from ..rules.engine import check_rules, load_selection
+    from ..shop import Shop
+    from ..tables import largest_by_kind, read_tables
+
     shop = Shop.open(path)
     tables: dict[Path, list[Table]] = {}
     for file in shop.files:
@@ -64,6 +68,10 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
 def write_annotations(result: Validation, *, inplace: bool = False, on_notice=None) -> list[Path]:
     """One annotated workbook per checked file (the findings of that file only). In a shop folder a
     workbook without findings gets no copy; a single workbook always gets one (with an empty 校验结果)."""
+    from ..coverage import for_file
+    from ..rules.annotate import findings_edit
+    from ..sheets.writers import apply_edit
+
     for file in result.tables:
         mine = [f for f in result.findings if Path(f.file) == file]
         if mine or len(result.tables) == 1:
@@ -72,6 +80,13 @@ def write_annotations(result: Validation, *, inplace: bool = False, on_notice=No
 
 
 def _print(console: Console, result: Validation, limit: int = 40, full: bool = False) -> None:
+    from rich.markup import escape
+    from rich.table import Table as RichTable
+
+    from ..coverage import lines as not_checked_lines
+    from ..rules.annotate import masked, severity_label
+    from ..rules.engine import summary
+
     counts = summary(result.findings)
     if full:
         console.print(f"[bold red]{full_notice()}[/]")
@@ -115,6 +130,13 @@ def command(path: str, as_json: bool, mode: str | None, kind: str | None, select
     校验表格：按店铺规则检查订单、备注、库存、交接本，在副本中标出问题单元格并生成“校验结果”表。
     退出码：0 无错误，1 有错误级问题，2 输入有误。
     """
+    from rich.console import Console
+
+    from ..coverage import as_json as not_checked_json
+    from ..jsonout import dumps
+    from ..rules.annotate import masked
+    from ..rules.engine import summary
+
     codes = tuple(c for s in select for c in s.split(",") if c.strip())
     skipped = tuple(c for s in ignore for c in s.split(",") if c.strip())
     result = validate(path, kind=kind, select=codes, ignore=skipped, as_of=as_of.date() if as_of else None)
@@ -135,6 +157,8 @@ def command(path: str, as_json: bool, mode: str | None, kind: str | None, select
 
 def demo_step(shop_dir: Path, console) -> list[Path]:
     """`shopbook demo`: validate the demo shop and write its annotated copies."""
+    from ..rules.engine import summary
+
     result = validate(shop_dir)
     write_annotations(result, on_notice=lambda message: console.print(message))
     counts = summary(result.findings)
