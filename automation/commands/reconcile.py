@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table as RichTable
 
 from ..courier.reconcile import BY_SLUG, action_label
 from ..courier.run import MonthReconciliation, reconcile_month, write_month
@@ -16,6 +15,7 @@ from ..i18n import pick
 from ..jsonout import dumps
 from ..months import chosen_month
 from ..shop import Shop
+from ..termtable import wrapping_table
 from ..cliparams import MONTH
 
 
@@ -33,9 +33,8 @@ def as_json(done: MonthReconciliation) -> dict:
 
 def show(done: MonthReconciliation, console: Console) -> None:
     for res in done.results:
-        grid = RichTable(title=f"{res.courier} {done.month} — {res.bill.path.name}", show_header=True, header_style="bold")
-        for head in (pick("分类", "Category"), pick("笔数", "Lines"), pick("差额", "Difference"), pick("建议", "Action")):
-            grid.add_column(head)
+        grid = wrapping_table([pick("分类", "Category"), pick("笔数", "Lines"), pick("差额", "Difference"), pick("建议", "Action")],
+                              title=f"{res.courier} {done.month} — {res.bill.path.name}", right=(1, 2))
         for slug, total in res.categories.items():
             grid.add_row(BY_SLUG[slug].title(), str(total.count), f"{total.difference:,.2f}", action_label(BY_SLUG[slug].action))
         console.print(grid)

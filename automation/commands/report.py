@@ -57,18 +57,10 @@ def run_no_data(shop: Shop, month: str, title: str, workbook: Path) -> list[Path
 def _console_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
     """A table on the console: headers, whole values (long ones wrap), never tab-separated loose lines."""
     from rich.console import Console
-    from rich.table import Table as RichTable
 
-    grid = RichTable(title=title, show_header=True, header_style="bold")
-    for i, head in enumerate(headers):
-        grid.add_column(head, justify="right" if i and all(_numeric(r[i]) for r in rows) else "left", overflow="fold")
-    for row in rows:
-        grid.add_row(*row)
-    Console().print(grid)
+    from ..termtable import figures_table
 
-
-def _numeric(text: str) -> bool:
-    return text.replace(",", "").replace(".", "").lstrip("+-").isdigit() or text in ("", "—")
+    Console().print(figures_table(title, headers, rows))
 
 
 def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo: bool = True) -> list[Path]:

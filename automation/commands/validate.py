@@ -81,11 +81,11 @@ def write_annotations(result: Validation, *, inplace: bool = False, on_notice=No
 
 def _print(console: Console, result: Validation, limit: int = 40, full: bool = False) -> None:
     from rich.markup import escape
-    from rich.table import Table as RichTable
 
     from ..coverage import lines as not_checked_lines
     from ..rules.annotate import masked, severity_label
     from ..rules.engine import summary
+    from ..termtable import wrapping_table
 
     counts = summary(result.findings)
     if full:
@@ -94,9 +94,7 @@ def _print(console: Console, result: Validation, limit: int = 40, full: bool = F
         kinds = "、".join(f"{t.sheet}（{t.schema.title(lang())}）" for t in tables)
         console.print(f"[bold]{file}[/bold] — {kinds}")
     if result.findings:
-        grid = RichTable(show_header=True, header_style="bold")
-        for title in (pick("级别", "Severity"), pick("代码", "Code"), pick("位置", "Where"), pick("问题", "Problem")):
-            grid.add_column(title)
+        grid = wrapping_table([pick("级别", "Severity"), pick("代码", "Code"), pick("位置", "Where"), pick("问题", "Problem")])
         style = {"error": "red", "warning": "yellow", "info": "blue"}
         for f in result.findings[:limit]:
             message = f.message if full else masked(f)["message"]
