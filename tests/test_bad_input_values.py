@@ -67,6 +67,27 @@ def test_a_lost_parcel_with_an_unreadable_date_still_reaches_the_claims(cli, tmp
     assert any("第 2 行" in n and "丢了" in n for n in notes)
     shown = cli("stubs", str(root), "--month", "2026-10")
     assert "上周三" in shown.stdout
+    # the stub-check workbook lists them too, on a sheet of their own counted in the summary
+    book = openpyxl.load_workbook(root / "reports" / "out" / "2026-10" / "底单核对_2026-10-01_2026-10-31.xlsx", read_only=True)
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(min_row=4, values_only=True) if row[0]}
+    assert summary["无法读取的底单"] == 3
+    lines = list(book["无法读取的底单"].iter_rows(values_only=True))
+    assert lines[0] == ("工作表", "行号", "列", "问题")
+    assert sorted((row[1], row[2]) for row in lines[1:]) == [(2, "底单状态"), (2, "底单重量(kg)"), (2, "揽收日期")]
+    assert all(row[0] == "快递底单" and row[3] for row in lines[1:])
+
+
+def test_a_stub_check_with_every_cell_readable_has_no_unreadable_sheet(cli, tmp_path):
+    root = tmp_path / "店"
+    root.mkdir()
+    day = dt.date(2026, 10, 20)
+    _book(root / "发货.xlsx", "发货登记", [["发货日期", "订单编号", "快递公司", "快递单号", "重量(kg)"],
+                                          [day, "O2", "中通快递", "77000000000002", 1.0]])
+    _book(root / "底单.xlsx", "快递底单", [["揽收日期", "快递公司", "快递单号", "底单重量(kg)", "底单状态", "已归档"],
+                                          [day, "中通", "77000000000002", 1.0, "正常", "是"]])
+    assert cli("stubs", str(root), "--month", "2026-10").exit_code == 0
+    book = openpyxl.load_workbook(root / "reports" / "out" / "2026-10" / "底单核对_2026-10-01_2026-10-31.xlsx", read_only=True)
+    assert "无法读取的底单" not in book.sheetnames
 
 
 def test_error_values_name_the_cell_and_the_error(cli, tmp_path):

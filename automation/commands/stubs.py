@@ -78,6 +78,11 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
     stubs = stubs_frame(table, settings) if table is not None else empty_stubs()
     check = check_stubs(shipments, stubs, start, end, settings.tolerances, orders_frame(shop))
     check.not_checked = gaps(CHECKS, {"stubs": table, "shipments": shipment_table})
+    problems = unreadable(table)
+    check.unreadable = pl.DataFrame({"sheet": [table.sheet] * len(problems) if problems else [],
+                                     "row": [p.row for p in problems], "column": [p.header for p in problems],
+                                     "message": [p.message for p in problems]},
+                                    schema={"sheet": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "message": pl.Utf8})
     name = f"底单核对_{start}.xlsx" if start == end else f"底单核对_{start}_{end}.xlsx"
     path = write_stub_check(check, shop.month_dir(f"{start:%Y-%m}") / name)
     return check, path

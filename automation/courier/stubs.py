@@ -42,6 +42,7 @@ class StubCheck:
     claims: pl.DataFrame
     deductions: pl.DataFrame
     not_checked: list[NotChecked] = field(default_factory=list)  # lists that could not be made, and why
+    unreadable: pl.DataFrame | None = None  # sheet, row, column, message: stub cells the check could not read
 
     def findings(self) -> dict[str, pl.DataFrame]:
         """Each list by its stable code (the clause ids are in docs/courier.md)."""

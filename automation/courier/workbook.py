@@ -281,6 +281,11 @@ def _stub_sheets():
     ]
 
 
+def _unreadable_columns():
+    return [("sheet", pick("工作表", "Sheet"), "text"), ("row", pick("行号", "Row"), "int"),
+            ("column", pick("列", "Column"), "text"), ("message", pick("问题", "Problem"), "text")]
+
+
 def write_stub_check(check, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_beside(path)
@@ -295,7 +300,8 @@ def write_stub_check(check, path: Path) -> Path:
         summary.set_column(c, c, fit_width(head, [row[c] for row in ((t, str(findings[k].height), cl) for k, t, cl, _ in sheets)]))
     summary.write(0, 0, pick(f"底单核对 {check.start} ~ {check.end}", f"Stub check {check.start} to {check.end}"), fmt.title)
     summary.freeze_panes(3, 0)
-    summary.autofilter(2, 0, 2 + len(sheets), len(heads) - 1)
+    unreadable = check.unreadable if check.unreadable is not None and check.unreadable.height else None
+    summary.autofilter(2, 0, 2 + len(sheets) + (unreadable is not None), len(heads) - 1)
     used = {summary.name}
     skipped = {n.code for n in check.not_checked}
     for r, (code, title, clause, cols) in enumerate(sheets, start=3):
@@ -307,6 +313,11 @@ def write_stub_check(check, path: Path) -> Path:
             summary.write_number(r, 1, findings[code].height)
         summary.write(r, 2, clause)
         _detail_sheet(book, fmt, sheet_name(title, used), frame, cols)
+    if unreadable is not None:  # rows the checks above could not use: listed, not silently left out
+        title = pick("无法读取的底单", "Unreadable stub cells")
+        summary.write(3 + len(sheets), 0, title)
+        summary.write_number(3 + len(sheets), 1, unreadable.height)
+        _detail_sheet(book, fmt, sheet_name(title, used), unreadable, _unreadable_columns())
     book.close()
     tmp.replace(path)
     return path
