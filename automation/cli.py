@@ -19,7 +19,8 @@ import click
 
 from . import __version__
 from .errors import UserError
-from .click_zh import install as _click_in_chinese, zh
+from .click_zh import help_text, usage_message, zh
+from .click_zh import install as _click_in_chinese
 from .i18n import pick, set_lang
 
 _click_in_chinese()  # click's own messages and help follow --lang too
@@ -114,6 +115,10 @@ class ShopbookGroup(click.Group):
         with formatter.section(zh("Commands")):
             formatter.write_dl(rows)
 
+    def make_context(self, *args, **kwargs) -> click.Context:
+        set_lang(None)  # each run starts from SHOPBOOK_LANG or zh; the eager --lang sets it while parsing
+        return super().make_context(*args, **kwargs)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -122,7 +127,7 @@ class ShopbookGroup(click.Group):
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:  # one line, like every other error; `-h` still shows the usage
             hint = pick(f"（{exc.ctx.command_path} -h 查看用法）", f" (see {exc.ctx.command_path} -h)") if exc.ctx else ""
-            click.echo(pick("错误：", "Error: ") + exc.format_message() + hint, err=True)
+            click.echo(pick("错误：", "Error: ") + usage_message(exc) + hint, err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # a read-only folder, a full disk, a file locked by another program
             error = os_error(exc)
@@ -144,13 +149,16 @@ def os_error(exc: OSError) -> UserError:
 
 
 @click.group(cls=ShopbookGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="shopbook")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, envvar="SHOPBOOK_LANG",
-              help="Language of messages and reports (default zh; also SHOPBOOK_LANG).")
+@click.version_option(__version__, prog_name="shopbook", help=help_text("显示版本并退出。", "Show the version and exit."))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, envvar="SHOPBOOK_LANG", is_eager=True,
+              callback=lambda ctx, param, value: set_lang(value) or value,  # eager: `--lang en -h` is English too
+              help=help_text("消息、报表与输出文件名的语言（默认 zh 中文；也可设 SHOPBOOK_LANG）。",
+                             "Language of messages, reports and output file names (default zh; also SHOPBOOK_LANG)."))
 def cli(lang: str | None) -> None:
-    """shopbook — checks, reconciles and reports on the shop's own sheets.
+    """shopbook — checks, reconciles and reports on the shop's own sheets. Run `shopbook demo` to see
+    everything on a sample shop.
 
-    店铺表格助手：校验订单、旗帜备注、快递对账、扣分与销售报表。Run `shopbook demo` to see everything on a sample shop.
+    店铺表格助手：校验订单、旗帜备注、快递对账、扣分与销售报表。运行 `shopbook demo` 在示例店铺上看全部功能。
     """
     set_lang(lang)
 

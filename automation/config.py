@@ -112,6 +112,16 @@ def load_config(path: Path | None) -> ShopConfig:
     return cfg
 
 
+def config_path(path: Path) -> Path:
+    """The shop.toml a user's path means: the file itself, or the one in the folder (a workbook's
+    folder for a workbook). A path that does not exist is a clear error."""
+    if not path.exists():
+        raise UserError("err.missing_file", path=path)
+    if path.is_file() and path.suffix.lower() != ".toml":
+        path = path.parent
+    return path / CONFIG_NAME if path.is_dir() else path
+
+
 def validated(raw: dict, text: str, path: Path) -> ShopToml:
     """The whole file against the declared schema; every problem at once, each with its line."""
     found: list[str] = []

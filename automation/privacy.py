@@ -16,6 +16,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from .click_zh import help_text
 from .geo import PROVINCES
 
 _D = "[0-9\uFF10-\uFF19]"  # ASCII and full-width digits
@@ -189,7 +190,7 @@ def full_option(command):
     import click
 
     return click.option("--full", is_flag=True,
-                        help="Show phones and addresses unmasked on this console (never in --json); says so first.")(command)
+                        help=help_text("在本终端显示未打码的电话与地址（--json 中永不显示）；会先提示。", "Show phones and addresses unmasked on this console (never in --json); says so first."))(command)
 
 
 def full_notice() -> str:

@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from ..click_zh import help_text
 from ..demo import DEFAULT_SEED, KEY_NAME, Demo, build_demo
 from ..errors import UserError
 from ..i18n import pick, register
@@ -95,14 +96,15 @@ def _summary(console: Console, demo: Demo, steps: list, seconds: float) -> None:
 
 @click.command("demo")
 @click.argument("folder", required=False, default="demo-shop", type=click.Path(path_type=Path))
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed: the same seed gives the same shop.")
-@click.option("--force", is_flag=True, help="Write into a non-empty folder that is not a previous demo.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help=help_text("随机种子：同一个种子生成同样的店铺。", "Random seed: the same seed gives the same shop."))
+@click.option("--force", is_flag=True, help=help_text("写入一个非空且不是旧演示店铺的文件夹。", "Write into a non-empty folder that is not a previous demo."))
 def command(folder: Path, seed: int, force: bool) -> None:
-    """Build the demo shop (October 2026) with planted problems and answer_key.json, then run every check.
+    """Build the demo shop (October 2026) with planted problems and answer_key.json, then run every
+    check. Exit code 0 when every step ran, 1 when a step failed (its error is listed), 2 for bad
+    input.
 
-    Exit code 0 when every step ran, 1 when a step failed (its error is listed), 2 for bad input.
-
-    生成演示店铺（2026年10月，含国庆假期与10月10日调休）、埋入的问题与答案 answer_key.json，并运行全部检查。
+    生成演示店铺（2026年10月，含国庆假期与10月10日调休）、埋入的问题与答案 answer_key.json，
+    并运行全部检查。退出码：0 每一步都已运行，1 有一步失败（会列出其错误），2 输入有误。
     """
     check_target(folder, force)
     console = Console(soft_wrap=True)  # paths stay whole, whatever the terminal width

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from ..click_zh import help_text
 from ..attribution import BASIS_ZH, Attribution, attribute_orders
 from ..config import ShopConfig
 from ..coverage import NotChecked, as_json as not_checked_json, lines as not_checked_lines
@@ -248,14 +249,16 @@ def _order_json(item: OrderFlag) -> dict:
 
 @click.command("flags")
 @click.argument("path", type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: {summary, orders: [...], outputs: [...], not_checked: [...]}.")
-@click.option("--inplace", is_flag=True, help="Write into the workbook itself (nothing else in it changes; a backup is kept).")
-@click.option("--no-write", is_flag=True, help="Only report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出：{summary, orders: [...], outputs: [...], not_checked: [...]}。", "Print JSON: {summary, orders: [...], outputs: [...], not_checked: [...]}."))
+@click.option("--inplace", is_flag=True, help=help_text("直接写入工作簿本身（其他内容不变；保留备份）。", "Write into the workbook itself (nothing else in it changes; a backup is kept)."))
+@click.option("--no-write", is_flag=True, help=help_text("只报告，不写任何文件。", "Only report; write nothing."))
 @full_option
 def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool) -> None:
-    """Apply the flag conventions: canonical remarks, row colours, exchange/refund/abnormal/chase/attribution sheets.
+    """Apply the flag conventions: canonical remarks, row colours,
+    exchange/refund/abnormal/chase/attribution sheets.
 
-    按旗帜约定整理订单备注：新增“规范备注”列、按旗帜颜色标记订单行，并生成换货登记、退款登记、异常订单、催付催单、订单归属表。
+    按旗帜约定整理订单备注：新增“规范备注”列、按旗帜颜色标记订单行，并生成换货登记、退款登记、异常订单、
+    催付催单、订单归属表。
     """
     shop = Shop.open(path)
     orders = shop.require("orders")

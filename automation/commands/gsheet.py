@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..click_zh import help_text
 from ..button import engine, summary_text
 from ..config import CONFIG_NAME, load_config
 from ..errors import UserError
@@ -91,16 +92,18 @@ def _run(action: str, key: str, config: str | None, as_json: bool) -> None:
 
 @click.group("gsheet")
 def command() -> None:
-    """Run the checks on a Google Sheets spreadsheet (service account key from SHOPBOOK_GSHEET_CREDENTIALS).
+    """Run the checks on a Google Sheets spreadsheet (service account key from
+    SHOPBOOK_GSHEET_CREDENTIALS). KEY is the part of the sheet's address between /d/ and /edit.
 
-    在 Google 表格上运行校验/旗帜，结果直接标注在表格里。KEY 是表格网址中 /d/ 与 /edit 之间的那一串。
+    在 Google 表格上运行校验/旗帜，结果直接标注在表格里（服务账号密钥来自 SHOPBOOK_GSHEET_CREDENTIALS）
+    。KEY 是表格网址中 /d/ 与 /edit 之间的那一串。
     """
 
 
 _KEY = click.argument("key")
 _CONFIG = click.option("--config", "config", type=click.Path(path_type=str),
-                       help="shop.toml (or the shop folder holding it) for staff, calendar and [rules].")
-_JSON = click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+                       help=help_text("人员、日历与 [rules] 所用的 shop.toml（或其所在的店铺文件夹）。", "shop.toml (or the shop folder holding it) for staff, calendar and [rules]."))
+_JSON = click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出汇总。", "Print a JSON summary."))
 
 
 @command.command("validate")
@@ -108,7 +111,10 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print a JSON summa
 @_CONFIG
 @_JSON
 def validate(key: str, config: str | None, as_json: bool) -> None:
-    """Check the spreadsheet: problem cells coloured with notes, and a 校验结果 sheet."""
+    """Check the spreadsheet: problem cells coloured with notes, and a findings sheet.
+
+    校验表格：问题单元格标色并加批注，另生成“校验结果”表。
+    """
     _run("validate", key, config, as_json)
 
 
@@ -117,7 +123,10 @@ def validate(key: str, config: str | None, as_json: bool) -> None:
 @_CONFIG
 @_JSON
 def flags(key: str, config: str | None, as_json: bool) -> None:
-    """Apply the remark-flag conventions: 规范备注 column, row colours, derived sheets."""
+    """Apply the remark-flag conventions: a canonical-remark column, row colours, derived sheets.
+
+    按旗帜约定整理备注：“规范备注”列、行颜色与派生表格。
+    """
     _run("flags", key, config, as_json)
 
 

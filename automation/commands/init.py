@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..click_zh import help_text
 from ..config import CONFIG_NAME
 from ..errors import UserError
 from ..i18n import register, t
@@ -81,9 +82,10 @@ def _write_new(path: Path, write) -> bool:
 
 @click.command("init")
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Use a folder that is not empty: add the missing files, keep every existing one.")
+@click.option("--force", is_flag=True, help=help_text("使用非空文件夹：只补上缺少的文件，已有文件一律保留。", "Use a folder that is not empty: add the missing files, keep every existing one."))
 def command(directory: Path, force: bool) -> None:
     """Create a new shop folder: template workbooks, a commented shop.toml and the shop's rule files.
+    Existing files are always kept.
 
     新建店铺文件夹：模板工作簿、带注释的 shop.toml 及规则文件。已有文件一律保留，不会被覆盖。
     """

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from ..click_zh import help_text
 from ..headers import Unsure
 from ..i18n import lang, pick
 from ..jsonout import dumps
@@ -89,10 +90,10 @@ def _print(path: str, tables: list[Table]) -> None:
 
 @click.command("inspect")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--kind", type=click.Choice(sorted(schemas())), help="Read every sheet as this kind instead of detecting it.")
-@click.option("--sheet", help="Only this sheet.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: {file, tables: [{sheet, kind, header_row, columns, matches, unsure, unmapped, rows, problems}]}.")
-@click.option("--records", is_flag=True, help="With --json: include every typed record.")
+@click.option("--kind", type=click.Choice(sorted(schemas())), help=help_text("把每个工作表都按此类型读取，不自动识别。", "Read every sheet as this kind instead of detecting it."))
+@click.option("--sheet", help=help_text("只看这个工作表。", "Only this sheet."))
+@click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出：{file, tables: [{sheet, kind, header_row, columns, matches, unsure, unmapped, rows, problems}]}。", "Print JSON: {file, tables: [{sheet, kind, header_row, columns, matches, unsure, unmapped, rows, problems}]}."))
+@click.option("--records", is_flag=True, help=help_text("与 --json 一起用：包含每一行的读取结果。", "With --json: include every typed record."))
 def command(path: str, kind: str | None, sheet: str | None, as_json: bool, records: bool) -> None:
     """Show what shopbook sees: sheet kinds, header rows, column mapping, typed rows, problems.
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..click_zh import help_text
 from ..i18n import pick
 from ..monthly import SendError, send_monthly, write_monthly
 from ..months import chosen_month, month_check
@@ -16,13 +17,16 @@ from .reconcile import demo_month
 
 @click.command("monthly")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--month", "month", type=MONTH, default=None, help="Month to report, e.g. 2026-10 (default: last month).")
-@click.option("--send", is_flag=True, help="Send it over SMTP ([email] in shop.toml); without it the e-mail is only written to the outbox.")
-@click.option("--force", is_flag=True, help="Send even if the sent-log has this month (sent, or delivery unknown).")
+@click.option("--month", "month", type=MONTH, default=None, help=help_text("报告的月份，如 2026-10（默认：上个月）。", "Month to report, e.g. 2026-10 (default: last month)."))
+@click.option("--send", is_flag=True, help=help_text("通过 SMTP 发送（shop.toml 的 [email]）；不加则只写入发件箱。", "Send it over SMTP ([email] in shop.toml); without it the e-mail is only written to the outbox."))
+@click.option("--force", is_flag=True, help=help_text("即使发送记录中已有本月（已发送或投递未知）也再发一次。", "Send even if the sent-log has this month (sent, or delivery unknown)."))
 @click.option("--allow-partial", "allow_partial", is_flag=True,
-              help="Send or write an incomplete month anyway; the mail's first line says what is missing.")
+              help=help_text("数据不完整也照样发送/写入；邮件第一行写明缺少什么。", "Send or write an incomplete month anyway; the mail's first line says what is missing."))
 def command(path: Path, month: str | None, send: bool, force: bool, allow_partial: bool) -> None:
-    """Build the monthly e-mail: 月报邮件（写入发件箱，或 --send 发送）。"""
+    """Build the monthly e-mail: written to the outbox, or sent with --send.
+
+    生成月报邮件：写入发件箱，或加 --send 发送。
+    """
     shop = Shop.open(path)
     shop.say_skipped()
     month = chosen_month(month)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from ..click_zh import help_text
 from ..courier.reconcile import BY_SLUG, action_label
 from ..courier.run import MonthReconciliation, reconcile_month, write_month
 from ..coverage import as_json as not_checked_json, lines as not_checked_lines
@@ -57,12 +58,15 @@ def show(done: MonthReconciliation, console: Console) -> None:
 
 @click.command("reconcile")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--month", "month", type=MONTH, default=None, help="Month to reconcile, e.g. 2026-10 (default: last month).")
+@click.option("--month", "month", type=MONTH, default=None, help=help_text("对账的月份，如 2026-10（默认：上个月）。", "Month to reconcile, e.g. 2026-10 (default: last month)."))
 @click.option("--bill", "bills", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="A courier's bill file (repeatable). Default: the shop's 账单/ folder, e.g. 账单/中通_2026-10.xlsx.")
-@click.option("--json", "as_json_flag", is_flag=True, help="Print the result as JSON.")
+              help=help_text("快递账单文件（可重复）。默认：店铺的 账单/ 文件夹，如 账单/中通_2026-10.xlsx。", "A courier's bill file (repeatable). Default: the shop's 账单/ folder, e.g. 账单/中通_2026-10.xlsx."))
+@click.option("--json", "as_json_flag", is_flag=True, help=help_text("以 JSON 输出结果。", "Print the result as JSON."))
 def command(path: Path, month: str | None, bills: tuple[Path, ...], as_json_flag: bool) -> None:
-    """Reconcile the couriers' monthly bills: 快递月结账单对账（账单↔发货↔底单）。"""
+    """Reconcile the couriers' monthly bills: bill ↔ shipment log ↔ stubs.
+
+    快递月结账单对账：账单 ↔ 发货登记 ↔ 底单。
+    """
     shop = Shop.open(path)
     if not as_json_flag:
         shop.say_skipped()

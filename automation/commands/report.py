@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..click_zh import help_text
 from ..errors import UserError
 from ..i18n import lang, pick, register, t
 from ..monthly import Section, inline_images, templates
@@ -139,15 +140,21 @@ def _parse_moment(value: str | None) -> dt.datetime | None:
 
 @click.group("report")
 def command() -> None:
-    """Reports: penalty points (扣分) and sales/service (销售与服务统计)."""
+    """Reports: penalty points and sales/service.
+
+    报表：扣分与销售/服务统计。
+    """
 
 
 @command.command("penalties")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--month", type=MONTH, help="Month to report, e.g. 2026-10 (default: last month).")
-@click.option("--as-of", "as_of", help="Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets).")
+@click.option("--month", type=MONTH, help=help_text("报告的月份，如 2026-10（默认：上个月）。", "Month to report, e.g. 2026-10 (default: last month)."))
+@click.option("--as-of", "as_of", help=help_text("按此时刻判断是否超时，如 2026-11-01T09:00（默认：表格中最近一天的结束）。", "Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets)."))
 def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
-    """Penalty points per person from the rulebook, the incidents sheet and the other sheets."""
+    """Penalty points per person from the rulebook, the incidents sheet and the other sheets.
+
+    每人扣分报表：依据扣分细则、扣分登记表和其他表格。
+    """
     month = chosen_month(month)
     parse_month(month)
     shop = Shop.open(path)
@@ -158,10 +165,13 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
 
 @command.command("sales")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--month", type=MONTH, help="Month to report, e.g. 2026-10 (default: last month, or the month of --day).")
-@click.option("--day", help="Only this day's per-agent figures (M-DAILYSALES), e.g. 2026-10-15.")
+@click.option("--month", type=MONTH, help=help_text("报告的月份，如 2026-10（默认：上个月，或 --day 所在月）。", "Month to report, e.g. 2026-10 (default: last month, or the month of --day)."))
+@click.option("--day", help=help_text("只出这一天的分客服数据（每日销售统计），如 2026-10-15。", "Only this day's per-agent figures (M-DAILYSALES), e.g. 2026-10-15."))
 def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
-    """Sales and service per agent, commission, products, unshipped orders, open bad reviews."""
+    """Sales and service per agent, commission, products, unshipped orders, open bad reviews.
+
+    销售与服务报表：分客服业绩、提成、商品、未发货订单、未处理差评。
+    """
     the_day = _parse_day(day)
     month = month_label(the_day) if the_day and not month else chosen_month(month)
     first, last = parse_month(month)

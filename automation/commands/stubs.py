@@ -10,6 +10,7 @@ import polars as pl
 from rich.console import Console
 from rich.markup import escape
 
+from ..click_zh import help_text
 from ..courier.frames import cents, empty_stubs, shipments_frame, stubs_frame
 from ..courier.months import month_range
 from ..courier.settings import load_settings
@@ -90,11 +91,14 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
 
 @click.command("stubs")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Day to check (default: the latest day in the shipment log and stubs).")
-@click.option("--month", "month", type=MONTH, default=None, help="Check a whole month, e.g. 2026-10.")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", default=None, help=help_text("核对的日期，如 2026-10-15（默认：发货登记与底单中最近的一天）。", "Day to check (default: the latest day in the shipment log and stubs)."))
+@click.option("--month", "month", type=MONTH, default=None, help=help_text("核对整月，如 2026-10。", "Check a whole month, e.g. 2026-10."))
+@click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出核对结果。", "Print the findings as JSON."))
 def command(path: Path, date, month: str | None, as_json: bool) -> None:
-    """Stubs against shipments: 底单核对（数量、缺底单、重量、归档、索赔与扣减）。"""
+    """Stubs against shipments: counts, missing stubs, weights, filing, claims and deductions.
+
+    底单核对：数量、缺底单、重量、归档、索赔与扣减。
+    """
     shop = Shop.open(path)
     if not as_json:
         shop.say_skipped()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..click_zh import help_text
 from ..config import CONFIG_NAME, load_config
 from ..errors import UserError
 from ..i18n import pick, t
@@ -36,13 +37,16 @@ def echo_results(results: list[tuple[Path, bool]]) -> None:
 @click.command("templates")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--shop", "shop", type=click.Path(exists=True, path_type=Path),
-              help="Take the courier and staff dropdown lists from this shop folder (or shop.toml).")
-@click.option("--force", is_flag=True, help="Replace workbooks of the same name that are already in DIR.")
+              help=help_text("从这个店铺文件夹（或 shop.toml）取快递与人员下拉列表。", "Take the courier and staff dropdown lists from this shop folder (or shop.toml)."))
+@click.option("--force", is_flag=True, help=help_text("覆盖 DIR 中已有的同名工作簿。", "Replace workbooks of the same name that are already in DIR."))
 def command(directory: Path | None, shop: Path | None, force: bool) -> None:
-    """Generate the template workbooks (订单.xlsx, 库存.xlsx, 发货.xlsx …) into DIR.
+    """Generate the template workbooks (订单.xlsx, 库存.xlsx, 发货.xlsx …) into DIR: Chinese headers, a
+    frozen header, long numbers as text, dropdowns. Without DIR it regenerates the project's
+    workbook_templates/xlsx/; in DIR existing workbooks of the same name are kept unless --force.
 
-    生成模板工作簿：中文表头、冻结首行、长数字列为文本格式、下拉列表。
-    不给 DIR 时重新生成项目自带的 workbook_templates/xlsx/；给 DIR 时已有的同名文件会保留，除非加 --force。
+    生成模板工作簿（订单.xlsx、库存.xlsx、发货.xlsx …）到 DIR：中文表头、冻结首行、
+    长数字列为文本格式、下拉列表。不给 DIR 时重新生成项目自带的 workbook_templates/xlsx/；
+    给 DIR 时已有的同名文件会保留，除非加 --force。
     """
     target = directory or checked_in_dir()
     replace = force or directory is None  # the project's own folder holds only generated files

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..click_zh import help_text
 from ..i18n import lang, pick
 from ..privacy import full_notice, full_option
 from ..schema import schemas
@@ -113,20 +114,21 @@ def _print(console: Console, result: Validation, limit: int = 40, full: bool = F
 
 @click.command("validate")
 @click.argument("path", type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True, help='Print {"findings": [...], "summary": {...}, "outputs": [...], "not_checked": [...]}.')
-@click.option("--inplace", "mode", flag_value="inplace", help="Mark the workbook itself (nothing else in it changes; a backup is kept).")
-@click.option("--no-write", "mode", flag_value="none", help="Only report; write nothing.")
-@click.option("--kind", type=click.Choice(sorted(schemas())), help="Read every sheet as this kind.")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes (repeatable, e.g. --select ORD).")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (repeatable).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="The day age checks measure to (default: the latest date in the sheets).")
+@click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出：{\"findings\": [...], \"summary\": {...}, \"outputs\": [...], \"not_checked\": [...]}。", 'Print {"findings": [...], "summary": {...}, "outputs": [...], "not_checked": [...]}.'))
+@click.option("--inplace", "mode", flag_value="inplace", help=help_text("直接在工作簿本身标注（其他内容不变；保留备份）。", "Mark the workbook itself (nothing else in it changes; a backup is kept)."))
+@click.option("--no-write", "mode", flag_value="none", help=help_text("只报告，不写任何文件。", "Only report; write nothing."))
+@click.option("--kind", type=click.Choice(sorted(schemas())), help=help_text("把每个工作表都按此类型读取。", "Read every sheet as this kind."))
+@click.option("--select", multiple=True, help=help_text("只运行这些规则代码或前缀（可重复，如 --select ORD）。", "Only these rule codes or prefixes (repeatable, e.g. --select ORD)."))
+@click.option("--ignore", multiple=True, help=help_text("跳过这些规则代码或前缀（可重复）。", "Skip these rule codes or prefixes (repeatable)."))
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help=help_text("计算超期天数截至的日期，如 2026-10-31（默认：表格中最近的日期）。", "The day age checks measure to (default: the latest date in the sheets)."))
 @full_option
 def command(path: str, as_json: bool, mode: str | None, kind: str | None, select: tuple[str, ...],
             ignore: tuple[str, ...], as_of: dt.datetime | None, full: bool) -> None:
-    """Check orders, remarks, stock and handover sheets against the shop's rules; mark the problems.
+    """Check orders, remarks, stock and handover sheets against the shop's rules; mark the problems in
+    a copy with a findings sheet. Exit code 0: no errors, 1: error-level findings, 2: bad input.
 
-    校验表格：按店铺规则检查订单、备注、库存、交接本，在副本中标出问题单元格并生成“校验结果”表。
-    退出码：0 无错误，1 有错误级问题，2 输入有误。
+    校验表格：按店铺规则检查订单、备注、库存、交接本，在副本中标出问题单元格并生成“校验结果”表。退出码：
+    0 无错误，1 有错误级问题，2 输入有误。
     """
     from rich.console import Console
 

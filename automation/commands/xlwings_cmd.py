@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 
 import click
 
+from ..click_zh import help_text
 from .. import console
 from ..button import GUIDE_SHEET, TARGET_CELL  # where the button reads the workbook to check
 from ..errors import UserError
@@ -244,11 +245,13 @@ def _set_button_actions(path: Path) -> None:
 @click.command("button")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"Where to write the companion (default: {COMPANION_NAME} beside the workbook).")
+              help=help_text(f"按钮工作簿写到哪里（默认：工作簿旁的 {COMPANION_NAME}）。",
+                             f"Where to write the companion (default: {COMPANION_NAME} beside the workbook)."))
 def command(workbook: Path, output: Path | None) -> None:
     """Write shopbook按钮.xlsm: 校验 / 旗帜 buttons that check WORKBOOK live in Excel (xlwings).
 
-    生成带“校验”“旗帜”按钮的宏工作簿 shopbook按钮.xlsm，按下按钮即在 Excel 中直接标注 WORKBOOK（不改动原文件结构）。
+    生成带“校验”“旗帜”按钮的宏工作簿 shopbook按钮.xlsm，按下按钮即在 Excel 中直接标注 WORKBOOK（xlwings，
+    不改动原文件结构）。
     """
     written = build_companion(workbook, output)
     click.echo(pick(f"已写出：{written}（在 Excel 中打开并启用宏；说明见“说明”表）",

@@ -13,6 +13,7 @@ from dataclasses import field as _field  # Hit and Rule have a `field` attribute
 from ..config import ShopConfig
 from ..i18n import lang, pick
 from ..tables import Record, Table, column_letter
+from . import listing
 from .needs import Need, sheet
 
 SEVERITIES = ("error", "warning", "info")
@@ -89,9 +90,13 @@ class Rule:
             return template
 
     @property
-    def summary(self) -> str:
-        """The message with placeholders left in, for listings."""
-        return self.message[1] if lang() == "en" else self.message[0]
+    def title(self) -> str:
+        """The rule's name staff read: Chinese by default, the slug in words in English (rules/listing.py)."""
+        return listing.title(self.code, self.name)
+
+    def listed_message(self, options: dict) -> str:
+        """The message as a listing shows it: the options' values filled in, 〈labels〉 for the rest."""
+        return listing.filled(self.code, self.message[1] if lang() == "en" else self.message[0], options)
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -66,7 +66,7 @@ def markdown() -> str:
                   "|---|---|---|---|---|---|---|---|---|"]
         for r in group:
             kind = "any" if r.kind == "*" else r.kind
-            lines.append(f"| {r.code} | {r.name} | {r.severity} | {r.clause or '—'} | {kind} | {_cell(_needs(r))} | "
+            lines.append(f"| {r.code} | {r.title}<br>`{r.name}` | {r.severity} | {r.clause or '—'} | {kind} | {_cell(_needs(r))} | "
                          f"{_cell(r.message[0])}<br>{_cell(r.message[1])} | {_cell(r.fix[0])} | {_options(r)} |")
         lines.append("")
     lines += coverage_lines(rules)  # every clause of the digest and how it is coded (automation/rules/clauses.py)
