@@ -1,6 +1,7 @@
 """`shopbook flags` on a big order sheet: where the time goes, against openpyxl's own load + save.
 
-Run: `python benchmarks/bench_flags.py [ROWS]` (default 20 000). Prints seconds for the typed read,
+Run: `python benchmarks/bench_flags.py [--rows ROWS]` (default 20 000). `make_orders` and `run_flags`
+are the flags case of `python -m benchmarks`. Prints seconds for the typed read,
 remark parsing + attribution + building the edit, and writing the copy, each as a ratio to the
 baseline of a plain openpyxl load + save of the same file measured in the same run. No absolute
 targets (machines differ); parsing should stay a small fraction of the baseline.
@@ -8,19 +9,17 @@ targets (machines differ); parsing should stay a small fraction of the baseline.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 import sys
 import tempfile
 from pathlib import Path
 
-import openpyxl
-from common import timed, write_sheet
+if __package__ in (None, ""):  # run as a script: python benchmarks/bench_x.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from automation.commands.flags import analyse
-from automation.config import ShopConfig
-from automation.sheets.writers import apply_edit
-from automation.tables import read_table
+from benchmarks.common import timed, write_sheet
 
 HEADER = ["订单编号", "买家会员名", "订单状态", "订单创建时间", "订单付款时间", "总金额", "宝贝标题", "订单备注", "客服"]
 REMARKS = ["", "", "", "红旗 张三：要发顺丰，送小样", "黄旗 李四", "绿旗 10.12 快递截单 王五",
@@ -38,10 +37,31 @@ def order_rows(rows: int):
 
 
 
+def make_orders(path: Path, rows: int) -> None:
+    write_sheet(path, "订单", HEADER, order_rows(rows))
+
+
+def run_flags(path: str) -> dict:
+    """What `shopbook flags FILE` does: read, parse + attribute, the copy written."""
+    from automation.commands.flags import run
+    from automation.sheets.writers import apply_edit
+
+    _, flags, _, edit = run(path)
+    apply_edit(Path(path), edit, suffix=".flags", on_notice=lambda message: None)
+    return {"flags": len(flags)}
+
+
 def main(rows: int) -> None:
+    import openpyxl
+
+    from automation.commands.flags import analyse
+    from automation.config import ShopConfig
+    from automation.sheets.writers import apply_edit
+    from automation.tables import read_table
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "订单.xlsx"
-        write_sheet(path, "订单", HEADER, order_rows(rows))
+        make_orders(path, rows)
         baseline, _ = timed(lambda: openpyxl.load_workbook(path).save(Path(folder) / "copy.xlsx"))
         read, orders = timed(lambda: read_table(path, "orders"))
         config = ShopConfig(path=None)
@@ -54,4 +74,6 @@ def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000, help="order rows (default 20000)")
+    main(parser.parse_args().rows)

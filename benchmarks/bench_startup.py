@@ -4,6 +4,12 @@ Run: `python benchmarks/bench_startup.py [--runs 3] [--json]`. Each case is a fr
 way staff start it); the figure is the median of the runs, with the spread. The baseline is
 `python -c pass` in the same run, so what shopbook adds on top of Python is plain. Issue 12's
 target: `shopbook --help` <= 0.2 s. `measure()` is the function the one benchmark command calls.
+
+The one benchmark command (`python -m benchmarks`) runs these steps, each in a process of its own:
+`run_command` (one shopbook command as a fresh process, timed whole: `--help`, `demo`),
+`python_start` (the bare interpreter, its baseline) and `shop_kinds`: a shop folder asked for a
+kind it does not hold, which needs the header rows of each sheet only, so the number of full
+sheet reads (`CalamineSource.grid` calls) must be 0.
 """
 
 from __future__ import annotations
@@ -43,6 +49,41 @@ def measure(runs: int = 3) -> list[dict]:
     for row in rows[1:]:
         row["over_python_s"] = round(row["median_s"] - base, 3)
     return rows
+
+
+def run_command(*args: str) -> dict:
+    """A shopbook command as a process of its own, timed whole (start and imports included); output discarded."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "automation.cli", *args], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace")
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"shopbook {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+    return {"seconds": seconds, "exit": done.returncode}
+
+
+def python_start() -> dict:
+    """The floor under any command: the interpreter starting and exiting, nothing imported."""
+    return {"seconds": _once(["-c", "pass"])}
+
+
+def shop_kinds(folder: str) -> dict:
+    """Open a shop folder and ask for its orders (it has none): how many full sheet reads that took."""
+    from automation.sheets import source
+    from automation.shop import Shop
+
+    reads = 0
+    grid = source.CalamineSource.grid
+
+    def counted(self, sheet):
+        nonlocal reads
+        reads += 1
+        return grid(self, sheet)
+
+    source.CalamineSource.grid = counted
+    shop = Shop.open(folder)
+    found = shop.table("orders")
+    return {"full_reads": reads, "files": len(shop.files), "orders_found": found is not None}
 
 
 def main(argv: list[str] | None = None) -> None:

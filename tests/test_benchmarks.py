@@ -1,0 +1,55 @@
+"""The one benchmark command (`python -m benchmarks`, issue 12): its --help, every script's --help,
+and a tiny run that prints the table and writes valid JSON. Figures at this size mean nothing; the
+speed targets themselves are checked by the benchmark, never by a timed test."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=600)
+
+
+def test_the_command_explains_itself():
+    done = _run("-m", "benchmarks", "--help")
+    assert done.returncode == 0, done.stderr
+    for word in ("--full", "--rows", "--repeat", "--json", "reconcile", "shopbook demo", "shopbook --help"):
+        assert word in done.stdout
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_every_script_takes_help(script):
+    done = _run(str(script), "--help")
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout and "--" in done.stdout
+
+
+def test_a_tiny_run_prints_the_table_and_writes_json(tmp_path):
+    out = tmp_path / "results.json"
+    done = _run("-m", "benchmarks", "--rows", "200", "--repeat", "2", "--data", str(tmp_path / "data"),
+                "--json", str(out), "--cases", "reconcile", "match", "help", "--no-nice")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    names = [c["case"] for c in report["cases"]]
+    assert names == ["reconcile 200/200/200", "the match alone, 200 lines", "shopbook --help (baseline: a bare python start)"]
+    for case in report["cases"]:
+        assert len(case["ours"]["runs_s"]) == 2 and all(s > 0 for s in case["ours"]["runs_s"])
+        assert case["ours"]["peak_rss_mib"] > 10  # a Python process with polars loaded, measured in its own process
+        assert case["baseline"]["median_s"] > 0 and case["ratio"] == pytest.approx(
+            case["ours"]["median_s"] / case["baseline"]["median_s"])
+        assert isinstance(case["pass"], bool) and case["detail"]
+        assert case["case"] in done.stdout  # the table names every case
+    reconcile = report["cases"][0]
+    assert set(reconcile["ours"]["info"]["full_reads"]) == {"发货.xlsx", "底单.xlsx", "中通_2026-10.xlsx"}
+    assert reconcile["baseline"]["info"]["cells"] > 3 * 200  # the bare read saw the three files
+    assert report["machine"]["cpus"] >= 1
+    assert "cases pass" in done.stdout
