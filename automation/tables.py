@@ -224,10 +224,11 @@ def own_aliases(section: dict) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet: str | None = None,
-                own: dict[str, tuple[tuple[str, str], ...]] | None = None) -> list[Table]:
+                own: dict[str, tuple[tuple[str, str], ...]] | None = None, build=build_table) -> list[Table]:
     """Every recognisable table in a workbook (one per sheet). Raises UserError when there is none.
 
-    `own` is the team's own header mapping (see `own_aliases`)."""
+    `own` is the team's own header mapping (see `own_aliases`); `build` types a found table (the
+    courier bill types whole columns: `automation.courier.columns.column_table`)."""
     candidates = _candidates(kind)
     ours: set[str] = set()
     if not hasattr(source, "grid"):
@@ -255,8 +256,8 @@ def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet
                 continue
         scan = source.scan(name) if hasattr(source, "scan") else None
         notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan else None
-        tables.append(build_table(source.name, name, grid, header_index, table_kind, match, notes,
-                                  (own or {}).get(table_kind.kind, ())))
+        tables.append(build(source.name, name, grid, header_index, table_kind, match, notes,
+                            (own or {}).get(table_kind.kind, ())))
         tables[-1].merged = list(getattr(source, "merged_ranges", lambda _: [])(name))
     if not tables and wrong:
         raise UserError("err.wrong_kind", path=source.name, kind=candidates[0].zh,

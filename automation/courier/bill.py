@@ -19,7 +19,8 @@ from ..i18n import register
 from ..schema import schema
 from ..sheets.source import CSV_SUFFIXES, WORKBOOK_SUFFIXES
 from ..tables import CellProblem, Table, read_tables
-from .frames import cents, grams, to_money
+from .columns import ColumnTable, column_table
+from .frames import to_money
 from .settings import CourierSettings
 
 register({
@@ -103,11 +104,7 @@ def find_bills(folder: Path, month: str, settings: CourierSettings) -> dict[str,
     return found
 
 
-def _is_waybill(value: object) -> bool:
-    return isinstance(value, str) and bool(_WAYBILL.match(value))
-
-
-def _stated_total(record) -> Decimal | None:
+def _stated_total(record) -> int | None:
     texts = [str(v) for v in (*record.data.values(), *record.extra.values()) if isinstance(v, str)]
     if not any(w in t.lower() for t in texts for w in _TOTAL_WORDS):
         return None
@@ -128,6 +125,7 @@ def _check_columns(table: Table, path: Path, courier: str) -> None:
 
 def read_bill(path: str | Path, courier: str | None, settings: CourierSettings,
               own: dict[str, tuple[tuple[str, str], ...]] | None = None) -> Bill:
+    """The bill as one frame: the workbook read once, each column typed whole (`columns.column_table`)."""
     path = Path(path)
     if courier is None:
         courier, _ = bill_identity(path, settings)
@@ -135,58 +133,53 @@ def read_bill(path: str | Path, courier: str | None, settings: CourierSettings,
             raise UserError("courier.bill.unknown_courier", path=path)
     aliases = (*(own or {}).get("bill", ()), *settings.bill_aliases(courier))
     try:
-        tables = read_tables(path, kind="bill", own={"bill": aliases})
+        tables = read_tables(path, kind="bill", own={"bill": aliases}, build=_bill_table)
     except UserError as exc:
         if exc.key == "err.no_header_kind":
             raise UserError("courier.bill.no_header", path=path, courier=courier) from None
         raise
-    table = max(tables, key=lambda tb: len(tb.records))
+    table = max(tables, key=lambda tb: tb.height)
     _check_columns(table, path, courier)
     return bill_from_table(table, path, courier)
 
 
-def _memo(convert):
-    """Bill columns repeat their values (fees, weights, provinces): convert each distinct value once."""
-    cache: dict = {}
-    return lambda value: cache[value] if value in cache else cache.setdefault(value, convert(value))
+def _absurd(value: Decimal) -> tuple[str, dict] | None:
+    """An amount no bill line can hold: reported, and the value dropped so it is never summed."""
+    if abs(value) > MAX_AMOUNT:
+        return "courier.bill.absurd", {"value": f"{value:.6g}", "limit": f"{MAX_AMOUNT:,}"}
+    return None
 
 
-def _absurd_amounts(table: Table) -> list[CellProblem]:
-    """Amounts no bill line can hold: reported, and the value dropped so it is never summed."""
-    out = []
-    for record in table.records:
-        for name in MONEY_FIELDS:
-            value = record.data.get(name)
-            if isinstance(value, Decimal) and abs(value) > MAX_AMOUNT:
-                record.data[name] = None
-                out.append(CellProblem(record.row, table.columns[name], table.header_of(name), name, "courier.bill.absurd",
-                                       {"value": f"{value:.6g}", "limit": f"{MAX_AMOUNT:,}"}))
-    return out
+def _bill_table(*args, **kwargs) -> ColumnTable:
+    limits = dict.fromkeys(MONEY_FIELDS, float(MAX_AMOUNT))
+    return column_table(*args, **kwargs, limits=limits, over_limit=_absurd)
 
 
-def bill_from_table(table: Table, path: Path, courier: str) -> Bill:
-    problems = sorted([*table.problems, *_absurd_amounts(table)], key=lambda p: (p.row, p.column))
+def _column(table: ColumnTable, name: str, dtype) -> pl.Series:
+    found = table.data.get(name)
+    return found if found is not None else pl.Series(name, [None] * table.height, dtype=dtype)
+
+
+def bill_from_table(table: ColumnTable, path: Path, courier: str) -> Bill:
+    """Bill lines (a waybill, or one Excel damaged) apart from totals and signature rows, as LINE_SCHEMA."""
+    problems = table.problems
     unreadable = {p.row for p in problems if p.field in MONEY_FIELDS and p.code in UNREADABLE_CODES}
-    damaged = {p.row: p.params.get("value") for p in table.problems if p.field == "waybill" and p.code == "coerce.id_damaged"}
-    keep = [r for r in table.records if _is_waybill(r.data.get("waybill")) or r.row in damaged]
-    others = [r for r in table.records if not (_is_waybill(r.data.get("waybill")) or r.row in damaged)]
-    stated = next((t for t in map(_stated_total, others) if t is not None), None)
-
-    def column(name: str, convert=None) -> list:
-        values = [r.data.get(name) for r in keep]
-        return [convert(v) for v in values] if convert else values
-
-    money = _memo(cents)
+    damaged = {p.row: str(p.params.get("value")) for p in problems if p.field == "waybill" and p.code == "coerce.id_damaged"}
+    rows = table.rows
+    waybill = _column(table, "waybill", pl.Utf8)
+    is_damaged = rows.is_in(pl.Series(list(damaged), dtype=pl.Int64).implode())
+    is_line = (waybill.str.contains(_WAYBILL.pattern).fill_null(False) | is_damaged).to_list()
+    others = table.rows_as_records([i for i, line in enumerate(is_line) if not line])
+    stated = next((to_money(t) for t in map(_stated_total, others) if t is not None), None)  # cents -> Decimal
+    shown = pl.Series([damaged.get(r) for r in rows.to_list()], dtype=pl.Utf8) if damaged else waybill
     frame = pl.DataFrame({
-        "bill_row": [r.row for r in keep],
-        "waybill": [None if r.row in damaged else r.data.get("waybill") for r in keep],
-        "shown": [str(damaged[r.row]) if r.row in damaged else r.data.get("waybill") for r in keep],
-        "damaged": [r.row in damaged for r in keep],
-        "unreadable": [r.row in unreadable for r in keep],
-        "billed_at": column("billed_at"), "bill_province": column("province"),
-        "bill_weight_g": column("weight", _memo(grams)), "fee_c": column("fee", money),
-        "other_c": column("other_fee", money), "insurance_c": column("insurance", money), "total_c": column("total", money),
-    }, schema=LINE_SCHEMA)
+        "bill_row": rows, "waybill": waybill, "shown": shown.fill_null(waybill) if damaged else waybill,
+        "damaged": is_damaged, "unreadable": rows.is_in(pl.Series(list(unreadable), dtype=pl.Int64).implode()),
+        "billed_at": _column(table, "billed_at", pl.Datetime("us")), "bill_province": _column(table, "province", pl.Utf8),
+        "bill_weight_g": _column(table, "weight", pl.Int64), "fee_c": _column(table, "fee", pl.Int64),
+        "other_c": _column(table, "other_fee", pl.Int64), "insurance_c": _column(table, "insurance", pl.Int64),
+        "total_c": _column(table, "total", pl.Int64),
+    }).filter(pl.Series(is_line)).cast(LINE_SCHEMA)
     parts = pl.col("fee_c").fill_null(0) + pl.col("other_c").fill_null(0) + pl.col("insurance_c").fill_null(0)
     frame = frame.with_columns(total_c=pl.coalesce("total_c", parts))  # no 合计 column: the parts add up
     money = ("fee_c", "other_c", "insurance_c", "total_c")

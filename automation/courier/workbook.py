@@ -127,18 +127,42 @@ def _detail_sheet(book, fmt: _Formats, name: str, frame: pl.DataFrame, columns, 
     ws.freeze_panes(top + 1, 0)
     for c, ((_, _, kind), width) in enumerate(zip(columns, column_widths(frame, columns))):
         ws.set_column(c, c, width, fmt.of(kind))
-    present = [(col, kind) for col, _, kind in columns]
-    for r, row in enumerate(frame.select([pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c, _ in present])
-                            .iter_rows(), start=1):
-        for c, ((col, kind), value) in enumerate(zip(present, row)):
-            value = _value(kind, value)
-            if value is None:
-                continue
-            if kind == "date":
-                ws.write_datetime(r, c, value, fmt.date)
-            else:
-                ws.write(r, c, value, fmt.of(kind))
+    _write_rows(ws, fmt, frame, [(col, kind) for col, _, kind in columns], top + 1)
     ws.autofilter(0, 0, max(frame.height, 1), len(columns) - 1)
+
+
+def _cells(frame: pl.DataFrame, col: str, kind: str) -> list:
+    """A column's cell values as written; money, kg and actions converted once per distinct value."""
+    if col not in frame.columns:
+        return [None] * frame.height
+    values = frame[col].to_list()
+    if kind in ("money", "kg", "action"):
+        shown = {v: _value(kind, v) for v in set(values)}
+        return [shown[v] for v in values]
+    return values
+
+
+def _writer(ws, fmt: _Formats, frame: pl.DataFrame, col: str, kind: str):
+    """The XlsxWriter call for a column's cells: typed, so no cell goes through write()'s guessing."""
+    if kind == "date":
+        return ws.write_datetime, fmt.date
+    if kind in ("money", "kg") or (kind == "int" and col in frame.columns and frame[col].dtype.is_integer()):
+        return ws.write_number, fmt.of(kind)
+    if kind in ("text", "action") and (kind == "action" or col in frame.columns and frame[col].dtype == pl.Utf8):
+        return ws.write_string, None
+    return ws.write, fmt.of(kind)
+
+
+def _write_rows(ws, fmt: _Formats, frame: pl.DataFrame, present: list[tuple[str, str]], first: int) -> int:
+    """Every row of `frame` from sheet row `first` (0-based), column by column types; returns the next free row."""
+    columns = [(c, *_writer(ws, fmt, frame, col, kind), _cells(frame, col, kind)) for c, (col, kind) in enumerate(present)]
+    for r in range(frame.height):
+        row = first + r
+        for c, write, cell_format, values in columns:
+            value = values[r]
+            if value is not None:
+                write(row, c, value, cell_format)
+    return first + frame.height
 
 
 def _summary(book, fmt: _Formats, results: list[Reconciliation], month: str) -> None:
@@ -200,7 +224,7 @@ def write_reconciliation(results: list[Reconciliation], month: str, path: Path) 
     """One workbook for the month: the summary, then one sheet per category found (all couriers)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_beside(path)
-    book = new_workbook(tmp, constant_memory=False, default_date_format="yyyy-mm-dd")
+    book = new_workbook(tmp, constant_memory=True, default_date_format="yyyy-mm-dd")
     fmt = _Formats(book)
     _summary(book, fmt, results, month)
     frames = [res.lines.with_columns(courier=pl.lit(res.courier)) for res in results]
@@ -241,16 +265,10 @@ def write_dispute_list(result: Reconciliation, path: Path) -> Path | None:
         ws.set_column(c, c, width, fmt.of(kind))
     ws.freeze_panes(3, 0)
     ws.autofilter(2, 0, 2 + part.height, len(cols) - 1)
-    r = 2
-    for r, row in enumerate(part.select([c for c, _, _ in cols]).iter_rows(), start=3):
-        for c, ((_, _, kind), value) in enumerate(zip(cols, row)):
-            value = _value(kind, value)
-            if value is None:
-                continue
-            ws.write_datetime(r, c, value, fmt.date) if kind == "date" else ws.write(r, c, value, fmt.of(kind))
+    end = _write_rows(ws, fmt, part, [(col, kind) for col, _, kind in cols], 3)
     total = to_money(part["diff_c"].sum())
-    ws.write(r + 1, 6, pick("合计", "Total"), fmt.head)
-    ws.write_number(r + 1, 7, float(total), fmt.money_bold)
+    ws.write(end, 6, pick("合计", "Total"), fmt.head)
+    ws.write_number(end, 7, float(total), fmt.money_bold)
     book.close()
     tmp.replace(path)
     return path

@@ -1,0 +1,172 @@
+"""A raw grid -> typed polars columns, a whole column at a time (a million-line bill in seconds).
+
+The same answers as `automation.tables.build_table`, which types cell by cell: each column is split
+into the cells a vectorised rule types exactly (a plain waybill text, an amount that is whole
+cents, a weight that is whole grams, a date-time cell, an empty cell) and the rest, which go
+through the very coercer `build_table` uses, with the same problems (`CellProblem`). On a courier's
+bill the rest is a handful of cells: amounts written as text, NaN or 1e300, waybills stored as
+numbers, error values. Money comes out as integer cents and weights as integer grams, as the
+match wants them (`frames.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from ..coerce import coercer
+from ..headers import HeaderMatch
+from ..schema import Schema
+from ..tables import CellNotes, CellProblem, Record, Table, _cell_problem, _default_year, _duplicate_headers, _memoised
+from .frames import cents, grams
+
+_NUMBER = (float, int)
+PLAIN_LIMIT = 1e9  # far inside a float's exact integers even in grams; bigger numbers take the coercer
+_PLAIN_ID = r"^[A-Za-z0-9-]+$"  # to_id keeps such a text as it is (no spaces, quotes, full-width forms)
+_SCIENTIFIC = r"(?i)^[+-]?\d+(\.\d+)?e[+-]?\d+$"  # 7.7E+13: Excel damaged it, the coercer says so
+DTYPES = {"waybill": pl.Utf8, "id": pl.Utf8, "text": pl.Utf8, "money": pl.Int64, "decimal": pl.Int64,
+          "datetime": pl.Datetime("us")}
+
+
+@dataclass
+class ColumnTable(Table):
+    """A `Table` whose data rows are polars columns; `records` holds no rows (see `rows_as_records`)."""
+
+    data: dict[str, pl.Series] = field(default_factory=dict)  # field -> typed column (money in cents, weight in grams)
+    rows: pl.Series | None = None  # the sheet row number of each data row
+    raw: list[list[object]] = field(default_factory=list)  # the data rows as read (for the few read as records)
+    year: int | None = None
+
+    @property
+    def height(self) -> int:
+        return 0 if self.rows is None else self.rows.len()
+
+    def rows_as_records(self, positions: list[int]) -> list[Record]:
+        """The data rows at these positions as `Record`s (typed fields and the team's own columns)."""
+        out = []
+        for i in positions:
+            data = {name: column[i] for name, column in self.data.items()}
+            raw = self.raw[i]
+            extra = {h: raw[c] for c, h in self.unmapped.items() if c < len(raw) and raw[c] not in (None, "")}
+            out.append(Record(int(self.rows[i]), data, extra))
+        return out
+
+
+def _floats(values: list) -> pl.Series:
+    return pl.Series([float(v) if v.__class__ in _NUMBER else None for v in values], dtype=pl.Float64)
+
+
+def _scaled(values: list, scale: int, limit: float | None) -> tuple[pl.Series, pl.Series]:
+    """Numbers times `scale` rounded to whole cents or grams, and the mask of the cells where that is
+    what the coercer gives: where x * scale lies within 0.01 of a whole number, Decimal(repr(x)) *
+    scale does too (below PLAIN_LIMIT a float is exact to 1e-4 there), so any rounding gives that number."""
+    x = _floats(values)
+    scaled = x * scale
+    n = scaled.round(0)
+    exact = x.is_finite() & (x.abs() < PLAIN_LIMIT) & ((scaled - n).abs() < 0.01)
+    if limit is not None:
+        exact = exact & (x.abs() <= limit)
+    return n.cast(pl.Int64, strict=False), exact.fill_null(False)
+
+
+def _fast(kind: str, values: list, limit: float | None) -> tuple[pl.Series, pl.Series]:
+    """(typed column, mask of the cells it typed exactly) for one schema type; the mask may be all false."""
+    if kind in ("waybill", "id"):
+        text = pl.Series([v if v.__class__ is str else None for v in values], dtype=pl.Utf8)
+        plain = text.str.contains(_PLAIN_ID) & ~text.str.contains(_SCIENTIFIC)
+        return text, plain.fill_null(False)
+    if kind == "money":
+        return _scaled(values, 100, limit)
+    if kind == "decimal":
+        return _scaled(values, 1000, None)
+    if kind == "datetime":
+        stamps = pl.Series([v if v.__class__ is dt.datetime else None for v in values], dtype=pl.Datetime("us"))
+        return stamps, stamps.is_not_null()
+    return pl.Series([None] * len(values), dtype=DTYPES.get(kind, pl.Utf8)), pl.Series([False] * len(values))
+
+
+def _final(kind: str, value):
+    """A coerced value as the column holds it: money in cents, weights in grams."""
+    if value is None:
+        return None
+    if kind == "money":
+        return cents(value)
+    if kind == "decimal":
+        return grams(value)
+    return value
+
+
+def type_column(kind_of: Schema, field_name: str, values: list, rows: list[int], col: int, header: str,
+                row0: list[int], notes: CellNotes, year: int | None, limit=None, over_limit=None) -> tuple[pl.Series, list[CellProblem]]:
+    """One field's column typed: the vectorised rule where it is exact, the coercer for every other cell.
+
+    `row0` is each cell's 0-based grid row (for error cells and their messages). `over_limit(value)`
+    returns the problem of an amount the caller will not take (the bill's implausible amounts)."""
+    kind = kind_of.column(field_name).type
+    typed, exact = _fast(kind, values, limit)
+    exact = exact.to_list()
+    noted = {r for r, c in (*notes.errors, *notes.uncached) if c == col}
+    convert = _memoised(coercer(kind_of.column(field_name), year))
+    problems: list[CellProblem] = []
+    slow_at, slow_values = [], []
+    for i, raw in enumerate(values):
+        if exact[i] and row0[i] not in noted:
+            continue
+        if raw is None or raw == "" or raw.__class__ is str and raw[:1] == "#":
+            unreadable = _cell_problem(raw, row0[i], col, notes)
+            if unreadable is not None:
+                problems.append(CellProblem(rows[i], col, header, field_name, *unreadable))
+                slow_at.append(i)
+                slow_values.append(None)
+                continue
+            if raw is None or raw == "":
+                slow_at.append(i)
+                slow_values.append(None)
+                continue
+        value, problem = convert(raw)
+        if problem is not None:
+            problems.append(CellProblem(rows[i], col, header, field_name, problem[0], problem[1]))
+        elif over_limit is not None and value is not None and (too_big := over_limit(value)) is not None:
+            problems.append(CellProblem(rows[i], col, header, field_name, *too_big))
+            value = None
+        slow_at.append(i)
+        slow_values.append(_final(kind, value))
+    if slow_at:
+        typed = typed.scatter(slow_at, pl.Series(slow_values, dtype=typed.dtype))
+    return typed, problems
+
+
+def column_table(source_name: str, sheet: str, grid: list[list[object]], header_index: int, kind: Schema,
+                 match: HeaderMatch, notes: CellNotes | None = None, own=(), *, limits: dict | None = None,
+                 over_limit=None) -> ColumnTable:
+    """`build_table`'s reading, typed a column at a time (a drop-in `build` for `read_tables`).
+
+    `limits` (field -> largest plain amount) sends bigger amounts through the coercer and `over_limit`."""
+    header_cells = grid[header_index]
+    headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
+    body = grid[header_index + 1:]
+    date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
+    year = _default_year(body, date_cols)
+    notes = notes or CellNotes()
+    keep = [i for i, r in enumerate(body) if r.count(None) + r.count("") != len(r)]
+    mapped = set(match.fields.values())
+    noted = {r - header_index - 1 for r, c in (*notes.errors, *notes.uncached) if c in mapped}
+    if noted:  # a row whose mapped cells are failed or uncalculated formulas is not an empty row
+        keep = sorted({*keep, *(i for i in noted if 0 <= i < len(body))})
+    kept = [body[i] for i in keep]
+    first_row = header_index + 2
+    rows = [first_row + i for i in keep]
+    row0 = [header_index + 1 + i for i in keep]
+    problems = _duplicate_headers(headers, match, kind, own, header_index + 1)
+    data: dict[str, pl.Series] = {}
+    for field_name, col in match.fields.items():
+        values = [r[col] if col < len(r) else None for r in kept]
+        limit = (limits or {}).get(field_name)
+        data[field_name], found = type_column(kind, field_name, values, rows, col, headers.get(col, ""), row0, notes, year,
+                                              limit, over_limit if limit is not None else None)
+        problems += found
+    problems.sort(key=lambda p: (p.row, p.column))
+    return ColumnTable(source_name, sheet, kind, header_index + 1, dict(match.fields), headers, dict(match.unmapped),
+                       [], problems, match=match, data=data, rows=pl.Series(rows, dtype=pl.Int64), raw=kept, year=year)
