@@ -87,8 +87,12 @@ def _scan_chunk(data: bytes, scan: SheetScan, columns: set[bytes]) -> None:
     rows = _ROW.findall(data)
     if rows:
         scan.max_row = max(scan.max_row, int(rows[-1]), max(map(int, rows)) if len(rows) < 64 else 0)
-    if b'r="A' in data or b'r="Z' in data:  # any single-letter column: at least that wide
-        columns.add(b"Z" if re.search(rb' r="[B-Z]\d', data) else b"A")
+    if b' r="' in data:  # the widest single-letter column (Z down to the widest seen so far): I, not Z, for A:I
+        known = max((c[0] for c in columns if len(c) == 1), default=ord("A") - 1)
+        for letter in range(ord("Z"), known, -1):
+            if data.find(b' r="' + bytes([letter])) >= 0:  # r="ZA1" is wider still, and _WIDE_CELL has it
+                columns.add(bytes([letter]))
+                break
     for letters, row in set(_WIDE_CELL.findall(data)):
         columns.add(letters)
         scan.max_row = max(scan.max_row, int(row))
