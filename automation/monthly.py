@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from .outnames import output_name
 from .errors import UserError
 from .i18n import lang, pick, register, t
 
@@ -148,7 +149,7 @@ def build_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
     html = mask_text(env.get_template("email_base.html.j2").render(**context))
     text = mask_text(env.get_template("email_base.txt.j2").render(**context))
     outbox = shop.root / settings.outbox
-    attachments = _masked_attachments([p for s in sections for p in s.attachments], outbox / f"attachments_{month}")
+    attachments = _masked_attachments([p for s in sections for p in s.attachments], outbox / output_name("mail_attachments", month=month))
     images = {cid: data for s in sections for cid, data in s.images.items()}
     message_id = stable_message_id(settings.sender, shop.config.name, f"monthly-{month}")
     message = compose(subject, settings.sender, settings.to, settings.cc, text, html, images, attachments, message_id)
@@ -169,7 +170,7 @@ def _write_monthly(shop, month: str, settings, banner: str | None = None) -> Mon
     from .mail.send import write_outbox
 
     mail = build_monthly(shop, month, banner)
-    mail.eml, mail.preview = write_outbox(shop.root / settings.outbox, f"月报_{month}", mail.message,
+    mail.eml, mail.preview = write_outbox(shop.root / settings.outbox, output_name("monthly_mail", month=month), mail.message,
                                           inline_images(mail.html, mail.images))
     return mail
 

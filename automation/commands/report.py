@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..outnames import output_name
 from ..click_zh import help_text
 from ..errors import UserError
 from ..i18n import lang, pick, register, t
@@ -100,7 +101,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
             return empty
     report = shop_sales_report(shop, month)
     if day is not None:
-        path = shop.month_dir(f"{day:%Y-%m}") / pick(f"销售日报_{day}.xlsx", f"daily_sales_{day}.xlsx")
+        path = shop.month_dir(f"{day:%Y-%m}") / output_name("daily_sales", ".xlsx", day=day)
         _console_table(pick(f"销售日报 {day}", f"Daily sales {day}"),
                        [pick("客服", "Agent"), pick("咨询", "Enquiries"), pick("成交", "Buyers"), pick("转化率", "Conversion"),
                         pick("销售额", "Sales"), pick("退款", "Refunds")],

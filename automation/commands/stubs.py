@@ -10,6 +10,7 @@ import polars as pl
 from rich.console import Console
 from rich.markup import escape
 
+from ..outnames import output_name
 from ..click_zh import help_text
 from ..courier.frames import cents, empty_stubs, shipments_frame, stubs_frame
 from ..courier.months import month_range
@@ -84,7 +85,7 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
                                      "row": [p.row for p in problems], "column": [p.header for p in problems],
                                      "message": [p.message for p in problems]},
                                     schema={"sheet": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "message": pl.Utf8})
-    name = f"底单核对_{start}.xlsx" if start == end else f"底单核对_{start}_{end}.xlsx"
+    name = output_name("stubs_day", ".xlsx", start=start) if start == end else output_name("stubs_range", ".xlsx", start=start, end=end)
     path = write_stub_check(check, shop.month_dir(f"{start:%Y-%m}") / name)
     return check, path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..outnames import output_name
 from ..coverage import NotChecked
 from ..errors import UserError
 from ..rules.needs import Declared, gaps, label, own, table_where
@@ -89,10 +90,10 @@ def reconcile_month(shop, month: str, bill_files: list[Path] | None = None) -> M
 
 def write_month(shop, done: MonthReconciliation) -> MonthReconciliation:
     out = shop.month_dir(done.month)
-    done.workbook = write_reconciliation(done.results, done.month, out / f"快递对账_{done.month}.xlsx")
+    done.workbook = write_reconciliation(done.results, done.month, out / output_name("reconciliation", ".xlsx", month=done.month))
     done.written = [done.workbook]
     for res in done.results:
-        path = write_dispute_list(res, out / f"申诉清单_{res.courier}_{done.month}.xlsx")
+        path = write_dispute_list(res, out / output_name("disputes", ".xlsx", courier=res.courier, month=done.month))
         if path:
             done.written.append(path)
     return done

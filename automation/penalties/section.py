@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from ..outnames import output_name
 from ..i18n import lang, pick
 from ..monthly import Section, templates
 from ..sales.charts import bar_chart
@@ -16,7 +17,7 @@ CHART_CID = "penalties_points"
 
 
 def workbook_path(shop, month: str) -> Path:
-    return shop.month_dir(month) / pick(f"扣分报表_{month}.xlsx", f"penalties_{month}.xlsx")
+    return shop.month_dir(month) / output_name("penalties", ".xlsx", month=month)
 
 
 def _num(value: Decimal) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from ..outnames import output_name
 from ..i18n import lang, pick
 from ..monthly import Section, templates
 from ..shop import Shop
@@ -22,7 +23,7 @@ def shop_sales_report(shop: Shop, month: str) -> SalesReport:
 
 
 def workbook_path(shop: Shop, month: str) -> Path:
-    return shop.month_dir(month) / pick(f"销售报表_{month}.xlsx", f"sales_{month}.xlsx")
+    return shop.month_dir(month) / output_name("sales", ".xlsx", month=month)
 
 
 def _amount(value: Decimal | None) -> str:
