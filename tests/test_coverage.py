@@ -91,9 +91,9 @@ def test_findings_sheet_opens_with_the_not_checked_rows(tmp_path, cli):
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     skipped = [r for r in rows if r[0] == "未检查"]
     assert skipped and rows[:len(skipped)] == skipped
-    cod = next(r for r in skipped if r[1] == "ORD016")
-    assert cod[2:4] == ["M-ORD-COD", "店铺.xlsx › 订单"] and cod[7] == "缺少列：付款方式、联系时间、订单创建时间"
-    assert [r[1] for r in rows[len(skipped):]] == ["ORD009"]
+    cod = next(r for r in skipped if r[9] == "ORD016\nM-ORD-COD")
+    assert cod[1:3] == ["货到付款未及时联系", "店铺.xlsx › 订单"] and cod[6] == "缺少列：付款方式、联系时间、订单创建时间"
+    assert [r[9].split("\n")[0] for r in rows[len(skipped):]] == ["ORD009"]
 
 
 def test_english_lines():

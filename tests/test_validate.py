@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -61,16 +62,22 @@ def test_annotated_copy_cell_by_cell(tmp_path, cli):
     header = [c.value for c in ws[1]]
     phone, address = header.index("联系手机") + 1, header.index("收货地址") + 1
     assert _fill(ws.cell(3, phone)) == SEVERITY_FILLS["error"]
-    assert ws.cell(3, phone).comment.text.startswith("ORD005 [M-ORD-ADDR] 电话号码格式不对：1381234567\n修改：")
+    note = ws.cell(3, phone).comment.text
+    assert note.startswith("电话号码格式不对：1381234567\n修改：") and note.endswith("\n依据：电话格式不对（ORD005 M-ORD-ADDR）")
     assert _fill(ws.cell(3, address)) == SEVERITY_FILLS["warning"]
     assert "ORD007" in ws.cell(3, address).comment.text
     assert all(_fill(c) == "" and c.comment is None for c in ws[2])  # the clean row is untouched
     assert ws.cell(4, header.index("订单备注") + 1).data_type == "s"  # buyer text stays text
     findings = book["校验结果"]
     first, rows = _finding_rows(findings)
-    assert [(r[0], r[1], r[4]) for r in rows] == [("错误", "ORD005", f"{openpyxl.utils.get_column_letter(phone)}3"),
-                                                  ("警告", "ORD007", f"{openpyxl.utils.get_column_letter(address)}3")]
-    assert findings[f"E{first}"].hyperlink.location == f"'订单'!{rows[0][4]}"
+    # Chinese rule name and message first; the ids only in the last, narrow 依据 column
+    assert [c.value for c in findings[1]] == ["严重程度", "规则", "工作表", "单元格", "列", "值", "问题", "修改建议", "编号", "依据"]
+    assert [(r[0], r[1], r[3], r[9]) for r in rows] == [
+        ("错误", "电话格式不对", f"{openpyxl.utils.get_column_letter(phone)}3", "ORD005\nM-ORD-ADDR"),
+        ("警告", "邮编是占位值", f"{openpyxl.utils.get_column_letter(address)}3", "ORD007\nM-ORD-ADDR")]
+    assert rows[0][6] == "电话号码格式不对：1381234567"
+    assert not any(re.search(r"[A-Z]{3}\d{3}|M-[A-Z]", str(v)) for r in rows for v in r[:9])
+    assert findings[f"D{first}"].hyperlink.location == f"'订单'!{rows[0][3]}"
     assert _fill(findings[f"A{first}"]) == SEVERITY_FILLS["error"] and _fill(findings[f"A{first + 1}"]) == SEVERITY_FILLS["warning"]
 
 
@@ -92,7 +99,7 @@ def test_exit_codes(tmp_path, cli):
     result = cli("validate", str(clean), "--json")
     assert result.exit_code == 0 and json.loads(result.output)["summary"]["total"] == 0
     _, rows = _finding_rows(openpyxl.load_workbook(tmp_path / "clean.checked.xlsx")["校验结果"])
-    assert [r[7] for r in rows] == ["未发现问题（上列规则未检查）"]
+    assert [r[6] for r in rows] == ["未发现问题（上列规则未检查）"]
     warn_only = _orders_file(tmp_path / "warn.xlsx", [order("5000000000000000001", 收货地址="广东省 广州市 (000000)")])
     assert cli("validate", str(warn_only), "--no-write").exit_code == 0
     assert cli("validate", str(tmp_path / "nope.xlsx")).exit_code == 2
@@ -175,7 +182,7 @@ def test_xlsm_copy_keeps_its_macros(tmp_path, cli):
     out = tmp_path / "订单.checked.xlsm"
     with zipfile.ZipFile(out) as z:
         assert z.read("xl/vbaProject.bin") == (tmp_path / "vbaProject.bin").read_bytes()
-    assert _finding_rows(openpyxl.load_workbook(out, keep_vba=True)["校验结果"])[1][0][1] == "ORD005"
+    assert _finding_rows(openpyxl.load_workbook(out, keep_vba=True)["校验结果"])[1][0][9] == "ORD005\nM-ORD-ADDR"
 
 
 def test_shop_folder_writes_one_copy_per_workbook(tmp_path, cli):
@@ -191,7 +198,7 @@ def test_shop_folder_writes_one_copy_per_workbook(tmp_path, cli):
     assert sorted(Path(p).name for p in data["outputs"]) == ["库存.checked.xlsx", "订单.checked.xlsx"]
     stock = openpyxl.load_workbook(tmp_path / "库存.checked.xlsx")
     _, rows = _finding_rows(stock["校验结果"])
-    assert [r[1] for r in rows] == ["STK004"]
+    assert [(r[1], r[9]) for r in rows] == [("库存为负", "STK004\nM-STK-LOW")]
     # a second run does not read its own copies back
     again = json.loads(cli("validate", str(tmp_path), "--json", "--no-write").output)
     assert again["summary"] == data["summary"]
@@ -206,6 +213,6 @@ def test_annotated_copy_opens_in_libreoffice(tmp_path, cli, soffice_convert):
     texts = [p.read_text(encoding="utf-8") for p in produced]
     findings = next(t for t in texts if "ORD005" in t)
     rows = [r for r in csv.reader(findings.splitlines()) if r[0] != "未检查"]
-    assert rows[1][1] == "ORD005" and rows[2][1] == "ORD007"
+    assert rows[1][1] == "电话格式不对" and re.sub(r"\s", "", rows[1][9]) == "ORD005M-ORD-ADDR" and rows[2][1] == "邮编是占位值"
     orders = next(t for t in texts if "5000000000000000002" in t)
     assert "1381234567" in orders

@@ -80,6 +80,6 @@ def test_demo_step_writes_the_annotated_copies(demo):
     header_row = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "订单编号")
     column = next(c for c in range(1, sheet.max_column + 1) if str(sheet.cell(header_row, c).value).strip() == problem["column"])
     cell = sheet.cell(problem["row"], column)
-    assert cell.comment is not None and cell.comment.text.startswith("ORD005")
+    assert cell.comment is not None and cell.comment.text.endswith("（ORD005 M-ORD-ADDR）")
     listed = [[c.value for c in r] for r in book["校验结果"].iter_rows(min_row=2)]
     assert len(listed) == sum(f.file.endswith("订单.xlsx") for f in result.findings)
