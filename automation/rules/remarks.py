@@ -55,8 +55,8 @@ def _missing(table: Table, ctx: Context, colour: str) -> Iterator[Hit]:
             yield hit(record, "remark", parts=_parts(missing))
 
 
-_PROMO_NOTE_ZH = "活动期间无需写姓名（M-FLAG-PROMO）。"
-_PROMO_NOTE_EN = " During a promotion no name is needed (M-FLAG-PROMO)."
+_PROMO_NOTE_ZH = "活动期间（shop.toml 的 [[promotions]]）无需写姓名。"  # the clause id stays in 依据
+_PROMO_NOTE_EN = " During a promotion ([[promotions]] in shop.toml) no name is needed."
 
 
 @rule("FLG001", "red-remark-incomplete", "error", "M-FLAG-RED", "orders", field="remark",
