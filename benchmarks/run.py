@@ -205,6 +205,17 @@ def show(rows: list[dict]) -> str:
     return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, body)])
 
 
+def markdown(report: dict) -> str:
+    """The figures of a results.json as the README's table."""
+    lines = ["| case | ours (median ± spread) | baseline | ratio | peak RSS | target | result |", "|---|---|---|---|---|---|---|"]
+    for r in report["cases"]:
+        ratio = f"{r['ratio']:.2f}×" if r["ratio"] else "—"
+        base = fmt_seconds(r["baseline"]) if r["baseline"] else "—"
+        lines.append(f"| {r['case']} | {fmt_seconds(r['ours'])} | {base} "
+                     f"| {ratio} | {r['ours']['peak_rss_mib']:.0f} MiB | {r['target']} | {'PASS' if r['pass'] else 'FAIL'}: {r['detail']} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0],
                                      epilog="cases: validate, flags, validate at 10k/100k/1M (--full), reconcile, the match "
@@ -218,7 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json", help="where to write the figures "
                         "(default benchmarks/results.json)")
     parser.add_argument("--no-nice", dest="nice", action="store_false", help="do not run the steps under nice")
+    parser.add_argument("--markdown", type=Path, metavar="RESULTS_JSON", help="print the table of a results.json as "
+                        "Markdown (for the README) and exit")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text(encoding="utf-8"))))
+        return 0
     started = dt.datetime.now(dt.timezone.utc)
     temp = None if args.data else tempfile.TemporaryDirectory(prefix="shopbook-bench-")
     data = args.data or Path(temp.name)

@@ -53,3 +53,5 @@ def test_a_tiny_run_prints_the_table_and_writes_json(tmp_path):
     assert reconcile["baseline"]["info"]["cells"] > 3 * 200  # the bare read saw the three files
     assert report["machine"]["cpus"] >= 1
     assert "cases pass" in done.stdout
+    table = _run("-m", "benchmarks", "--markdown", str(out))  # the README's form of the same figures
+    assert table.returncode == 0 and table.stdout.count("\n| ") == len(names)
