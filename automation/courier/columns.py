@@ -84,7 +84,7 @@ def _fast(kind: str, values: list, limit: float | None) -> tuple[pl.Series, pl.S
     if kind == "datetime":
         stamps = pl.Series([v if v.__class__ is dt.datetime else None for v in values], dtype=pl.Datetime("us"))
         return stamps, stamps.is_not_null()
-    return pl.Series([None] * len(values), dtype=DTYPES.get(kind, pl.Utf8)), pl.Series([False] * len(values))
+    return pl.Series([None] * len(values), dtype=DTYPES.get(kind, pl.Utf8)), pl.Series([False] * len(values), dtype=pl.Boolean)
 
 
 def _final(kind: str, value):
@@ -106,14 +106,15 @@ def type_column(kind_of: Schema, field_name: str, values: list, rows: list[int],
     returns the problem of an amount the caller will not take (the bill's implausible amounts)."""
     kind = kind_of.column(field_name).type
     typed, exact = _fast(kind, values, limit)
-    exact = exact.to_list()
     noted = {r for r, c in (*notes.errors, *notes.uncached) if c == col}
+    others = exact.cast(pl.Boolean).not_().arg_true().to_list()  # the cells the coercer types, found without a Python loop
+    if noted:
+        others = sorted({*others, *(i for i, r in enumerate(row0) if r in noted)})
     convert = _memoised(coercer(kind_of.column(field_name), year))
     problems: list[CellProblem] = []
     slow_at, slow_values = [], []
-    for i, raw in enumerate(values):
-        if exact[i] and row0[i] not in noted:
-            continue
+    for i in others:
+        raw = values[i]
         if raw is None or raw == "" or raw.__class__ is str and raw[:1] == "#":
             unreadable = _cell_problem(raw, row0[i], col, notes)
             if unreadable is not None:
