@@ -11,7 +11,8 @@ from .config import CONFIG_NAME, ShopConfig, load_config
 from .errors import UserError
 from .i18n import register, t
 from .sheets.source import CSV_SUFFIXES, WORKBOOK_SUFFIXES
-from .tables import Table, largest_by_kind, own_aliases, read_tables
+from .sheetcache import kinds_of, tables_of
+from .tables import SheetKind, Table, largest_by_kind, own_aliases
 from .workdays import WorkCalendar
 
 # Files shopbook writes itself are never read back as the shop's own sheets.
@@ -37,7 +38,6 @@ class Shop:
     root: Path  # the folder (for a lone workbook: its folder)
     config: ShopConfig
     files: list[Path]
-    _tables: dict[Path, list[Table]] = field(default_factory=dict)
     skipped: list[Path] = field(default_factory=list)  # our own outputs found in the folder, not read
 
     @classmethod
@@ -68,18 +68,24 @@ class Shop:
     def own_headers(self) -> dict:
         return own_aliases(self.config.section("headers"))
 
-    def tables_in(self, path: Path) -> list[Table]:
-        if path not in self._tables:
-            try:
-                self._tables[path] = read_tables(path, own=self.own_headers)
-            except UserError:
-                if len(self.files) == 1:
-                    raise
-                self._tables[path] = []  # a folder may hold unrelated files
-        return self._tables[path]
+    def tables_in(self, path: Path, kind: str | None = None) -> list[Table]:
+        """The file's tables (of one kind, or all). Kinds come from the header rows only, and each
+        sheet is read in full at most once per run (`automation.sheetcache`); tables are shared, so
+        read-only. In a folder a file that is not a shop sheet gives []; a lone workbook raises."""
+        try:
+            return tables_of(path, self.own_headers, kind)
+        except UserError:
+            if len(self.files) == 1:
+                raise
+            return []  # a folder may hold unrelated files
+
+    def kinds_in(self, path: Path) -> list[SheetKind]:
+        """Which sheet of the file holds which kind, from the header rows (no full read)."""
+        return kinds_of(path, self.own_headers)
 
     def tables(self, kind: str) -> list[Table]:
-        return [tb for f in self.files for tb in self.tables_in(f) if tb.kind == kind]
+        """The shop's tables of a kind; only the sheets of that kind are read in full."""
+        return [tb for f in self.files for tb in self.tables_in(f, kind)]
 
     def table(self, kind: str) -> Table | None:
         """The shop's table of a kind (the largest if several sheets hold one), or None."""

@@ -223,26 +223,63 @@ def own_aliases(section: dict) -> dict[str, tuple[tuple[str, str], ...]]:
     return out
 
 
-def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet: str | None = None,
-                own: dict[str, tuple[tuple[str, str], ...]] | None = None, build=build_table) -> list[Table]:
-    """Every recognisable table in a workbook (one per sheet). Raises UserError when there is none.
+@dataclass(frozen=True)
+class SheetKind:
+    """A sheet whose header says what it holds, found from its first HEADER_SCAN_ROWS rows only."""
 
-    `own` is the team's own header mapping (see `own_aliases`); `build` types a found table (the
-    courier bill types whole columns: `automation.courier.columns.column_table`)."""
+    sheet: str
+    header_index: int  # 0-based row of the header
+    schema: Schema
+    match: HeaderMatch
+
+    @property
+    def kind(self) -> str:
+        return self.schema.kind
+
+
+class _Remembered:
+    """A source that can only give whole grids (live Excel, Google Sheets): each grid is fetched once,
+    for the header search and for the table."""
+
+    def __init__(self, source: SheetSource):
+        self._source = source
+        self._grids: dict[str, list[list[object]]] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._source, name)
+
+    def grid(self, sheet: str) -> list[list[object]]:
+        if sheet not in self._grids:
+            self._grids[sheet] = self._source.grid(sheet)
+        return self._grids[sheet]
+
+    def head(self, sheet: str, rows: int) -> list[list[object]]:
+        return self.grid(sheet)[:rows]
+
+
+def open_for_reading(source: SheetSource | str | Path) -> tuple[SheetSource, set[str]]:
+    """A source that has `head`, and the names of the sheets shopbook added itself (never inputs)."""
+    if hasattr(source, "grid"):
+        return (source if hasattr(source, "head") else _Remembered(source)), set()
+    path = Path(source)
+    note_read(path)  # a later in-place write refuses a file saved since this read
+    ours = owned_sheets(path) if path.suffix.lower() in (".xlsx", ".xlsm") else set()
+    return open_source(path), ours
+
+
+def find_kinds(source: SheetSource, kind: str | None = None, sheet: str | None = None,
+               own: dict[str, tuple[tuple[str, str], ...]] | None = None, skip: set[str] = frozenset()) -> list[SheetKind]:
+    """Which sheet holds which kind, from each sheet's first rows (`source.head`): never a full read.
+    Raises the UserError `read_tables` raises when there is no such sheet."""
     candidates = _candidates(kind)
-    ours: set[str] = set()
-    if not hasattr(source, "grid"):
-        note_read(Path(source))  # a later in-place write refuses a file saved since this read
-        ours = owned_sheets(source) if Path(source).suffix.lower() in (".xlsx", ".xlsm") else set()
-        source = open_source(source)
-    names = [n for n in source.sheet_names() if n not in ours]  # the sheets we added are our output
+    names = [n for n in source.sheet_names() if n not in skip]  # the sheets we added are our output
     if sheet is not None and sheet not in names:
         raise UserError("err.no_sheet", path=source.name, sheet=sheet, sheets="、".join(names))
-    tables: list[Table] = []
+    found_kinds: list[SheetKind] = []
     wrong: list[tuple[str, Schema]] = []
     for name in [sheet] if sheet else names:
-        grid = source.grid(name)
-        found = find_header(grid[:HEADER_SCAN_ROWS], candidates, name, min_fields=1 if kind else 2, own=own)
+        head = source.head(name, HEADER_SCAN_ROWS)
+        found = find_header(head, candidates, name, min_fields=1 if kind else 2, own=own)
         if found is None:
             if kind is not None and (sheet or len(names) == 1):
                 required = "、".join(c.header for c in candidates[0].required)
@@ -250,24 +287,45 @@ def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet
             continue
         header_index, table_kind, match = found
         if kind is not None and table_kind.required and not any(c.field in match.fields for c in table_kind.required):
-            other = find_header(grid[:HEADER_SCAN_ROWS], list(schemas().values()), name, own=own)
+            other = find_header(head, list(schemas().values()), name, own=own)
             if other is not None and other[1].kind != kind:  # clearly a sheet of another kind
                 wrong.append((name, other[1]))
                 continue
-        scan = source.scan(name) if hasattr(source, "scan") else None
-        notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan else None
-        tables.append(build(source.name, name, grid, header_index, table_kind, match, notes,
-                            (own or {}).get(table_kind.kind, ())))
-        tables[-1].merged = list(getattr(source, "merged_ranges", lambda _: [])(name))
-    if not tables and wrong:
+        found_kinds.append(SheetKind(name, header_index, table_kind, match))
+    if not found_kinds and wrong:
         raise UserError("err.wrong_kind", path=source.name, kind=candidates[0].zh,
                         found="、".join(f"“{n}”（{s.zh}）" for n, s in wrong))
-    if not tables:
+    if not found_kinds:
         if kind is not None:
             required = "、".join(c.header for c in candidates[0].required)
             raise UserError("err.no_header_kind", path=source.name, sheet="、".join(names), kind=candidates[0].zh, required=required)
         raise UserError("err.no_header", path=source.name)
-    return tables
+    return found_kinds
+
+
+def read_kind(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[str, str], ...]] | None = None,
+              build=build_table) -> Table:
+    """The full, typed table of a sheet `find_kinds` recognised: the one full read of that sheet.
+    `build` types it (the courier bill types whole columns: `automation.courier.columns.column_table`)."""
+    grid = source.grid(found.sheet)
+    scan = source.scan(found.sheet) if hasattr(source, "scan") else None
+    notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan else None
+    table = build(source.name, found.sheet, grid, found.header_index, found.schema, found.match, notes,
+                  (own or {}).get(found.kind, ()))
+    table.merged = list(getattr(source, "merged_ranges", lambda _: [])(found.sheet))
+    return table
+
+
+def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet: str | None = None,
+                own: dict[str, tuple[tuple[str, str], ...]] | None = None, build=build_table) -> list[Table]:
+    """Every recognisable table in a workbook (one per sheet). Raises UserError when there is none.
+
+    `own` is the team's own header mapping (see `own_aliases`); `build` types a found table (see
+    `read_kind`). Kinds are found from the header rows first; only the sheets that hold a table are
+    then read in full."""
+    _candidates(kind)  # an unknown kind is refused before any file is opened
+    source, ours = open_for_reading(source)
+    return [read_kind(source, found, own, build) for found in find_kinds(source, kind, sheet, own, ours)]
 
 
 def largest_by_kind(tables: Iterable[Table]) -> dict[str, Table]:
@@ -284,4 +342,4 @@ def read_table(source: SheetSource | str | Path, kind: str, sheet: str | None = 
     return largest_by_kind(read_tables(source, kind, sheet))[kind]
 
 
-__all__ = ["Record", "CellProblem", "Table", "read_tables", "read_table", "largest_by_kind", "column_letter", "match_headers"]
+__all__ = ["Record", "CellProblem", "Table", "SheetKind", "find_kinds", "read_kind", "read_tables", "read_table", "largest_by_kind", "column_letter", "match_headers"]

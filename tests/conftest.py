@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -21,6 +22,15 @@ def _default_language(monkeypatch):
     set_lang(None)
     yield
     set_lang(None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_read_cache():
+    """What one test read is never another test's run (automation.sheetcache lives per process)."""
+    yield
+    cache = sys.modules.get("automation.sheetcache")
+    if cache is not None:
+        cache.forget_all()
 
 
 def _soffice() -> str | None:

@@ -8,8 +8,10 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import Protocol
+from xml.etree import ElementTree
 
 from ..errors import UserError
+from .xlsxhead import head_rows
 from .xlsxscan import SheetScan, scan_sheet, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -31,6 +33,9 @@ class SheetSource(Protocol):
         """All cells from A1; row i of the list is sheet row i+1."""
         ...
 
+    # Optional: `head(sheet, rows)`, the first rows without reading the rest (`tables.find_kinds`
+    # uses it to tell the sheet kinds; without it the grid is fetched once and kept for the table).
+
 
 def _detail(exc: Exception) -> str:
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
@@ -44,6 +49,7 @@ class CalamineSource:
         self.name = str(path)
         self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
         self._scans: dict[str, SheetScan] = {}
+        self._kept: dict[str, list[list[object]]] = {}  # grids read whole for `head` (.xls, .ods), until `grid`
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types per format
@@ -57,7 +63,29 @@ class CalamineSource:
     def sheet_names(self) -> list[str]:
         return list(self._book.sheet_names)
 
+    def head(self, sheet: str, rows: int) -> list[list[object]]:
+        """The first rows: streamed from the sheet XML for .xlsx/.xlsm; other formats (and a package
+        the stream cannot read, so the error is calamine's) are read whole once and kept for `grid`."""
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            try:
+                with zipfile.ZipFile(self.path) as book:
+                    return head_rows(book, sheet, rows)
+            except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, zlib.error, ElementTree.ParseError):
+                pass
+        if sheet not in self._kept:
+            self._kept[sheet] = self._read(sheet)
+        return self._kept[sheet][:rows]
+
+    def keeps_grids(self) -> bool:
+        """True while a grid read whole by `head` waits for its `grid` call."""
+        return bool(self._kept)
+
     def grid(self, sheet: str) -> list[list[object]]:
+        if sheet in self._kept:
+            return self._kept.pop(sheet)
+        return self._read(sheet)
+
+    def _read(self, sheet: str) -> list[list[object]]:
         self._guard(sheet)
         try:
             loaded = self._book.get_sheet_by_name(sheet)
@@ -110,6 +138,11 @@ class CsvSource:
     def sheet_names(self) -> list[str]:
         return [self.path.stem]
 
+    def head(self, sheet: str, rows: int) -> list[list[object]]:
+        if self._rows is not None:
+            return self._rows[:rows]
+        return _csv_grid(self._text, self.path.suffix.lower() == ".tsv", rows)
+
     def grid(self, sheet: str) -> list[list[object]]:
         if self._rows is None:
             self._rows = _csv_grid(self._text, self.path.suffix.lower() == ".tsv")
@@ -145,7 +178,8 @@ def decode(data: bytes, path: Path) -> str:
     raise UserError("err.bad_encoding", path=path, encoding="UTF-8 / GBK")
 
 
-def _csv_grid(text: str, tabs: bool) -> list[list[object]]:
+def _csv_grid(text: str, tabs: bool, rows: int | None = None) -> list[list[object]]:
+    """The rows (all, or the first `rows` lines)."""
     sample = text[:4096]
     delimiter = "\t" if tabs or sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -154,6 +188,8 @@ def _csv_grid(text: str, tabs: bool) -> list[list[object]]:
         while len(grid) < reader.line_num - 1:  # a quoted field spanning lines keeps later row numbers true
             grid.append([])
         grid.append(list(record))
+        if rows is not None and len(grid) >= rows:
+            return grid[:rows]
     return grid
 
 

@@ -1,0 +1,113 @@
+"""What this run has read of each workbook: its sheet kinds (header rows only) and the tables asked for.
+
+`shopbook demo`, the console and the monthly mail open the shop several times in one process, and
+each step asks for a few kinds. A file's kinds are found once from its header rows
+(`tables.find_kinds`), and a sheet is read in full only when its kind is asked for, once: later
+`Shop`s of the same run get the same `Table` objects. Tables are shared, so callers treat them as
+read-only. An entry is valid while the file's (mtime, size, inode) are the same; a file written
+within the last two seconds (clock ticks are coarse) is also compared by a CRC of its bytes, so a
+rewrite of the same size in the same tick is not missed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UserError
+from .tables import SheetKind, Table, find_kinds, open_for_reading, read_kind
+
+RACY_SECONDS = 2.0
+Own = dict[str, tuple[tuple[str, str], ...]]
+
+
+@dataclass
+class FileReads:
+    stamp: tuple[int, int, int]
+    crc: int | None  # only for a file modified just before it was read
+    kinds: list[SheetKind] = field(default_factory=list)
+    error: UserError | None = None  # the file is not a readable shop sheet (why)
+    tables: dict[str, Table] = field(default_factory=dict)  # sheet -> its table, once read
+    source: object | None = None  # kept only while it holds grids read whole for the header search
+
+
+_FILES: dict[tuple[str, tuple], FileReads] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _fresh(path: Path, entry: FileReads) -> bool:
+    try:
+        if _stamp(path) != entry.stamp:
+            return False
+        return entry.crc is None or _crc(path) == entry.crc
+    except OSError:
+        return False
+
+
+def _key(path: Path, own: Own) -> tuple[str, tuple]:
+    return os.path.realpath(path), tuple(sorted(own.items()))
+
+
+def file_reads(path: Path, own: Own) -> FileReads:
+    """The file's entry, its kinds found from the header rows (the first time, or after it changed)."""
+    key = _key(path, own)
+    entry = _FILES.get(key)
+    if entry is not None and _fresh(path, entry):
+        return entry
+    stamp = _stamp(path)
+    racy = time.time_ns() - stamp[0] < RACY_SECONDS * 1e9
+    entry = FileReads(stamp, _crc(path) if racy else None)
+    try:
+        source, ours = open_for_reading(path)
+        entry.kinds = find_kinds(source, own=own, skip=ours)
+        entry.source = source if getattr(source, "keeps_grids", lambda: False)() else None
+    except UserError as exc:
+        entry.error = exc
+    _FILES[key] = entry
+    return entry
+
+
+def tables_of(path: Path, own: Own, kind: str | None = None) -> list[Table]:
+    """The file's tables (of one kind, or all), each sheet read in full at most once per run.
+    Raises the file's UserError when it holds no readable shop sheet."""
+    entry = file_reads(path, own)
+    if entry.error is not None:
+        raise entry.error
+    wanted = [k for k in entry.kinds if kind is None or k.kind == kind]
+    missing = [k for k in wanted if k.sheet not in entry.tables]
+    if missing:
+        source = entry.source or open_for_reading(path)[0]
+        try:
+            for found in missing:
+                entry.tables[found.sheet] = read_kind(source, found, own)
+        except UserError as exc:
+            entry.error = exc
+            raise
+        entry.source = source if getattr(source, "keeps_grids", lambda: False)() else None
+    return [entry.tables[k.sheet] for k in wanted]
+
+
+def kinds_of(path: Path, own: Own) -> list[SheetKind]:
+    """The sheet kinds of a file from its header rows; [] when it holds none."""
+    entry = file_reads(path, own)
+    return [] if entry.error is not None else list(entry.kinds)
+
+
+def forget_all() -> None:
+    """Drop everything read (tests; a long-lived process between jobs)."""
+    _FILES.clear()

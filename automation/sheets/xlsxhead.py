@@ -1,0 +1,144 @@
+"""The first rows of an .xlsx sheet without reading the rest of it.
+
+Finding which sheet holds which kind looks at the first 20 rows only (`headers.HEADER_SCAN_ROWS`),
+but calamine (and fastexcel, which wraps it) parse the whole sheet before giving any row back: on a
+100k-row order export that is the full two-second read. This streams the sheet's XML and stops at
+the first row past the limit, then streams the shared strings only as far as the highest index
+those rows use. Values are what calamine would give for text, numbers and booleans (empty cells
+are ""); a date is left as its serial number: header matching only looks at text.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from posixpath import join, normpath
+from xml.etree import ElementTree
+
+from .xlsxpatch.sheetstream import column_index
+from .xlsxscan import sheet_parts
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def head_rows(book: zipfile.ZipFile, sheet: str, rows: int) -> list[list[object]]:
+    """Rows 1..`rows` of the sheet as a grid from A1 (row i of the list is sheet row i+1)."""
+    part = sheet_parts(book).get(sheet)
+    if part is None:
+        return []
+    cells: dict[tuple[int, int], tuple[str, str | None]] = {}  # (row0, col0) -> (type, raw text)
+    with book.open(part) as stream:
+        _sheet_cells(stream, rows, cells)
+    shared = _shared_strings(book, max((int(v) for t, v in cells.values() if t == "s" and _digits(v)), default=-1))
+    height = max((r for r, _ in cells), default=-1) + 1
+    width = max((c for _, c in cells), default=-1) + 1
+    grid: list[list[object]] = [[""] * width for _ in range(height)]
+    for (r, c), (kind, raw) in cells.items():
+        grid[r][c] = _value(kind, raw, shared)
+    return grid
+
+
+def _digits(text: str | None) -> bool:
+    return bool(text) and text.isdigit()
+
+
+def _sheet_cells(stream, rows: int, cells: dict) -> None:
+    row0 = -1
+    col0 = -1
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = element.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "row":
+                number = element.get("r")
+                row0 = int(number) - 1 if number and number.isdigit() else row0 + 1
+                col0 = -1
+                if row0 >= rows:
+                    return
+            continue
+        if tag == "c":
+            col0 = _column(element.get("r"), col0)
+            raw = _cell_text(element)
+            if raw is not None:
+                cells[(row0, col0)] = (element.get("t", "n"), raw)
+            element.clear()
+        elif tag == "row":
+            element.clear()
+        elif tag == "sheetData":
+            return
+
+
+def _column(ref: str | None, previous: int) -> int:
+    letters = "".join(ch for ch in ref or "" if ch.isalpha())
+    return column_index(letters) if letters else previous + 1
+
+
+def _cell_text(cell: ElementTree.Element) -> str | None:
+    """The cached value of a cell (for inline strings their text); None when it holds nothing."""
+    if cell.get("t") == "inlineStr":
+        inline = cell.find(f"{_MAIN}is")
+        return _rich_text(inline) if inline is not None else None
+    value = cell.find(f"{_MAIN}v")
+    return value.text if value is not None and value.text is not None else None
+
+
+def _rich_text(element: ElementTree.Element) -> str:
+    """A string item's text: every <t> run, phonetic guides (<rPh>) left out, as calamine does."""
+    parts = []
+    for child in element:
+        name = child.tag.rpartition("}")[2]
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
+
+
+def _value(kind: str, raw: str, shared: list[str]) -> object:
+    if kind == "s":
+        index = int(raw) if raw.isdigit() else -1
+        return shared[index] if 0 <= index < len(shared) else ""
+    if kind in ("str", "inlineStr"):
+        return raw
+    if kind == "b":
+        return raw.strip() == "1"
+    if kind == "e":  # calamine reads an error cell as empty
+        return ""
+    if kind == "d":
+        return raw
+    try:
+        return float(raw)
+    except ValueError:
+        return raw
+
+
+def _shared_strings(book: zipfile.ZipFile, last: int) -> list[str]:
+    """Shared strings 0..`last` (the rest of the table is not read)."""
+    if last < 0:
+        return []
+    part = _shared_strings_part(book)
+    if part is None:
+        return []
+    out: list[str] = []
+    with book.open(part) as stream:
+        for _event, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag.rpartition("}")[2] != "si":
+                continue
+            out.append(_rich_text(element))
+            element.clear()
+            if len(out) > last:
+                break
+    return out
+
+
+def _shared_strings_part(book: zipfile.ZipFile) -> str | None:
+    try:
+        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        rels = None
+    for rel in rels.iter(f"{_REL}Relationship") if rels is not None else ():
+        if rel.get("Type") == _SHARED_STRINGS:
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+            return part if part in book.namelist() else None
+    return "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in book.namelist() else None
