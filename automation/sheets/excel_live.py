@@ -295,13 +295,11 @@ def _new_sheet(book, new: NewSheet) -> None:
         book.sheets[new.name].delete()
         names.remove(new.name)
     sheet = book.sheets.add(new.name, after=book.sheets[len(names) - 1]) if names else book.sheets.add(new.name)
-    rows = [[excel_value(v) for v in new.header]]
-    for r, row in enumerate(new.rows):
-        cells = [excel_value(v) for v in row]
-        for (lr, lc), (target, ref) in new.links.items():
-            if lr == r and lc < len(row):
-                cells[lc] = hyperlink_formula(target, ref, row[lc])
-        rows.append(cells)
+    body = [[excel_value(v) for v in row] for row in new.rows]
+    for (r, c), (target, ref) in new.links.items():  # once over the links: a link per row is common (订单归属)
+        if r < len(new.rows) and c < len(new.rows[r]):
+            body[r][c] = hyperlink_formula(target, ref, new.rows[r][c])
+    rows = [[excel_value(v) for v in new.header], *body]
     width = max(len(r) for r in rows) or 1
     rows = [r + [None] * (width - len(r)) for r in rows]
     sheet.range("A1").options(ndim=2).value = rows

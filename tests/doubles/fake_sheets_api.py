@@ -136,12 +136,11 @@ class FakeSheet:
         keys = list(self.values) + list(self.formulas)
         if not keys:
             return []
-        height = max(k[0] for k in keys) + 1
-        out = []
-        for r in range(height):
-            width = max((k[1] for k in keys if k[0] == r), default=-1) + 1
-            out.append([self.render(r, c, value_option, date_option) for c in range(width)])
-        return out
+        widths: dict[int, int] = {}  # row -> its last used column + 1, in one pass (a 10k-row sheet stays fast)
+        for r, c in keys:
+            widths[r] = max(widths.get(r, 0), c + 1)
+        return [[self.render(r, c, value_option, date_option) for c in range(widths.get(r, 0))]
+                for r in range(max(widths) + 1)]
 
     def render(self, r: int, c: int, value_option: str, date_option: str) -> object:
         """One cell as values:batchGet sends it for these render options."""
