@@ -81,6 +81,15 @@ def test_annotated_copy_cell_by_cell(tmp_path, cli):
     assert _fill(findings[f"A{first}"]) == SEVERITY_FILLS["error"] and _fill(findings[f"A{first + 1}"]) == SEVERITY_FILLS["warning"]
 
 
+def test_console_names_the_rule_and_keeps_the_code_last(tmp_path, cli):
+    source = _orders_file(tmp_path / "订单.xlsx", BAD)
+    result = cli("validate", str(source), "--no-write", env={"COLUMNS": "100"})
+    row = next(line for line in result.output.splitlines() if "电话格式不对" in line)
+    assert re.search(r"错误\s*│\s*电话格式不对\s*│\s*订单!\w+3\s*│\s*电话号码格式不对：138\*+4567\s*│\s*ORD005", row), row
+    header = next(line for line in result.output.splitlines() if "级别" in line)
+    assert header.index("规则") < header.index("问题") < header.index("代码")
+
+
 def test_json_output_masks_customer_data(tmp_path, cli):
     source = _orders_file(tmp_path / "订单.xlsx", BAD)
     result = cli("validate", str(source), "--json", "--no-write")

@@ -84,7 +84,7 @@ def _print(console: Console, result: Validation, limit: int = 40, full: bool = F
     from rich.markup import escape
 
     from ..coverage import lines as not_checked_lines
-    from ..rules.annotate import masked, severity_label
+    from ..rules.annotate import masked, rule_title, severity_label
     from ..rules.engine import summary
     from ..termtable import wrapping_table
 
@@ -95,11 +95,14 @@ def _print(console: Console, result: Validation, limit: int = 40, full: bool = F
         kinds = "、".join(f"{t.sheet}（{t.schema.title(lang())}）" for t in tables)
         console.print(f"[bold]{file}[/bold] — {kinds}")
     if result.findings:
-        grid = wrapping_table([pick("级别", "Severity"), pick("代码", "Code"), pick("位置", "Where"), pick("问题", "Problem")])
+        # the rule's name and the message first; its code (for --select/--ignore) last, as in the 依据 column
+        grid = wrapping_table([pick("级别", "Severity"), pick("规则", "Rule"), pick("位置", "Where"), pick("问题", "Problem"),
+                               pick("代码", "Code")])
         style = {"error": "red", "warning": "yellow", "info": "blue"}
         for f in result.findings[:limit]:
             message = f.message if full else masked(f)["message"]
-            grid.add_row(f"[{style[f.severity]}]{severity_label(f.severity)}[/]", f.code, f"{f.sheet}!{f.cell}", escape(message))
+            grid.add_row(f"[{style[f.severity]}]{severity_label(f.severity)}[/]", escape(rule_title(f.code)), f"{f.sheet}!{f.cell}",
+                         escape(message), f"[dim]{f.code}[/]")
         console.print(grid)
         if len(result.findings) > limit:
             console.print(pick(f"…另有 {len(result.findings) - limit} 条（完整列表见“校验结果”工作表或 --json）",
