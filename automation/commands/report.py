@@ -150,7 +150,7 @@ def command() -> None:
 @command.command("penalties")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--month", type=MONTH, help=help_text("报告的月份，如 2026-10（默认：上个月）。", "Month to report, e.g. 2026-10 (default: last month)."))
-@click.option("--as-of", "as_of", help=help_text("按此时刻判断是否超时，如 2026-11-01T09:00（默认：表格中最近一天的结束）。", "Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets)."))
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DDTHH:MM", help=help_text("按此时刻判断是否超时，如 2026-11-01T09:00（默认：表格中最近一天的结束）。", "Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets)."))
 def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
     """Penalty points per person from the rulebook, the incidents sheet and the other sheets.
 
@@ -167,7 +167,8 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
 @command.command("sales")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--month", type=MONTH, help=help_text("报告的月份，如 2026-10（默认：上个月，或 --day 所在月）。", "Month to report, e.g. 2026-10 (default: last month, or the month of --day)."))
-@click.option("--day", help=help_text("只出这一天的分客服数据（每日销售统计），如 2026-10-15。", "Only this day's per-agent figures (M-DAILYSALES), e.g. 2026-10-15."))
+@click.option("--day", metavar="YYYY-MM-DD", help=help_text("只出这一天的分客服数据（每日销售统计），如 2026-10-15。",
+                                                          "Only this day's per-agent figures (daily sales), e.g. 2026-10-15."))
 def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
     """Sales and service per agent, commission, products, unshipped orders, open bad reviews.
 
