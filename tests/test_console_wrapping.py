@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from automation.cli import cli
 from automation.courier.reconcile import BY_SLUG, action_label
+from automation.rules.annotate import rule_title
 from console_tables import squeezed, table_rows
 from demo_helpers import demo  # noqa: F401  (fixture)
 
@@ -32,7 +33,7 @@ def test_validate_table_keeps_every_message_whole(demo, file, width):  # noqa: F
     listed = findings[:40]  # the console lists the first 40, then points to the sheet
     assert len(shown) == len(listed)
     for row, finding in zip(shown, listed):
-        assert row[1] == finding["code"] and row[2] == squeezed(f"{finding['sheet']}!{finding['cell']}")
+        assert row[1] == squeezed(rule_title(finding["code"])) and row[2] == squeezed(f"{finding['sheet']}!{finding['cell']}")
         assert row[3] == squeezed(finding["message"]), (width, finding)
         assert "…" not in row[3]
 
