@@ -4,7 +4,7 @@ as dicts for --json, as rows for the 校验结果 sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .i18n import pick
@@ -16,6 +16,7 @@ REASONS = {
     "no_sheet": ("缺少工作表", "sheet missing"),
     "no_config": ("shop.toml 未配置", "not configured in shop.toml"),
     "disabled": ("已在 [rules] 中关闭", "disabled in [rules]"),
+    "no_rows": ("本月无记录", "no entries in the month"),  # the sheet is there but holds nothing dated in the month
 }
 
 
@@ -61,15 +62,17 @@ def _what(item: NotChecked) -> str:
     return f"{where}{'、'.join(item.missing)}{hint}"
 
 
-def lines(items: Iterable[NotChecked]) -> list[str]:
+def lines(items: Iterable[NotChecked], name: Callable[[str], str] | None = None) -> list[str]:
     """The console's closing 未检查 lines: a heading per reason, then one line per distinct gap with
-    the codes it stopped (`  订单.xlsx › 订单 — 订单备注：FLG001、FLG002`)."""
+    the codes it stopped (`  订单.xlsx › 订单 — 订单备注：FLG001、FLG002`). `name` shows a code as
+    staff know it (the reports: the rule's or figure's Chinese name instead of its code)."""
     out: list[str] = []
     grouped: dict[str, dict[str, list[str]]] = {}
     for item in unique(items):
         codes = grouped.setdefault(item.reason, {}).setdefault(_what(item), [])
-        if item.code not in codes:
-            codes.append(item.code)
+        shown = name(item.code) if name else item.code
+        if shown not in codes:
+            codes.append(shown)
     for reason, gaps in grouped.items():
         heading = pick(f"未检查（{reason_label(reason)}）", f"Not checked ({reason_label(reason)})")
         if list(gaps) == [""]:  # nothing to name but the codes (disabled rules)

@@ -28,6 +28,22 @@ class Section:
     text: str  # the same content as plain text
     attachments: list[Path] = field(default_factory=list)  # workbooks to attach (masked before sending)
     images: dict[str, bytes] = field(default_factory=dict)  # cid (without "cid:") -> PNG bytes
+    not_checked: list = field(default_factory=list)  # automation.coverage.NotChecked: what its figures could not include
+    unchecked: list[str] = field(default_factory=list)  # the same as 未检查 lines, checks named as staff know them
+
+
+def unchecked_blocks(sections: list[Section]) -> list[tuple[str, list[str]]]:
+    """(section title, 未检查 lines) for every section that could not check something: shown at the
+    top of the e-mail and of each report page, before any figure that leaves it out."""
+    return [(s.title, s.unchecked) for s in sections if s.unchecked]
+
+
+def render_page(template: str, subject: str, shop_name: str, month: str, sections: list[Section],
+                banner: str | None = None) -> str:
+    """The e-mail (or a report page) from email_base.*.j2: banner, 未检查 block, then the sections."""
+    return templates().get_template(template).render(
+        subject=subject, shop=shop_name, month=month, sections=sections, lang=lang(), banner=banner,
+        unchecked=unchecked_blocks(sections))
 
 
 def no_data_section(title: str, check) -> Section:
@@ -91,6 +107,16 @@ class MonthlyMail:
     eml: Path | None = None
     preview: Path | None = None
     images: dict[str, bytes] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+
+    def not_checked_lines(self) -> list[str]:
+        """The console's 未检查 lines: each section's, under its title."""
+        return [line for title, lines in unchecked_blocks(self.sections) for line in (f"[{title}]", *lines)]
+
+    def not_checked_json(self) -> list[dict]:
+        from .coverage import as_json
+
+        return [{**entry, "section": s.title} for s in self.sections for entry in as_json(s.not_checked)]
 
 
 def inline_images(html: str, images: dict[str, bytes]) -> str:
@@ -144,16 +170,14 @@ def build_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:
     settings = load_email(shop.config)
     sections = collect_sections(shop, month)
     subject = subject_for(month)
-    env = templates()
-    context = {"subject": subject, "shop": shop.config.name, "month": month, "sections": sections, "lang": lang(), "banner": banner}
-    html = mask_text(env.get_template("email_base.html.j2").render(**context))
-    text = mask_text(env.get_template("email_base.txt.j2").render(**context))
+    html = mask_text(render_page("email_base.html.j2", subject, shop.config.name, month, sections, banner))
+    text = mask_text(render_page("email_base.txt.j2", subject, shop.config.name, month, sections, banner))
     outbox = shop.root / settings.outbox
     attachments = _masked_attachments([p for s in sections for p in s.attachments], outbox / output_name("mail_attachments", month=month))
     images = {cid: data for s in sections for cid, data in s.images.items()}
     message_id = stable_message_id(settings.sender, shop.config.name, f"monthly-{month}")
     message = compose(subject, settings.sender, settings.to, settings.cc, text, html, images, attachments, message_id)
-    return MonthlyMail(month, subject, message, html, text, attachments, images=images)
+    return MonthlyMail(month, subject, message, html, text, attachments, images=images, sections=sections)
 
 
 def write_monthly(shop, month: str, banner: str | None = None) -> MonthlyMail:

@@ -8,6 +8,7 @@ import click
 
 from ..click_zh import help_text
 from ..i18n import pick
+from ..jsonout import dumps
 from ..monthly import SendError, send_monthly, write_monthly
 from ..months import chosen_month, month_check
 from ..shop import Shop
@@ -22,13 +23,15 @@ from .reconcile import demo_month
 @click.option("--force", is_flag=True, help=help_text("即使发送记录中已有本月（已发送或投递未知）也再发一次。", "Send even if the sent-log has this month (sent, or delivery unknown)."))
 @click.option("--allow-partial", "allow_partial", is_flag=True,
               help=help_text("数据不完整也照样发送/写入；邮件第一行写明缺少什么。", "Send or write an incomplete month anyway; the mail's first line says what is missing."))
-def command(path: Path, month: str | None, send: bool, force: bool, allow_partial: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出结果。", "Print the result as JSON."))
+def command(path: Path, month: str | None, send: bool, force: bool, allow_partial: bool, as_json: bool) -> None:
     """Build the monthly e-mail: written to the outbox, or sent with --send.
 
     生成月报邮件：写入发件箱，或加 --send 发送。
     """
     shop = Shop.open(path)
-    shop.say_skipped()
+    if not as_json:
+        shop.say_skipped()
     month = chosen_month(month)
     check = month_check(shop, month)
     banner = None if check.complete else check.banner()
@@ -36,8 +39,8 @@ def command(path: Path, month: str | None, send: bool, force: bool, allow_partia
         raise check.refuse(pick("发送", "sent"))
     if not send:
         mail = write_monthly(shop, month, banner)
-        click.echo(pick(f"已写入发件箱（未发送）：{mail.eml}\n预览：{mail.preview}",
-                        f"Written to the outbox (not sent): {mail.eml}\nPreview: {mail.preview}"))
+        _report(mail, pick(f"已写入发件箱（未发送）：{mail.eml}\n预览：{mail.preview}",
+                           f"Written to the outbox (not sent): {mail.eml}\nPreview: {mail.preview}"), banner, as_json, sent=False)
         if banner and not allow_partial:  # the preview is written; cron's log still shows the month is not there
             raise check.refuse_preview()
         return
@@ -46,7 +49,20 @@ def command(path: Path, month: str | None, send: bool, force: bool, allow_partia
     except SendError as exc:
         click.echo(pick("错误：", "Error: ") + str(exc), err=True)
         raise SystemExit(1)
+    _report(mail, status, banner, as_json, sent=mail is not None, month=month)
+
+
+def _report(mail, status: str, banner: str | None, as_json: bool, sent: bool, month: str | None = None) -> None:
+    """What the run did, then what its figures could not include (未检查), or all of it as JSON.
+    `mail` is None when the month was already sent (nothing was built this time)."""
+    if as_json:
+        click.echo(dumps({"month": mail.month if mail else month, "status": status, "sent": sent, "incomplete": banner,
+                          "eml": str(mail.eml) if mail else None, "preview": str(mail.preview) if mail else None,
+                          "not_checked": mail.not_checked_json() if mail else []}))
+        return
     click.echo(status)
+    for line in mail.not_checked_lines() if mail else ():
+        click.echo(line)
 
 
 def demo_step(shop_dir: Path, console) -> list[Path]:

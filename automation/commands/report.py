@@ -13,9 +13,11 @@ import click
 
 from ..outnames import output_name
 from ..click_zh import help_text
+from ..coverage import as_json as not_checked_json
 from ..errors import UserError
-from ..i18n import lang, pick, register, t
-from ..monthly import Section, inline_images, templates
+from ..i18n import pick, register, t
+from ..jsonout import dumps
+from ..monthly import Section, inline_images, render_page
 from ..months import chosen_month
 from ..penalties.period import month_label, parse_month
 from ..shop import Shop
@@ -30,8 +32,7 @@ register({
 
 def write_page(shop: Shop, month: str, section: Section, path: Path) -> Path:
     """A stand-alone HTML page of one section, images embedded (the e-mail uses cid: instead)."""
-    html = inline_images(templates().get_template("email_base.html.j2").render(
-        subject=section.title, shop=shop.config.name, month=month, sections=[section], lang=lang()), section.images)
+    html = inline_images(render_page("email_base.html.j2", section.title, shop.config.name, month, [section]), section.images)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path
@@ -65,7 +66,14 @@ def _console_table(title: str, headers: list[str], rows: list[list[str]]) -> Non
     Console().print(figures_table(title, headers, rows))
 
 
-def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo: bool = True) -> list[Path]:
+def _say_not_checked(lines: list[str]) -> None:
+    """The console's closing 未检查 lines (automation.coverage.lines), as validate and stubs print them."""
+    for line in lines:
+        click.echo(line)
+
+
+def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo: bool = True,
+                  as_json: bool = False) -> list[Path]:
     from ..penalties.compute import penalty_report
     from ..penalties.section import build_section, section_title, workbook_path
     from ..penalties.workbook import write_penalty_workbook
@@ -76,6 +84,13 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo
     report = penalty_report(shop, month, as_of=as_of)
     workbook = write_penalty_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
+    if as_json:
+        click.echo(dumps({"month": month, "written": [str(workbook), str(page)], "total": report.total,
+                          "people": [{"name": p.name, "points": p.total, "change": p.change if report.previous_known else None,
+                                      "flagged": p.flagged} for p in report.people],
+                          "unattributed": len(report.unattributed), "findings": len(report.findings),
+                          "not_checked": not_checked_json(report.not_checked)}))
+        return [workbook, page]
     if not echo:
         return [workbook, page]
     rows = []
@@ -88,12 +103,13 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo
         click.echo(pick(f"无法归属到人：{len(report.unattributed)} 条", f"Without a person: {len(report.unattributed)}"))
     if report.findings:
         click.echo(pick(f"扣分登记需核对：{len(report.findings)} 条（见“需核对”工作表）", f"Incidents sheet: {len(report.findings)} findings (see 'To check')"))
+    _say_not_checked(report.not_checked_lines())
     return [workbook, page]
 
 
-def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = True) -> list[Path]:
+def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = True, as_json: bool = False) -> list[Path]:
     from ..sales.section import build_section, section_title, shop_sales_report, workbook_path
-    from ..sales.workbook import agent_label, write_sales_workbook
+    from ..sales.workbook import DAILY_FIGURES, agent_label, write_sales_workbook
 
     if day is None:
         empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month))
@@ -102,14 +118,32 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
     report = shop_sales_report(shop, month)
     if day is not None:
         path = shop.month_dir(f"{day:%Y-%m}") / output_name("daily_sales", ".xlsx", day=day)
+        rows = report.day_rows(day)
+        written = write_sales_workbook(report, path, day)
+        not_checked = [n for n in report.not_checked if n.code in DAILY_FIGURES]
+        if as_json:
+            click.echo(dumps({"day": day, "written": [str(written)], "not_checked": not_checked_json(not_checked),
+                              "agents": [{"agent": agent, "enquiries": f.enquiries, "buyers": f.buyers, "conversion": f.conversion,
+                                          "sales": f.sales, "refunds": f.refunds} for _, agent, f in rows]}))
+            return [written]
         _console_table(pick(f"销售日报 {day}", f"Daily sales {day}"),
                        [pick("客服", "Agent"), pick("咨询", "Enquiries"), pick("成交", "Buyers"), pick("转化率", "Conversion"),
                         pick("销售额", "Sales"), pick("退款", "Refunds")],
                        [[agent_label(agent), str(f.enquiries), str(f.buyers), "—" if f.conversion is None else f"{f.conversion * 100:.2f}%",
-                         f"{f.sales:,.2f}", f"{f.refunds:,.2f}"] for _, agent, f in report.day_rows(day)])
-        return [write_sales_workbook(report, path, day)]
+                         f"{f.sales:,.2f}", f"{f.refunds:,.2f}"] for _, agent, f in rows])
+        _say_not_checked(report.not_checked_lines(DAILY_FIGURES))
+        return [written]
     workbook = write_sales_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
+    if as_json:
+        click.echo(dumps({"month": month, "written": [str(workbook), str(page)],
+                          "agents": [{"agent": m.agent, "rank": m.rank, "whole_orders": m.figures.whole_orders, "shared": m.figures.shared,
+                                      "sales": m.figures.sales, "refunds": m.figures.refunds, "conversion": m.figures.conversion,
+                                      "first_reply_seconds": m.figures.first_reply, "pay": m.commission if m.agent else None}
+                                     for m in report.agents],
+                          "unshipped": len(report.unshipped), "open_reviews": len(report.open_reviews),
+                          "not_checked": not_checked_json(report.not_checked)}))
+        return [workbook, page]
     if not echo:
         return [workbook, page]
     _console_table(pick(f"客服业绩 {month}", f"Agents {month}"),
@@ -118,6 +152,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
                      f"{m.commission:,.2f}" if m.agent else "—"] for m in report.agents])
     click.echo(pick(f"月末付款未发货：{len(report.unshipped)} 单；未处理中差评：{len(report.open_reviews)} 条",
                     f"Paid not shipped at month end: {len(report.unshipped)}; open bad reviews: {len(report.open_reviews)}"))
+    _say_not_checked(report.not_checked_lines())
     return [workbook, page]
 
 
@@ -151,7 +186,8 @@ def command() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--month", type=MONTH, help=help_text("报告的月份，如 2026-10（默认：上个月）。", "Month to report, e.g. 2026-10 (default: last month)."))
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DDTHH:MM", help=help_text("按此时刻判断是否超时，如 2026-11-01T09:00（默认：表格中最近一天的结束）。", "Judge deadlines as of this moment, e.g. 2026-11-01T09:00 (default: the end of the latest day in the sheets)."))
-def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出结果。", "Print the result as JSON."))
+def penalties_cmd(path: Path, month: str | None, as_of: str | None, as_json: bool) -> None:
     """Penalty points per person from the rulebook, the incidents sheet and the other sheets.
 
     每人扣分报表：依据扣分细则、扣分登记表和其他表格。
@@ -159,9 +195,11 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
     month = chosen_month(month)
     parse_month(month)
     shop = Shop.open(path)
-    shop.say_skipped()
-    for written in run_penalties(shop, month, _parse_moment(as_of)):
-        click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
+    if not as_json:
+        shop.say_skipped()
+    for written in run_penalties(shop, month, _parse_moment(as_of), as_json=as_json):
+        if not as_json:
+            click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
 
 
 @command.command("sales")
@@ -169,7 +207,8 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None) -> None:
 @click.option("--month", type=MONTH, help=help_text("报告的月份，如 2026-10（默认：上个月，或 --day 所在月）。", "Month to report, e.g. 2026-10 (default: last month, or the month of --day)."))
 @click.option("--day", metavar="YYYY-MM-DD", help=help_text("只出这一天的分客服数据（每日销售统计），如 2026-10-15。",
                                                           "Only this day's per-agent figures (daily sales), e.g. 2026-10-15."))
-def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help=help_text("以 JSON 输出结果。", "Print the result as JSON."))
+def sales_cmd(path: Path, month: str | None, day: str | None, as_json: bool) -> None:
     """Sales and service per agent, commission, products, unshipped orders, open bad reviews.
 
     销售与服务报表：分客服业绩、提成、商品、未发货订单、未处理差评。
@@ -180,9 +219,11 @@ def sales_cmd(path: Path, month: str | None, day: str | None) -> None:
     if the_day is not None and not first <= the_day <= last:
         raise UserError("report.day_month", day=the_day, month=month)
     shop = Shop.open(path)
-    shop.say_skipped()
-    for written in run_sales(shop, month, the_day):
-        click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
+    if not as_json:
+        shop.say_skipped()
+    for written in run_sales(shop, month, the_day, as_json=as_json):
+        if not as_json:
+            click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
 
 
 def demo_step(shop_dir: Path, console) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .. import coverage
 from ..errors import UserError
 from ..i18n import lang, pick
 from ..monthly import Section, templates
@@ -23,6 +24,18 @@ def _chart(rows: list[dict]) -> bytes | None:
         return None
     return hbar_chart(pick("各类差额", "Difference by category"), [r["title"] for r in shown], [r["difference"] for r in shown],
                       pick("差额（元）", "Difference (yuan)"))
+
+
+CHECK_NAMES = {"reconcile.rates": ("按价目表核对运费", "fees against the rate card"),
+               "reconcile.weight": ("计费重量核对", "billed weights")}  # the others name a category (reconcile.not-billed)
+
+
+def check_name(code: str) -> str:
+    """A reconciliation check as the mail names it: its category's title, never the code."""
+    if code in CHECK_NAMES:
+        return pick(*CHECK_NAMES[code])
+    slug = code.removeprefix("reconcile.").replace("-", "_")
+    return BY_SLUG[slug].title() if slug in BY_SLUG else code
 
 
 def monthly_section(shop, month: str) -> Section | None:
@@ -57,4 +70,6 @@ def monthly_section(shop, month: str) -> Section | None:
         text=env.get_template("courier_section.txt.j2").render(**context),
         attachments=list(done.written),
         images={CHART_CID: chart} if chart else {},
+        not_checked=list(done.not_checked),
+        unchecked=coverage.lines(done.not_checked, check_name),
     )

@@ -8,14 +8,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .. import coverage
+from ..coverage import NotChecked
+from ..i18n import pick
+from ..rules.needs import sheet_label
 from ..shop import Shop
-from .detect import detect_all, make_context
+from .detect import PART_NAMES, detect_all, make_context
 from .ledger import merge, recorded_incidents, score, supervisor_of
 from .model import Finding, Incident
 from .period import end_of, parse_month, previous_month
 from .rulebook import Rulebook, load_rulebook
 from .settings import PenaltySettings, penalty_settings
 
+RECORDED = "incidents"  # the 扣分登记 sheet's entries, as a not-checked code
+RECORDED_NAME = ("扣分登记表中登记的扣分", "points registered in the incidents sheet")
 KINDS = ("orders", "service", "messages", "followups", "submissions", "reviews", "staff")  # staff: rest days (M-SHIFT)
 
 
@@ -45,9 +51,23 @@ class PenaltyReport:
     settings: PenaltySettings
     incidents: list[Incident]
     findings: list[Finding]
-    skipped: list[str]
+    not_checked: list[NotChecked]  # detectors (and the incidents sheet) that could not be used, and why
     people: list[PersonSummary] = field(default_factory=list)
     previous_known: bool = True  # last month has data (automation.months); else 较上月 is 无上月数据
+
+    @property
+    def skipped(self) -> list[str]:
+        """The codes of what was not checked."""
+        return list(dict.fromkeys(n.code for n in self.not_checked))
+
+    def check_name(self, code: str) -> str:
+        """A not-checked code as staff read it: the rule's description, or the part's name."""
+        if code in self.rules.rules:
+            return self.rules[code].description
+        return pick(*PART_NAMES[code]) if code in PART_NAMES else pick(*RECORDED_NAME) if code == RECORDED else code
+
+    def not_checked_lines(self) -> list[str]:
+        return coverage.lines(self.not_checked, self.check_name)
 
     @property
     def unattributed(self) -> list[Incident]:
@@ -63,15 +83,17 @@ class PenaltyReport:
 
 
 def month_incidents(shop: Shop, month: str, rules: Rulebook, settings: PenaltySettings,
-                    as_of: dt.datetime | None = None) -> tuple[list[Incident], list[Finding], list[str]]:
+                    as_of: dt.datetime | None = None) -> tuple[list[Incident], list[Finding], list[NotChecked]]:
     ctx = make_context(month, shop.calendar, shop.config, rules, settings, as_of)
     detection = detect_all(ctx, {kind: shop.table(kind) for kind in KINDS})
-    recorded, findings = [], []
+    recorded, findings, not_checked = [], [], list(detection.not_checked)
     sheet = shop.table("incidents")
     if sheet is not None:
         recorded, findings = recorded_incidents(sheet, rules, shop.config, ctx.first, ctx.last)
+    else:  # the rules only staff register (M-PEN-AWAY, -PHONE…) count nothing without it
+        not_checked.append(NotChecked(RECORDED, None, "no_sheet", (sheet_label("incidents"),)))
     scored, link_findings = score(merge(recorded, detection.incidents), rules, shop.config)
-    return scored, findings + link_findings, detection.skipped
+    return scored, findings + link_findings, not_checked
 
 
 def data_now(shop: Shop) -> dt.datetime:
@@ -102,12 +124,12 @@ def penalty_report(shop: Shop, month: str, as_of: dt.datetime | None = None) -> 
     settings = penalty_settings(shop.config)
     rules = load_rulebook(shop.root, settings.rulebook)
     as_of = as_of or data_now(shop)
-    incidents, findings, skipped = month_incidents(shop, month, rules, settings, as_of)
+    incidents, findings, not_checked = month_incidents(shop, month, rules, settings, as_of)
     history = [totals(month_incidents(shop, previous_month(month, back), rules, settings, as_of)[0])
                for back in range(1, max(2, settings.fail_months))]
     from ..months import month_check
 
-    report = PenaltyReport(month, rules, settings, incidents, findings, skipped,
+    report = PenaltyReport(month, rules, settings, incidents, findings, not_checked,
                            previous_known=bool(history and history[0]) or month_check(shop, previous_month(month, 1)).has_data)
     now = totals(incidents)
     names = list(dict.fromkeys([p.name for p in shop.config.staff] + sorted(now)))  # everyone, zero or not

@@ -31,6 +31,7 @@ from decimal import Decimal
 from ..attribution import WEEKDAYS, attribute_orders
 from ..config import ShopConfig
 from ..i18n import pick
+from ..rules.needs import Declared, any_of, gaps, own, quiet_in_month, sheet
 from ..tables import Table
 from ..workdays import WorkCalendar
 from .model import Detection, Evidence, Incident
@@ -41,6 +42,27 @@ from .settings import PenaltySettings
 PAID_WAITING = "买家已付款，等待卖家发货"
 CLOSED = "交易关闭"
 MONTHEND_REPORTS = ("月末统计", "未发货清单")
+
+# What each detector reads (automation.rules.needs): a missing sheet or column makes it "not checked",
+# never a clean result. Codes with a dot are parts of a rule that need more columns than the rest of it.
+CHECKS = (
+    Declared("M-PEN-SHIP", "M-PEN-SHIP", "orders", (own("paid_at", any_of("shipped_at", "status")),)),
+    Declared("M-PEN-DAILY", "M-PEN-DAILY", "service", (own("date", "agent"),)),
+    Declared("M-PEN-DAILY.late", "M-PEN-DAILY", "service", (own("date", "agent", "registered_at"),)),
+    Declared("M-PEN-DAILY.wrong", "M-PEN-DAILY", "service",
+             (own("date", "agent", "enquiries"), sheet("messages", "received_at", "agent"))),
+    Declared("M-PEN-MSG", "M-PEN-MSG", "messages", (own("received_at", "handled_at"),)),
+    Declared("M-PEN-MSG.note", "M-PEN-MSG", "messages", (own("received_at", "handled_at", "annotation"),)),
+    Declared("M-PEN-FOLLOW", "M-PEN-FOLLOW", "followups", (own("enquiry_date", "done_on"),)),
+    Declared("M-PEN-WEEKLY", "M-PEN-WEEKLY", "submissions", (own("report", "person", "submitted_at"),)),
+    Declared("M-PEN-MONTHEND", "M-PEN-MONTHEND", "submissions", (own("report", "period", "submitted_at"),)),
+    Declared("M-PEN-BADREV", "M-PEN-BADREV", "reviews", (own("date", "rating", "about_service"),)),
+)
+PART_NAMES = {  # the parts' names as staff read them (a rule code shows as its rulebook description)
+    "M-PEN-DAILY.late": ("每日咨询数据的登记时间（第二个工作日10点前）", "daily enquiry data registered by 10:00 of the next working day"),
+    "M-PEN-DAILY.wrong": ("每日咨询人数与留言记录核对（错登）", "daily enquiries against the message log (wrong data)"),
+    "M-PEN-MSG.note": ("留言的处理批注", "annotations on handled messages"),
+}
 
 
 @dataclass(frozen=True)
@@ -76,21 +98,27 @@ def sheet_rest_days(staff: Table | None) -> dict[str, str]:
 
 
 def detect_all(ctx: Context, tables: dict[str, Table | None]) -> Detection:
+    """Every detector whose sheet and columns are there; the others, and those that found nothing in
+    a month their sheet has no entries for, are listed as not checked (automation.coverage)."""
     ctx = replace(ctx, rest_days={**sheet_rest_days(tables.get("staff")), **ctx.rest_days})
     out = Detection()
-    daily = lambda c, service: detect_daily(c, service, tables.get("messages"))  # noqa: E731  (cross-checks the log)
-    checks = (("orders", "M-PEN-SHIP", detect_ship), ("service", "M-PEN-DAILY", daily),
-              ("messages", "M-PEN-MSG", detect_messages), ("followups", "M-PEN-FOLLOW", detect_followups),
-              ("submissions", "M-PEN-WEEKLY", detect_weekly), ("submissions", "M-PEN-MONTHEND", detect_monthend),
-              ("reviews", "M-PEN-BADREV", detect_bad_reviews))
-    for kind, code, check in checks:
-        if code not in ctx.rules.rules:
-            continue  # the shop removed the rule from its rulebook
-        table = tables.get(kind)
-        if table is None:
-            out.skipped.append(code)
+    detectors = {"M-PEN-SHIP": detect_ship, "M-PEN-DAILY": lambda c, service: detect_daily(c, service, tables.get("messages")),
+                 "M-PEN-MSG": detect_messages, "M-PEN-FOLLOW": detect_followups, "M-PEN-WEEKLY": detect_weekly,
+                 "M-PEN-MONTHEND": detect_monthend, "M-PEN-BADREV": detect_bad_reviews}
+    ran = []
+    for check in CHECKS:
+        rule = check.code.split(".")[0]
+        if rule not in ctx.rules.rules or (rule != check.code and rule in {n.code for n in out.not_checked}):
+            continue  # the shop removed the rule from its rulebook, or the whole rule is not checked already
+        gap = gaps([check], tables)
+        if gap:
+            out.not_checked += gap
             continue
-        out.incidents.extend(check(ctx, table))
+        ran.append(check)
+        if check.code in detectors:
+            out.incidents.extend(detectors[check.code](ctx, tables[check.kind]))
+    found = {i.rule for i in out.incidents}
+    out.not_checked += quiet_in_month([c for c in ran if c.code in detectors], tables, ctx.first, ctx.last, found)
     return out
 
 
@@ -249,6 +277,7 @@ def message_deadline(calendar: WorkCalendar, received: dt.datetime, hhmm: str, c
 
 def detect_messages(ctx: Context, messages: Table) -> list[Incident]:
     out = []
+    annotated = messages.has("annotation")  # without the column the annotations are not checked (M-PEN-MSG.note), not all missing
     for record in messages.records:
         received = _moment(record.get("received_at"))
         agent = str(record.get("agent") or "").strip() or None
@@ -264,7 +293,7 @@ def detect_messages(ctx: Context, messages: Table) -> list[Incident]:
             problems.append(pick("未处理", "not handled"))
         elif handled is not None and handled > deadline:
             problems.append(pick(f"{_fmt(handled)} 才处理", f"handled {_fmt(handled)}"))
-        if handled is not None and not str(record.get("annotation") or "").strip():
+        if annotated and handled is not None and not str(record.get("annotation") or "").strip():
             problems.append(pick("无处理批注", "no annotation"))
         if problems:
             detail = pick(f"留言 {_fmt(received)}（算作 {day}），应于 {_fmt(deadline)} 前处理：{'，'.join(problems)}",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from ..coverage import NotChecked
 from ..i18n import pick
 
 SOURCES = ("recorded", "detected", "both", "linked")
@@ -67,4 +68,4 @@ class Finding:
 class Detection:
     incidents: list[Incident] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # checks not run (their sheet is missing)
+    not_checked: list[NotChecked] = field(default_factory=list)  # detectors that could not run, and why

@@ -11,7 +11,7 @@ from ..monthly import Section, templates
 from ..sales.charts import bar_chart
 from .compute import PenaltyReport, penalty_report
 from .model import SOURCE_ZH
-from .workbook import rule_names, skipped_names, write_penalty_workbook
+from .workbook import rule_names, write_penalty_workbook
 
 CHART_CID = "penalties_points"
 
@@ -45,7 +45,7 @@ def context(report: PenaltyReport, chart: str | None) -> dict:
                            "evidence_line": "; ".join(e.cite() for e in i.evidence)} for i in mine]})
     return {"lang": lang(), "total": _num(report.total), "count": len(report.incidents), "people": people,
             "unattributed": len(report.unattributed), "flagged": [x for x in people if x["flagged"]],
-            "findings": len(report.findings), "skipped": skipped_names(report), "chart": chart}
+            "findings": len(report.findings), "chart": chart}
 
 
 def chart_png(report: PenaltyReport) -> bytes | None:
@@ -62,7 +62,8 @@ def build_section(report: PenaltyReport, workbook: Path | None) -> Section:
     return Section(section_title(report.month),
                    env.get_template("penalties_section.html.j2").render(**data),
                    env.get_template("penalties_section.txt.j2").render(**data),
-                   [workbook] if workbook else [], {CHART_CID: png} if png else {})
+                   [workbook] if workbook else [], {CHART_CID: png} if png else {},
+                   report.not_checked, report.not_checked_lines())
 
 
 def section_title(month: str) -> str:

@@ -19,7 +19,8 @@ def sheet_names() -> dict[str, str]:
 def write_penalty_workbook(report: PenaltyReport, path: Path) -> Path:
     names = sheet_names()
     with ReportBook(path) as book:
-        _summary(book, report, names)
+        pointer = book.not_checked(report.not_checked_lines())
+        _summary(book, report, names, pointer)
         _by_rule(book, report, names)
         _incidents(book, report, names)
         _findings(book, report, names)
@@ -27,7 +28,7 @@ def write_penalty_workbook(report: PenaltyReport, path: Path) -> Path:
     return path
 
 
-def _summary(book: ReportBook, report: PenaltyReport, names: dict) -> None:
+def _summary(book: ReportBook, report: PenaltyReport, names: dict, pointer: str | None) -> None:
     sheet = book.sheet(names["summary"])
     columns = [(pick("姓名", "Name"), "text", 10), (pick("岗位", "Role"), "text", 10),
                (pick("本月扣分", "Points"), "points", 10), (pick("上月扣分", "Last month"), "points", 10),
@@ -44,8 +45,8 @@ def _summary(book: ReportBook, report: PenaltyReport, names: dict) -> None:
     sheet.write(row, 0, pick(f"未归属的扣分 {len(report.unattributed)} 条（见明细）；需核对 {len(report.findings)} 条。",
                              f"{len(report.unattributed)} incidents without a person (see Incidents); {len(report.findings)} findings to check."),
                 book.fmt["muted"])
-    if report.skipped:
-        sheet.write(row + 1, 0, pick("未检查（缺少表格）：", "Not checked (sheet missing): ") + skipped_names(report), book.fmt["muted"])
+    if pointer:
+        sheet.write(row + 1, 0, pointer, book.fmt["warn"])
     book.chart(sheet, f"A{row + 4}", "column", pick("每人扣分", "Points per person"),
                [(pick("本月扣分", "Points"), names["summary"], 0, 2, first, end - 1)], pick("分", "points"))
     sheet.freeze_panes(2, 1)
@@ -65,11 +66,6 @@ def _by_rule(book: ReportBook, report: PenaltyReport, names: dict) -> None:
 
 def rule_names(report: PenaltyReport, codes: list[str]) -> str:
     return "、".join(report.rules[c].description for c in codes)
-
-
-def skipped_names(report: PenaltyReport) -> str:
-    """The checks not run (a sheet missing), by rule name where the entry is a rule code."""
-    return "、".join(report.rules[c].description if c in report.rules.rules else c for c in report.skipped)
 
 
 def evidence_text(incident: Incident) -> str:

@@ -11,6 +11,7 @@ computed from the source columns, and its findings say which columns were used.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,3 +195,33 @@ def unmet(code: str, clause: str | None, found: Resolution, table: Table, where:
 def table_where(table: Table) -> str:
     """`店铺.xlsx › 订单`: the file and sheet a not-checked entry concerns."""
     return f"{Path(table.source).name} › {table.sheet}"
+
+
+def _dated_in(record: Record, first: dt.date, last: dt.date) -> bool:
+    for value in record.data.values():
+        if isinstance(value, dt.date):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            if first <= day <= last:
+                return True
+    return False
+
+
+def quiet_in_month(checks: Iterable[Declared], tables: dict[str, Table | None], first: dt.date, last: dt.date,
+                   found: Iterable[str] = ()) -> list[NotChecked]:
+    """The declared checks that ran and found nothing (`found`: the codes that did) while a sheet they
+    read holds no entry dated in the month: a clean result there says nothing — a message log not
+    kept in October is not an October without late messages. One entry per check, naming that sheet."""
+    hits, out, dated = set(found), [], {}
+    for check in checks:
+        if check.code in hits:
+            continue
+        for kind in dict.fromkeys(need.kind or check.kind for need in check.requires):
+            table = tables.get(kind)
+            if table is None:
+                continue
+            if kind not in dated:
+                dated[kind] = any(_dated_in(r, first, last) for r in table.records)
+            if not dated[kind]:
+                out.append(NotChecked(check.code, check.clause, "no_rows", (), table_where(table)))
+                break
+    return out

@@ -77,7 +77,6 @@ def context(report: SalesReport, charts: dict[str, tuple[bytes, str]]) -> dict:
                        "amount": _amount(o["amount"])} for o in report.unshipped[:SHOWN]],
         "open_count": len(report.open_reviews),
         "open_reviews": [{"date": r["date"], "agent": r["agent"], "rating": r["rating"], "status": r["status"]} for r in report.open_reviews[:SHOWN]],
-        "missing": "、".join(report.missing),
     }
 
 
@@ -88,7 +87,8 @@ def build_section(report: SalesReport, workbook: Path | None) -> Section:
     return Section(section_title(report.month),
                    env.get_template("sales_section.html.j2").render(**data),
                    env.get_template("sales_section.txt.j2").render(**data),
-                   [workbook] if workbook else [], {cid: png for cid, (png, _) in charts.items()})
+                   [workbook] if workbook else [], {cid: png for cid, (png, _) in charts.items()},
+                   report.not_checked, report.not_checked_lines())
 
 
 def section_title(month: str) -> str:

@@ -17,8 +17,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from .. import coverage
 from ..attribution import attribute_orders
 from ..config import ShopConfig
+from ..coverage import NotChecked
+from ..i18n import pick
+from ..rules.needs import Declared, any_of, gaps, own, quiet_in_month, sheet_label
 from ..penalties.period import end_of, parse_month
 from ..privacy import mask_text
 from ..tables import Table
@@ -29,6 +33,32 @@ RATE = Decimal("0.0001")
 UNPAID = "等待买家付款"
 PAID_WAITING = "买家已付款，等待卖家发货"
 CLOSED = "交易关闭"
+TENTH = Decimal("0.1")
+
+# What each of the report's figures reads (automation.rules.needs): without its sheet or columns, or
+# with no entries in the month, a figure is listed as not checked instead of showing 0.
+FIGURES = (
+    Declared("sales.orders", "M-DAILYSALES", "orders", (own("paid_at", any_of("paid_amount", "total", "goods_amount")),)),
+    Declared("sales.refunds", "M-PAY", "orders", (own("paid_at", any_of("refund_amount", "status")),)),
+    Declared("sales.products", "M-AS-REVIEW2W", "orders", (own("paid_at", any_of("items", "sku")),)),
+    Declared("sales.unshipped", "M-MONTHEND", "orders", (own("paid_at", any_of("shipped_at", "status")),)),
+    Declared("sales.enquiries", "M-BOOKS", "service", (own("date", "agent", "enquiries", "buyers"),)),
+    Declared("sales.first_reply", "M-PEN-FIRSTREPLY", "service", (own("date", "agent", "first_reply_seconds"),)),
+    Declared("sales.reviews", "M-PAY", "reviews", (own("date", "agent", "rating", "praise"),)),
+    Declared("sales.open_reviews", "M-AS-BADREV", "reviews", (own("date", "rating", "status"),)),
+    Declared("sales.returns", "M-AS-REVIEW2W", "returns", (own("date", "kind", "reason"),)),
+)
+FIGURE_NAMES = {
+    "sales.orders": ("销售额与订单数", "sales and orders"),
+    "sales.refunds": ("退款", "refunds"),
+    "sales.products": ("畅销商品", "best sellers"),
+    "sales.unshipped": ("月末付款未发货", "paid but not shipped at month end"),
+    "sales.enquiries": ("咨询人数、成交人数与转化率", "enquiries, buyers and conversion"),
+    "sales.first_reply": ("平均首次响应", "average first reply"),
+    "sales.reviews": ("表扬/批评与好评/差评", "praise, criticism, good and bad reviews"),
+    "sales.open_reviews": ("未处理中差评", "open bad reviews"),
+    "sales.returns": ("质量问题与色差、退换原因", "quality and colour returns, reasons"),
+}
 
 
 def money(value: Decimal) -> Decimal:
@@ -49,6 +79,13 @@ class Figures:
     refunds: Decimal = Decimal(0)  # from the agent's own (not shared) orders only
     whole_orders: int = 0  # orders that are this agent's alone
     shared: Decimal = Decimal(0)  # this agent's shares of orders shared with others (promotions, several names)
+    reply_seconds: Decimal = Decimal(0)  # the sum of the days' 平均首次响应(秒) …
+    reply_days: int = 0  # … over this many days with a value
+
+    @property
+    def first_reply(self) -> Decimal | None:
+        """Average first reply in seconds: the mean of the days' averages (M-PEN-FIRSTREPLY's 45 s)."""
+        return (self.reply_seconds / self.reply_days).quantize(TENTH, rounding=ROUND_HALF_UP) if self.reply_days else None
 
     @property
     def conversion(self) -> Decimal | None:
@@ -92,6 +129,15 @@ class SalesReport:
     settings: SalesSettings
     missing: list[str] = field(default_factory=list)  # names of the sheets not found
     shared_refunds: Decimal = Decimal(0)  # refunds of shared orders: nobody's own, so no agent's
+    not_checked: list[NotChecked] = field(default_factory=list)  # figures that could not be computed, and why
+
+    def not_checked_lines(self, codes: tuple[str, ...] | None = None) -> list[str]:
+        """The 未检查 lines (of these figures only, when given), each figure by its name."""
+        shown = [n for n in self.not_checked if codes is None or n.code in codes]
+        return coverage.lines(shown, lambda code: pick(*FIGURE_NAMES[code]))
+
+    def unchecked(self, code: str) -> bool:
+        return any(n.code == code for n in self.not_checked)
 
     def day_rows(self, day: dt.date | None = None) -> list[tuple[dt.date, str | None, Figures]]:
         return [(d, a, f) for (d, a), f in sorted(self.daily.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or ""))
@@ -138,18 +184,21 @@ def sales_report(month: str, tables: dict[str, Table | None], config: ShopConfig
     report = SalesReport(month, first, last, dict(daily), [], _products(orders, first, last, settings.top_products),
                          *_returns(returns, first, last, settings), _unshipped(orders, config, last),
                          _open_reviews(reviews, last), settings,
-                         [_sheet_name(k) for k in ("orders", "service", "reviews", "returns") if tables.get(k) is None])
+                         [sheet_label(k) for k in ("orders", "service", "reviews", "returns") if tables.get(k) is None])
     report.shared_refunds = shared_refunds
     report.agents = _agents(report, reviews, config, settings)
+    report.not_checked = figure_gaps(report, tables)
     return report
 
 
-def _sheet_name(kind: str) -> str:
-    from ..i18n import pick
-    from ..schema import schema
-
-    found = schema(kind)
-    return pick(found.zh, found.en)
+def figure_gaps(report: SalesReport, tables: dict[str, Table | None]) -> list[NotChecked]:
+    """The figures whose sheet or columns are missing, or whose sheet has nothing dated in the month
+    (lists that found rows from earlier months, such as open reviews, count as computed)."""
+    missing = gaps(FIGURES, tables)
+    present = [f for f in FIGURES if f.code not in {n.code for n in missing}]
+    found = {"sales.unshipped"} if report.unshipped else set()
+    found |= {"sales.open_reviews"} if report.open_reviews else set()
+    return coverage.unique(missing + quiet_in_month(present, tables, report.first, report.last, found))
 
 
 def _paid_in(record, first: dt.date, last: dt.date) -> bool:
@@ -186,6 +235,10 @@ def _add_service(daily, service: Table, first: dt.date, last: dt.date) -> None:
         figures = daily[(day, agent)]
         figures.enquiries += int(record.get("enquiries") or 0)
         figures.buyers += int(record.get("buyers") or 0)
+        reply = record.get("first_reply_seconds")
+        if isinstance(reply, Decimal):
+            figures.reply_seconds += reply
+            figures.reply_days += 1
 
 
 def _agents(report: SalesReport, reviews: Table | None, config: ShopConfig, settings: SalesSettings) -> list[AgentMonth]:
@@ -199,6 +252,8 @@ def _agents(report: SalesReport, reviews: Table | None, config: ShopConfig, sett
         total.refunds += f.refunds
         total.whole_orders += f.whole_orders
         total.shared += f.shared
+        total.reply_seconds += f.reply_seconds
+        total.reply_days += f.reply_days
     for person in config.people("客服"):
         months.setdefault(person.name, AgentMonth(person.name, Figures()))
     for review in (reviews.records if reviews is not None else []):

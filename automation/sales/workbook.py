@@ -11,6 +11,9 @@ from .stats import SalesReport
 from .xlsx import ReportBook
 
 
+DAILY_FIGURES = ("sales.orders", "sales.refunds", "sales.enquiries")  # what a day's sheet shows
+
+
 def agent_label(agent: str | None) -> str:
     return agent if agent else pick("（未归属）", "(unattributed)")
 
@@ -45,10 +48,12 @@ def notes(report: SalesReport) -> list[str]:
 def write_sales_workbook(report: SalesReport, path: Path, day: dt.date | None = None) -> Path:
     with ReportBook(path) as book:
         if day is not None:
+            book.not_checked(report.not_checked_lines(DAILY_FIGURES))
             sheet = book.sheet(pick("日报", "Daily report"))
             book.table(sheet, 0, _day_columns(), _day_rows(report, day), pick(f"销售日报 {day}", f"Daily sales {day}"))
             return path
-        _monthly(book, report)
+        pointer = book.not_checked(report.not_checked_lines())
+        _monthly(book, report, pointer)
         _daily(book, report)
         _products(book, report)
         _unshipped(book, report)
@@ -56,7 +61,7 @@ def write_sales_workbook(report: SalesReport, path: Path, day: dt.date | None = 
     return path
 
 
-def _monthly(book: ReportBook, report: SalesReport) -> None:
+def _monthly(book: ReportBook, report: SalesReport, pointer: str | None) -> None:
     name = pick("月度汇总", "Monthly")
     sheet = book.sheet(name)
     columns = [(pick("排名", "Rank"), "int", 6), (pick("客服", "Agent"), "text", 12), (pick("咨询人数", "Enquiries"), "int", 9),
@@ -66,19 +71,19 @@ def _monthly(book: ReportBook, report: SalesReport) -> None:
                (pick("退款", "Refunds"), "money", 10), (pick("净销售额", "Net sales"), "money", 12),
                (pick("底薪", "Base"), "money", 10), (pick("提成比例", "Rate"), "percent", 9), (pick("底薪+提成", "Base + commission"), "money", 12),
                (pick("表扬", "Praise"), "int", 6), (pick("批评", "Criticism"), "int", 6), (pick("好评", "Good"), "int", 6),
-               (pick("差评", "Bad"), "int", 6)]
+               (pick("差评", "Bad"), "int", 6), (pick("平均首次响应(秒)", "First reply (s)"), "points", 10)]
     rows = []
     for m in report.agents:
         f = m.figures
         named = m.agent is not None
         rows.append([m.rank, agent_label(m.agent), f.enquiries, f.buyers, f.conversion, f.whole_orders, f.shared, f.sales, f.average_order,
                      f.refunds, f.net, m.base if named else None, m.rate if named else None, m.commission if named else None,
-                     m.praise, m.criticism, m.good, m.bad])
+                     m.praise, m.criticism, m.good, m.bad, f.first_reply])
     basis = pick("提成按净销售额（销售额−退款）", "commission on net sales (sales − refunds)") if report.settings.commission_on == "net" \
         else pick("提成按销售额", "commission on sales")
     first, end = book.table(sheet, 0, columns, rows, pick(f"客服业绩 {report.month}（{basis}）", f"Agent performance {report.month} ({basis})"), basis="M-PAY")
     last_named = first + sum(1 for m in report.agents if m.agent is not None) - 1
-    lines = notes(report) + ([pick("缺少表格：", "Sheets missing: ") + "、".join(report.missing)] if report.missing else [])
+    lines = notes(report) + ([pointer] if pointer else [])
     for i, line in enumerate(lines):
         sheet.write_string(end + 1 + i, 0, line, book.fmt["muted"])
     end += len(lines)

@@ -32,6 +32,10 @@ def shown_text(kind: str, value: object) -> str:
         return value.isoformat()
     return str(value)
 
+LINE_WIDTH = 90  # the 未检查 sheet's one column
+ROW_HEIGHT = 15  # points per line of wrapped text
+
+
 class ReportBook:
     """`with ReportBook(path) as book:` writes to a temporary file and moves it into place at the end."""
 
@@ -55,6 +59,7 @@ class ReportBook:
             "datetime": add({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
             "bad": add({"font_color": "#C00000", "bold": True, "text_wrap": True, "valign": "top"}),
             "muted": add({"font_color": "#666666", "italic": True}),
+            "warn": add({"font_color": "#C00000", "bold": True}),
         }
 
     def __enter__(self) -> "ReportBook":
@@ -71,6 +76,22 @@ class ReportBook:
         sheet = self.book.add_worksheet(name[:31])
         self._widths[sheet.name] = {}
         return sheet
+
+    def not_checked(self, lines: list[str]) -> str | None:
+        """The 未检查 sheet (automation.coverage.lines): added first, so the workbook opens on what its
+        figures leave out. Nothing when everything was checked. Returns a pointer line for the summary."""
+        if not lines:
+            return None
+        sheet = self.sheet(pick("未检查", "Not checked"))
+        header = pick("原因与内容", "Reason and what")
+        first, _ = self.table(sheet, 0, [(header, "text", 40)], [[line] for line in lines],
+                              pick("未检查 —— 本报表的数字不包含这些内容", "Not checked — the figures in this report leave these out"))
+        width = fit_width(header, lines, cap=LINE_WIDTH)  # wider than a figure column: one line each where it fits
+        sheet.set_column(0, 0, width)
+        for row, line in enumerate(lines, start=first):
+            if display_width(line) > width - 2:  # a longer one wraps: give its row the height of its lines
+                sheet.set_row(row, ROW_HEIGHT * -(-display_width(line) // (width - 2)))
+        return pick("部分内容未检查，见“未检查”工作表。", "Some of it was not checked: see the 'Not checked' sheet.")
 
     def table(self, sheet, row: int, columns: list[tuple[str, str, int]], rows: list[list[object]],
               title: str | None = None, col: int = 0, basis: str | None = None) -> tuple[int, int]:
