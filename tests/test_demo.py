@@ -109,6 +109,10 @@ def test_every_planted_problem_is_at_its_recorded_row(demo, key):  # noqa: F811
             assert problem["column"] is None and problem["key"]
             continue
         found = table(demo, problem["file"], problem["sheet"])
+        if problem["row"] == found.header_row:  # a header problem (READ008's duplicated column): no record there
+            assert problem["column"] in found.headers.values(), problem
+            assert any(p.row == found.header_row and p.code == problem["code"] for p in found.problems), problem
+            continue
         [record] = [r for r in found.records if r.row == problem["row"]]
         assert problem["column"] in found.headers.values(), problem
         if "code" in problem:

@@ -40,10 +40,24 @@ class Sheet:
         return len(self.title) + 1
 
     def row_number(self, row: object) -> int:
+        if row is HEADER:
+            return self.header_row
         for index, candidate in enumerate(self.rows):
             if candidate is row:
                 return self.header_row + 1 + index
         raise LookupError(f"row not in sheet {self.name}")
+
+
+HEADER = object()  # a Problem's row when the problem is in the header row (a duplicated header)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell as a team's workbook holds it: `cached` is the value Excel saved with it — an
+    error such as "#REF!", or "" when the workbook was saved without calculating (READ006, READ007)."""
+
+    text: str
+    cached: str
 
 
 @dataclass

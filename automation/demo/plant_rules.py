@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .model import Order, World
+from .model import HEADER, Formula, Order, World
 from .plant_people import _pen
 from .world import catalogue, settle
 from .world_logistics import add_exchange
@@ -344,8 +344,27 @@ def _weekly_makeup_saturday(world: World) -> None:
                  "week 41's summary sent Sunday 10-11; due on the make-up Saturday 10-10", person, "0.5", dt.date(2026, 10, 10))
 
 
+def _formula_problems(world: World, returns: list[dict]) -> None:
+    """READ006–READ008 on the returns sheet, whose 运费 and 差价 no rule needs: a formula that failed
+    (#REF!), one saved without its value, and the 客服 column copied to the end (a second 客服)."""
+    row = next(r for r in returns if "planted" not in r["_order"].tags and r["运费"] is not None)
+    row["运费"] = Formula("=#REF!*1", "#REF!")
+    row["_order"].tags.add("planted")
+    world.plant("validation", None, "formula_error", "returns", row, "运费", row["订单编号"],
+                "postage a formula that fails (#REF!: its source row was deleted)", rule="READ006", code="read.cell_error")
+    row = next(r for r in returns if "planted" not in r["_order"].tags and r["差价"] is not None)
+    row["差价"] = Formula("=0*1", "")
+    row["_order"].tags.add("planted")
+    world.plant("validation", None, "formula_uncalculated", "returns", row, "差价", row["订单编号"],
+                "price difference a formula saved without its value", rule="READ007", code="read.uncached")
+    sheet = world.sheets["returns"]
+    sheet.headers = [*sheet.headers, "客服"]  # the copy shows the same names; only the first column is read
+    world.plant("validation", None, "header_duplicate", "returns", HEADER, "客服", "客服",
+                "the 客服 column copied to the end of the sheet", rule="READ008", code="read.duplicate_header", severity="warning")
+
+
 def _reading_problems(world: World) -> None:
-    """Cells the reader cannot take as written (READ002–READ005), on columns no other check needs."""
+    """Cells the reader cannot take as written (READ002–READ008), on columns no other check needs."""
     returns = [r for r in world.sheets["returns"].rows if "planted" not in r["_order"].tags]
     row = next(r for r in returns if str(r["退回单号"] or "").isdigit())
     row["退回单号"] = float(row["退回单号"])
@@ -363,6 +382,7 @@ def _reading_problems(world: World) -> None:
     row["_order"].tags.add("planted")
     world.plant("validation", None, "bool_unreadable", "returns", row, "到付", row["订单编号"], "到付 written as 也许",
                 rule="READ005", code="coerce.bad_bool", severity="warning")
+    _formula_problems(world, returns)
     handover = world.sheets["handover"].rows
     row = next(r for r in handover if r["日期"] == dt.date(2026, 10, 13) and r["填写时间"] is not None)
     row["填写时间"] = "10月13日晚上"

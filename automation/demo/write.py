@@ -12,7 +12,7 @@ import xlsxwriter
 from ..headers import match_headers
 from ..schema import schema
 from ..xlsxout import new_workbook
-from .model import Order, Sheet
+from .model import Formula, Order, Sheet
 from .world import order_cells
 
 TEXT_TYPES = ("id", "waybill", "phone", "text")
@@ -49,7 +49,9 @@ class _Formats:
 def _write_cell(ws, fmt: _Formats, r: int, c: int, value: object, kind: str, header: str) -> None:
     if value is None or value == "":
         return
-    if isinstance(value, bool):
+    if isinstance(value, Formula):
+        ws.write_formula(r, c, value.text, None, value.cached)
+    elif isinstance(value, bool):
         ws.write_string(r, c, "是" if value else "否")
     elif isinstance(value, dt.datetime):
         ws.write_datetime(r, c, value, fmt.datetime if kind != "date" else fmt.date)
