@@ -19,6 +19,7 @@ from automation.shop import Shop
 from tests.penalties_helpers import HEADERS, SHOP_TOML, D
 from tests.test_report_readability import check_readable
 from tests.test_sales import sales_shop
+from demo_helpers import demo  # noqa: F401  (the session's demo shop)
 
 AS_OF = "2026-11-05T09:00"
 ORDERS = [["5000000000000000001", "交易成功", Decimal("100.00"), D("2026-10-09 10:00"), D("2026-10-09 16:00"), "T恤", 1,
@@ -202,3 +203,12 @@ def test_every_declared_report_check_names_fields_its_schema_has():
                     assert name in names, (check.code, need.kind or check.kind, name)
         named = check.code in FIGURE_NAMES or check.code in PART_NAMES or check.code in rules.rules
         assert named, f"{check.code} has no name staff can read"
+
+
+def test_the_demo_shop_leaves_nothing_unchecked(demo):  # noqa: F811
+    """The demo has every sheet and column the reports read: an empty list here is a real one."""
+    from automation.demo.model import AS_OF as DEMO_NOW
+
+    shop = Shop.open(demo.folder)
+    assert penalty_report(shop, "2026-10", as_of=DEMO_NOW).not_checked == []
+    assert shop_sales_report(shop, "2026-10").not_checked == []
