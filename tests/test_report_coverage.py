@@ -62,8 +62,11 @@ def test_penalties_without_the_message_log_say_so_everywhere(tmp_path, cli):
     assert "M-PEN-DAILY" not in by_code and "M-PEN-SHIP" not in by_code
     assert by_code["incidents"]["missing"] == ["扣分登记"]
 
-    text = cli("report", "penalties", str(root), "--month", "2026-10", "--as-of", AS_OF).output
+    text = cli("report", "penalties", str(root), "--month", "2026-10", "--as-of", AS_OF).stdout
     lines = text.splitlines()
+    first_unchecked = next(i for i, line in enumerate(lines) if line.startswith("未检查"))
+    written = [i for i, line in enumerate(lines) if line.startswith("已生成：")]
+    assert len(written) == 2 and max(written) < first_unchecked and lines[-1].startswith("  ")  # the console ends with them
     heading = lines.index("未检查（缺少工作表）：")
     listed = next(line for line in lines[heading:] if line.startswith("  留言记录："))
     assert "留言未在第二个工作日12点前处理完毕" in listed and "每日咨询人数与留言记录核对（错登）" in listed
@@ -212,3 +215,12 @@ def test_the_demo_shop_leaves_nothing_unchecked(demo):  # noqa: F811
     shop = Shop.open(demo.folder)
     assert penalty_report(shop, "2026-10", as_of=DEMO_NOW).not_checked == []
     assert shop_sales_report(shop, "2026-10").not_checked == []
+
+
+def test_json_of_a_month_without_data_is_nothing_on_stdout(tmp_path, cli):
+    """A refused month (exit 2) says why on stderr; stdout never holds half a JSON document."""
+    root = _shop(tmp_path, {})
+    for kind in ("penalties", "sales"):
+        result = cli("report", kind, str(root), "--month", "2026-11", "--json")
+        assert result.exit_code == 2 and result.stdout == "", result.stdout
+        assert "2026-11 无数据" in result.stderr

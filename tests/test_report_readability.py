@@ -50,6 +50,10 @@ def check_readable(path, skip_rows: int = 0):
         assert sheet.freeze_panes is not None, f"{path.name}/{sheet.title}: header not frozen"
         assert sheet.auto_filter.ref, f"{path.name}/{sheet.title}: no autofilter"
         top, bottom = (int(n) for n in re.findall(r"\d+", sheet.auto_filter.ref))  # the table (notes below it overflow freely)
+        for row in sheet.iter_rows(min_row=top, max_row=bottom):
+            for cell in row:  # a date stored without a date format shows as a serial number (46300)
+                if isinstance(cell.value, dt.datetime):
+                    assert "yy" in cell.number_format, f"{path.name}/{sheet.title} {cell.coordinate}: date shown as {cell.number_format}"
         for column in sheet.iter_cols(min_row=top, max_row=bottom):
             letter = column[0].column_letter
             width = sheet.column_dimensions[letter].width

@@ -38,10 +38,11 @@ def write_page(shop: Shop, month: str, section: Section, path: Path) -> Path:
     return path
 
 
-def run_no_data(shop: Shop, month: str, title: str, workbook: Path) -> list[Path] | None:
+def run_no_data(shop: Shop, month: str, title: str, workbook: Path, as_json: bool = False) -> list[Path] | None:
     """A month without data gets a workbook and page that say 无数据 (and what is missing), not zeros.
     Returns None when the month has data (an incomplete one gets a warning line); raises (exit 2)
-    after writing those files, so a scheduled run's log shows the month is not there."""
+    after writing those files, so a scheduled run's log shows the month is not there. With --json
+    the lines go to stderr: stdout carries JSON or nothing."""
     from ..monthly import no_data_section
     from ..months import month_check
     from ..sales.xlsx import write_no_data_workbook
@@ -53,7 +54,7 @@ def run_no_data(shop: Shop, month: str, title: str, workbook: Path) -> list[Path
         return None
     page = write_page(shop, month, no_data_section(title, check), workbook.with_suffix(".html"))
     for written in (write_no_data_workbook(workbook, title, check), page):
-        click.echo(t("report.wrote", path=written))
+        click.echo(t("report.wrote", path=written), err=as_json)
     raise check.refuse_report()
 
 
@@ -66,8 +67,11 @@ def _console_table(title: str, headers: list[str], rows: list[list[str]]) -> Non
     Console().print(figures_table(title, headers, rows))
 
 
-def _say_not_checked(lines: list[str]) -> None:
-    """The console's closing 未检查 lines (automation.coverage.lines), as validate and stubs print them."""
+def _say_written_and_not_checked(paths: list[Path], lines: list[str]) -> None:
+    """The files written, then the closing 未检查 lines (automation.coverage.lines): the console ends
+    with what the report could not compute, as validate and stubs do."""
+    for path in paths:
+        click.echo(t("report.wrote", path=path))
     for line in lines:
         click.echo(line)
 
@@ -78,7 +82,7 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo
     from ..penalties.section import build_section, section_title, workbook_path
     from ..penalties.workbook import write_penalty_workbook
 
-    empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month))
+    empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month), as_json)
     if empty is not None:
         return empty
     report = penalty_report(shop, month, as_of=as_of)
@@ -103,7 +107,7 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo
         click.echo(pick(f"无法归属到人：{len(report.unattributed)} 条", f"Without a person: {len(report.unattributed)}"))
     if report.findings:
         click.echo(pick(f"扣分登记需核对：{len(report.findings)} 条（见“需核对”工作表）", f"Incidents sheet: {len(report.findings)} findings (see 'To check')"))
-    _say_not_checked(report.not_checked_lines())
+    _say_written_and_not_checked([workbook, page], report.not_checked_lines())
     return [workbook, page]
 
 
@@ -112,7 +116,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
     from ..sales.workbook import DAILY_FIGURES, agent_label, write_sales_workbook
 
     if day is None:
-        empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month))
+        empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month), as_json)
         if empty is not None:
             return empty
     report = shop_sales_report(shop, month)
@@ -131,7 +135,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
                         pick("销售额", "Sales"), pick("退款", "Refunds")],
                        [[agent_label(agent), str(f.enquiries), str(f.buyers), "—" if f.conversion is None else f"{f.conversion * 100:.2f}%",
                          f"{f.sales:,.2f}", f"{f.refunds:,.2f}"] for _, agent, f in rows])
-        _say_not_checked(report.not_checked_lines(DAILY_FIGURES))
+        _say_written_and_not_checked([written], report.not_checked_lines(DAILY_FIGURES))
         return [written]
     workbook = write_sales_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
@@ -152,7 +156,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
                      f"{m.commission:,.2f}" if m.agent else "—"] for m in report.agents])
     click.echo(pick(f"月末付款未发货：{len(report.unshipped)} 单；未处理中差评：{len(report.open_reviews)} 条",
                     f"Paid not shipped at month end: {len(report.unshipped)}; open bad reviews: {len(report.open_reviews)}"))
-    _say_not_checked(report.not_checked_lines())
+    _say_written_and_not_checked([workbook, page], report.not_checked_lines())
     return [workbook, page]
 
 
@@ -197,9 +201,7 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None, as_json: boo
     shop = Shop.open(path)
     if not as_json:
         shop.say_skipped()
-    for written in run_penalties(shop, month, _parse_moment(as_of), as_json=as_json):
-        if not as_json:
-            click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
+    run_penalties(shop, month, _parse_moment(as_of), as_json=as_json)
 
 
 @command.command("sales")
@@ -221,9 +223,7 @@ def sales_cmd(path: Path, month: str | None, day: str | None, as_json: bool) -> 
     shop = Shop.open(path)
     if not as_json:
         shop.say_skipped()
-    for written in run_sales(shop, month, the_day, as_json=as_json):
-        if not as_json:
-            click.echo(pick(f"已生成：{written}", f"Wrote: {written}"))
+    run_sales(shop, month, the_day, as_json=as_json)
 
 
 def demo_step(shop_dir: Path, console) -> list[Path]:
