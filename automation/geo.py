@@ -29,6 +29,11 @@ PROVINCES: dict[str, tuple[str, ...]] = {
 # one-character abbreviations (冀, 晋…) are left out: at the start of an address they are ambiguous
 _FORMS = sorted(((form, name) for name, forms in PROVINCES.items() for form in (name, *forms)),
                 key=lambda pair: -len(pair[0]))
+# the forms by their first two characters (every form has at least two): a lookup per address,
+# not a scan of all 80 forms (addresses are nearly all distinct, so caching by address would not help)
+_BY_HEAD: dict[str, tuple[tuple[str, str], ...]] = {}
+for _form, _name in _FORMS:
+    _BY_HEAD[_form[:2]] = (*_BY_HEAD.get(_form[:2], ()), (_form, _name))
 _LEADING = re.compile(r"^(?:中国|中華人民共和國|中华人民共和国)?[\s,，:：]*")
 
 
@@ -37,7 +42,7 @@ def province_of(address: str | None) -> str | None:
     if not address:
         return None
     text = _LEADING.sub("", unicodedata.normalize("NFKC", str(address)).strip())
-    for form, name in _FORMS:
+    for form, name in _BY_HEAD.get(text[:2], ()):  # longest first, as in _FORMS
         if text.startswith(form):
             return name
     return None

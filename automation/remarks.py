@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 FLAGS = ("红", "黄", "绿", "紫", "蓝", "灰")
 FLAG_NAMES = {"红": "红旗", "黄": "黄旗", "绿": "绿旗", "紫": "紫旗", "蓝": "蓝旗", "灰": "灰旗"}
@@ -205,9 +205,25 @@ def _is_name_shape(word: str, *, surname: bool) -> bool:
     return not surname or (len(word) <= 3 and word[0] in _SURNAMES)
 
 
-def _staff_names(staff: Iterable) -> list[str]:
-    names = {str(getattr(p, "name", p)).strip() for p in staff or ()}
-    return sorted((n for n in names if n), key=len, reverse=True)
+def _staff_names(staff: Iterable) -> tuple[str, ...]:
+    """Staff names, longest first (so 张三丰 is tried before 张三); a list of names is sorted once per run."""
+    given = tuple(staff or ())
+    try:
+        return _sorted_names(given)
+    except TypeError:  # Person objects (unhashable): sort them each time
+        return _sorted_names.__wrapped__(given)
+
+
+@lru_cache(maxsize=64)
+def _sorted_names(staff: tuple) -> tuple[str, ...]:
+    names = {str(getattr(p, "name", p)).strip() for p in staff}
+    return tuple(sorted((n for n in names if n), key=len, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _name_patterns(names: tuple[str, ...]) -> tuple[tuple[str, re.Pattern], ...]:
+    """Each staff name compiled once per run, not once per remark."""
+    return tuple((n, re.compile(re.escape(n))) for n in names)
 
 
 # ---- segments (what is left once marker, money, waybill, date and name are cut out) ----------------
@@ -288,9 +304,9 @@ class _Name:
     colon_end: int | None = None  # where the text after `name:` starts
 
 
-def _name(cutter: _Cutter, staff: list[str]) -> _Name:
+def _name(cutter: _Cutter, staff: tuple[str, ...]) -> _Name:
     text = cutter.text
-    known = [(m.start(), m.end(), n) for n in staff for m in re.finditer(re.escape(n), text)]
+    known = [(m.start(), m.end(), n) for n, pattern in _name_patterns(staff) for m in pattern.finditer(text)]
     if known:
         after_colon = [k for k in known if re.match(r"\s*:", text[k[1]:])]
         start, end, name = after_colon[0] if after_colon else max(known)
@@ -358,10 +374,35 @@ def _stitch(cutter: _Cutter, pieces: list[_Piece]) -> str | None:
 
 def parse_remark(text: object, flag_cell: object = None, *, staff: Iterable = (), promo: bool = False,
                  default_year: int | None = None) -> Remark:
-    """Parse one seller remark (and its flag cell, if the sheet has a flag column). Never raises."""
+    """Parse one seller remark (and its flag cell, if the sheet has a flag column). Never raises.
+
+    A day's orders repeat their remarks (`张三：送小样`, `快递截单`): each distinct (remark, flag, staff,
+    promotion, year) is parsed once per process, so validate, flags and attribution share the work.
+    `Remark` is frozen, so sharing one is safe."""
     original = "" if text is None else str(text)
     if not original.strip() and flag_cell in (None, ""):  # most orders carry no remark at all
-        return Remark(None, None, None, None, None, None, None, None, None, False, None, False, (), original)
+        return _no_remark(original)
+    names = _staff_names(staff)
+    year = default_year or dt.date.today().year
+    try:
+        return _parse_once(original, flag_cell.__class__, flag_cell, names, promo, year)
+    except TypeError:  # an unhashable flag cell: never from our sources, but never crash either
+        return _parse(original, flag_cell, names, promo, year)
+
+
+@lru_cache(maxsize=1024)
+def _no_remark(original: str) -> Remark:
+    return Remark(None, None, None, None, None, None, None, None, None, False, None, False, (), original)
+
+
+@lru_cache(maxsize=1 << 17)
+def _parse_once(original: str, cell_type: type, flag_cell: object, staff: tuple[str, ...], promo: bool,
+                year: int) -> Remark:
+    """`cell_type` keeps 1, 1.0 and True (equal as keys) apart: a flag cell of True is no flag."""
+    return _parse(original, flag_cell, staff, promo, year)
+
+
+def _parse(original: str, flag_cell: object, staff: tuple[str, ...], promo: bool, default_year: int) -> Remark:
     cutter = _Cutter(original)
     marker, end = _marker(cutter.text)
     cutter.cut(0, end)
@@ -371,9 +412,9 @@ def parse_remark(text: object, flag_cell: object = None, *, staff: Iterable = ()
     price_diff = _price_diff(cutter)
     postage, payer, postage_stated = _postage(cutter)
     freight_collect = _first(_FREIGHT_COLLECT, cutter) is not None
-    date = _date(cutter, default_year or dt.date.today().year)
+    date = _date(cutter, default_year)
     said_public = _first(_PUBLIC, cutter) is not None
-    who = _name(cutter, _staff_names(staff))
+    who = _name(cutter, staff)
     public = said_public or (flag == "黄" and who.name is None)
     reason, requests, items = _body(flag, cutter, who)
 

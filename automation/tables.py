@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .coerce import coercer
+from .coerce import SLOW, coercer, fast_column
 from .errors import UserError
 from .headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, match_headers
 from .i18n import t
@@ -159,6 +159,8 @@ def _duplicate_headers(headers: dict[int, str], match: HeaderMatch, kind: Schema
 
 def build_table(source_name: str, sheet: str, grid: list[list[object]], header_index: int,
                 kind: Schema, match: HeaderMatch, notes: CellNotes | None = None, own=()) -> Table:
+    """Typed records from a raw grid, a column at a time (see `_typed_column`); the rows keep the
+    `Record` interface the rules use."""
     header_cells = grid[header_index]
     headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
     body = grid[header_index + 1:]
@@ -166,38 +168,57 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
     year = _default_year(body, date_cols)
     width = max([len(header_cells), *(len(r) for r in body)])
     rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
-    keep = [i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)]
+    keep = [i for i, r in enumerate(rows) if r.count("") + r.count(None) != width]
     first_row = header_index + 2  # sheet row number of body[0]
     if notes:  # a row whose mapped cells are failed or uncalculated formulas is not an empty row
         mapped = set(match.fields.values())
         noted = {r - header_index - 1 for r, c in (*notes.errors, *notes.uncached) if c in mapped}
         keep = sorted({*keep, *(i for i in noted if 0 <= i < len(rows))})
-    records = [Record(first_row + i, {}, {}) for i in keep]
+    columns = list(zip(*rows)) if rows else [()] * width  # one tuple per column
+    if len(keep) != len(rows):
+        columns = [tuple(column[i] for i in keep) for column in columns]
+    del rows
     notes = notes or CellNotes()
     problems: list[CellProblem] = _duplicate_headers(headers, match, kind, own, header_index + 1)
+    typed = []
     for field_name, col in match.fields.items():
-        convert = _memoised(coercer(kind.column(field_name), year))
-        header = headers.get(col, "")
-        for record, i in zip(records, keep):
-            raw = rows[i][col]
-            if raw in (None, "") or isinstance(raw, str) and raw[:1] == "#":
-                unreadable = _cell_problem(raw, header_index + 1 + i, col, notes)
-                if unreadable is not None:
-                    record.data[field_name] = None
-                    problems.append(CellProblem(record.row, col, header, field_name, *unreadable))
-                    continue
-            value, problem = convert(raw)
-            record.data[field_name] = value
-            if problem is not None:
-                problems.append(CellProblem(record.row, col, header, field_name, problem[0], problem[1]))
+        values, found = _typed_column(columns[col], keep, kind.column(field_name), year, notes, header_index, col,
+                                      headers.get(col, ""), field_name)
+        typed.append(values)
+        problems += found
+    names = list(match.fields)
+    records = [Record(first_row + i, dict(zip(names, values)), {}) for i, values in zip(keep, zip(*typed))] \
+        if typed else [Record(first_row + i, {}, {}) for i in keep]
     for col, header in match.unmapped.items():
-        for record, i in zip(records, keep):
-            raw = rows[i][col] if col < len(rows[i]) else None
+        for record, raw in zip(records, columns[col]):
             if raw not in (None, ""):
                 record.extra[header] = raw
     problems.sort(key=lambda p: (p.row, p.column))
     return Table(source_name, sheet, kind, header_index + 1, dict(match.fields), headers,
                  dict(match.unmapped), records, problems, match=match)
+
+
+def _typed_column(raw_values: tuple, keep: list[int], column, year: int | None, notes: CellNotes, header_index: int,
+                  col: int, header: str, field_name: str) -> tuple[list[object], list[CellProblem]]:
+    """One column typed: plain cells in one pass (`coerce.fast_column`), the rest through the full
+    coercer (memoised: columns repeat their values) after the reading checks for error values and
+    uncalculated formulas. Returns the values (aligned with `keep`) and the cells' problems."""
+    values = fast_column(column.type, raw_values)
+    problems: list[CellProblem] = []
+    convert = None
+    for j in [j for j, v in enumerate(values) if v is SLOW]:
+        raw, i = raw_values[j], keep[j]
+        if raw in (None, "") or isinstance(raw, str) and raw[:1] == "#":
+            unreadable = _cell_problem(raw, header_index + 1 + i, col, notes)
+            if unreadable is not None:
+                values[j] = None
+                problems.append(CellProblem(header_index + 2 + i, col, header, field_name, *unreadable))
+                continue
+        convert = convert or _memoised(coercer(column, year))
+        values[j], problem = convert(raw)
+        if problem is not None:
+            problems.append(CellProblem(header_index + 2 + i, col, header, field_name, problem[0], problem[1]))
+    return values, problems
 
 
 def _candidates(kind: str | None) -> list[Schema]:

@@ -40,3 +40,69 @@ def timed(run):
     start = time.perf_counter()
     result = run()
     return time.perf_counter() - start, result
+
+
+# A bare python-calamine read of one sheet to Python values: the baseline every ratio is against.
+BARE_READ = r"""
+import python_calamine
+python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+"""
+
+_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+path, sheet = Path(sys.argv[1]), sys.argv[2]
+steps = {}
+def step(name, run):
+    start = time.perf_counter()
+    result = run()
+    steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
+    return result
+start = time.perf_counter()
+%s
+total = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": total, "cpu_s": usage.ru_utime + usage.ru_stime, "steps": steps, "rss_mb": usage.ru_maxrss / 1024}))
+"""
+
+
+def measure(code: str, path: Path, sheet: str, cwd: Path) -> dict:
+    """Run `code` in a fresh Python process (so its peak RSS is its own): it sees `path`, `sheet` and
+    `step(name, fn)`, which times a part. Returns {"seconds", "steps": {name: s}, "rss_mb"}."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _CHILD % code, str(path), sheet], capture_output=True, text=True,
+                          cwd=cwd)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark child failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def paired(reads: list[dict], runs: list[dict]) -> dict:
+    """Ratios of each run to the bare read measured just before it (the machine's load changes less
+    within a pair than across the whole benchmark): median and spread, by wall time and by CPU time."""
+    import statistics
+
+    out = {}
+    for key in ("seconds", "cpu_s"):
+        ratios = [r[key] / b[key] for b, r in zip(reads, runs)]
+        out["ratio" if key == "seconds" else "cpu_ratio"] = statistics.median(ratios)
+        out["ratio_spread" if key == "seconds" else "cpu_ratio_spread"] = max(ratios) - min(ratios)
+    return out
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Median and spread (max - min) of the total and of each step over repeated runs; the highest peak RSS."""
+    import statistics
+
+    names = list(dict.fromkeys(n for r in runs for n in r["steps"]))
+    out = {"seconds": statistics.median(r["seconds"] for r in runs), "cpu_s": statistics.median(r["cpu_s"] for r in runs),
+           "spread_s": max(r["seconds"] for r in runs) - min(r["seconds"] for r in runs),
+           "rss_mb": max(r["rss_mb"] for r in runs), "runs": len(runs)}
+    out["steps"] = {n: statistics.median(r["steps"].get(n, 0.0) for r in runs) for n in names}
+    for name in names:  # counts (findings, flagged rows) stay whole numbers
+        if all(isinstance(r["steps"].get(name), int) for r in runs):
+            out["steps"][name] = int(out["steps"][name])
+    return out

@@ -39,19 +39,27 @@ def waybill_patterns(config: ShopConfig) -> dict[str, re.Pattern]:
 
 def courier_name(config: ShopConfig, written: object) -> str | None:
     """'中通快递' / 'ZTO' -> '中通' (names and aliases as the courier settings know them)."""
-    if written is None or not str(written).strip():
+    if written is None:
         return None
-    return _settings(config).canonical(written)
+    settings, names = _loaded(config)
+    key = (written.__class__, written)
+    try:
+        return names[key]
+    except KeyError:  # each distinct spelling is resolved once per config (a column repeats a handful)
+        found = names[key] = settings.canonical(written) if str(written).strip() else None
+        return found
+    except TypeError:
+        return settings.canonical(written) if str(written).strip() else None
 
 
-_LOADED: dict[int, tuple[ShopConfig, object]] = {}
+_LOADED: dict[int, tuple[ShopConfig, object, dict]] = {}
 
 
-def _settings(config: ShopConfig):
-    """The courier settings of a config, parsed once per config object."""
-    from ..courier.settings import load_settings
-
+def _loaded(config: ShopConfig) -> tuple[object, dict]:
+    """The courier settings of a config, parsed once per config object, and the spellings resolved so far."""
     cached = _LOADED.get(id(config))
     if cached is None or cached[0] is not config:
-        cached = _LOADED[id(config)] = (config, load_settings(config))
-    return cached[1]
+        from ..courier.settings import load_settings  # not at the top: courier imports the rules
+
+        cached = _LOADED[id(config)] = (config, load_settings(config), {})
+    return cached[1], cached[2]

@@ -150,7 +150,7 @@ def check_rules(tables: list[Table], context_tables: dict[str, Table], config: S
     context = Context(config, calendar_factory, context_tables, as_of or as_of_date(context_tables.values()))
     found: list[Finding] = []
     skipped: list[NotChecked] = []
-    views: dict[tuple, Table] = {}
+    views: dict[tuple, tuple[Table, dict]] = {}
     for rule_ in all_rules():
         if not selection.enabled(rule_.code):
             skipped.append(NotChecked(rule_.code, rule_.clause, "disabled"))
@@ -167,8 +167,10 @@ def check_rules(tables: list[Table], context_tables: dict[str, Table], config: S
                 skipped.append(unmet(rule_.code, rule_.clause, own, table))
                 continue
             key = (id(table), tuple(sorted(own.derived)))
-            view = views.setdefault(key, derived_view(table, own.derived))
-            rows = {r.row: r for r in view.records}
+            if key not in views:  # each view and its row index built once per run, not once per rule
+                view = derived_view(table, own.derived)
+                views[key] = view, {r.row: r for r in view.records}
+            view, rows = views[key]
             why = basis(table, own.derived)
             try:
                 found += [finding(rule_, view, h, rows, why) for h in rule_.check(view, context)]
