@@ -10,6 +10,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 MAX_WIDTH = 60  # longer text wraps instead of making one column a screen wide
 DATE_WIDTH = 12  # yyyy-mm-dd
@@ -18,6 +19,13 @@ DATETIME_WIDTH = 18  # yyyy-mm-dd hh:mm
 
 def display_width(text: str) -> int:
     """Columns a string takes in Excel: CJK characters count double."""
+    if text.isascii():  # ids, numbers, dates: one column a character, no per-character lookup
+        return len(text)
+    return _wide_width(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _wide_width(text: str) -> int:  # a generated sheet repeats its names and labels on every row
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

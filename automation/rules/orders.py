@@ -9,6 +9,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from ..geo import province_of
 from ..tables import Record, Table
@@ -136,10 +137,18 @@ def postcode_of(record: Record) -> tuple[str | None, str | None]:
       zh="邮编不是 6 位数字：{value}", en="The postcode is not 6 digits: {value}",
       fix_zh="邮编为 6 位数字，可不填；请核对或删除。", fix_en="A postcode is 6 digits and optional; correct or remove it.")
 def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
-    for record in table.records:
-        code, where = postcode_of(record)
-        if code is not None and not re.fullmatch(r"\d{6}", code):
+    for record, code, where in postcodes(table, ctx):
+        if not re.fullmatch(r"\d{6}", code):
             yield hit(record, where, code)
+
+
+def postcodes(table: Table, ctx: Context) -> list[tuple[Record, str, str]]:
+    """(record, postcode, field) of every row with one, found once per run for ORD006 and ORD007."""
+    def find() -> list[tuple[Record, str, str]]:
+        return [(record, code, where) for record in table.records
+                for code, where in (postcode_of(record),) if code is not None]
+
+    return ctx.memo(("postcodes", id(table)), find)
 
 
 @rule("ORD007", "postcode-placeholder", "warning", "M-ORD-ADDR", "orders", field="postcode",
@@ -148,8 +157,7 @@ def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
       fix_zh="淘宝在买家未填邮编时写 000000；如快递需要，请向买家确认。",
       fix_en="Taobao writes 000000 when the buyer gave none; ask the buyer if the courier needs it.")
 def postcode_placeholder(table: Table, ctx: Context) -> Iterator[Hit]:
-    for record in table.records:
-        code, where = postcode_of(record)
+    for record, code, where in postcodes(table, ctx):
         if code == "000000":
             yield hit(record, where, code)
 
@@ -396,8 +404,11 @@ def duplicate_groups(table: Table, field_name: str) -> Iterator[list[Record]]:
     """The rows sharing one value of a field, for every value on more than one row (sheet order)."""
     groups: dict[str, list[Record]] = defaultdict(list)
     for record in table.records:
-        if record.get(field_name) is not None and str(record.get(field_name)).strip():
-            groups[str(record.get(field_name))].append(record)
+        value = record.get(field_name)
+        if value is not None:
+            key = str(value)
+            if key.strip():
+                groups[key].append(record)
     return (records for records in groups.values() if len(records) > 1)
 
 
@@ -495,10 +506,19 @@ NEGATED = re.compile(r"[不别勿]")
 def requested_courier(ctx: Context, record: Record) -> str | None:
     """The courier the buyer asked for (要发顺丰) in the seller remark or the buyer's message."""
     for name in ("remark", "buyer_message"):
-        text = str(record.get(name) or "")
-        for found in COURIER_REQUEST.finditer(text):
-            if not NEGATED.search(text[max(0, found.start() - 2):found.start() + 1]):  # 不要发中通
-                return courier_name(ctx.config, found.group(1)) or found.group(1)
+        value = record.get(name)
+        asked = _asked_for(str(value)) if value else None
+        if asked is not None:
+            return courier_name(ctx.config, asked) or asked
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _asked_for(text: str) -> str | None:
+    """The courier word a text asks for, once per distinct text (remarks repeat across a day's orders)."""
+    for found in COURIER_REQUEST.finditer(text):
+        if not NEGATED.search(text[max(0, found.start() - 2):found.start() + 1]):  # 不要发中通
+            return found.group(1)
     return None
 
 
