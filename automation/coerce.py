@@ -277,10 +277,34 @@ _FAST = {"text": _plain_text, "id": _plain_id, "waybill": _plain_id, "phone": _p
          "datetime": _plain_datetime, "date": _plain_date}
 
 
-def fast_column(kind: str, values: Iterable[object]) -> list[object]:
-    """The typed values a column's plain cells have, SLOW for every other cell (and for every cell
-    of a type without a fast path: money, numbers, enums, bools repeat, and are memoised instead)."""
+def _repeated(convert: Callable[[object], Coerced], values: Iterable[object]) -> list[object]:
+    """Money, numbers, enums and bools repeat a handful of values down a column: each distinct
+    float or text is coerced once. Only exact floats and texts are keyed (True == 1 == 1.0 would
+    collide); an empty cell, a `#…` text or a value with a problem stays SLOW."""
+    seen: dict[object, object] = {}
+    out = []
+    for v in values:
+        cls = v.__class__
+        if cls is float or cls is str and v and v[0] != "#":
+            try:
+                out.append(seen[v] if cls is float else seen[(v,)])  # a text key never equals a float key
+                continue
+            except KeyError:
+                value, problem = convert(v)
+                seen[v if cls is float else (v,)] = typed = SLOW if problem is not None else value
+                out.append(typed)
+                continue
+        out.append(SLOW)
+    return out
+
+
+def fast_column(kind: str, values: Iterable[object], convert: Callable[[object], Coerced] | None = None) -> list[object]:
+    """The typed values a column's plain cells have, SLOW for every other cell. Types without a
+    one-pass form (money, numbers, enums, bools) are coerced once per distinct value with `convert`
+    (the column's coercer); without it their cells are all SLOW."""
     plain = _FAST.get(kind)
-    if plain is None:
-        return [SLOW for _ in values]
-    return [plain(v) for v in values]
+    if plain is not None:
+        return [plain(v) for v in values]
+    if convert is not None:
+        return _repeated(convert, values)
+    return [SLOW for _ in values]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,15 +134,15 @@ class CellNotes:
 
 
 def _cell_problem(raw: object, row0: int, col: int, notes: CellNotes) -> tuple[str, dict] | None:
-    cell = f"{column_letter(col)}{row0 + 1}"
     error = notes.errors.get((row0, col))
     if error is None and isinstance(raw, str) and raw.strip().upper() in ERROR_VALUES:
         error = raw.strip().upper()
     if error is not None:
-        return "read.cell_error", {"value": error, "cell": cell}
+        return "read.cell_error", {"value": error, "cell": f"{column_letter(col)}{row0 + 1}"}
     if (row0, col) in notes.uncached:
+        cell = f"{column_letter(col)}{row0 + 1}"
         return "read.uncached", {"value": cell, "cell": cell}
-    return None
+    return None  # the usual empty cell: no address formatted for it
 
 
 def _duplicate_headers(headers: dict[int, str], match: HeaderMatch, kind: Schema, own, header_row: int) -> list[CellProblem]:
@@ -187,8 +189,9 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
         typed.append(values)
         problems += found
     names = list(match.fields)
-    records = [Record(first_row + i, dict(zip(names, values)), {}) for i, values in zip(keep, zip(*typed))] \
-        if typed else [Record(first_row + i, {}, {}) for i in keep]
+    with _no_gc():
+        records = [Record(first_row + i, dict(zip(names, values)), {}) for i, values in zip(keep, zip(*typed))] \
+            if typed else [Record(first_row + i, {}, {}) for i in keep]
     for col, header in match.unmapped.items():
         for record, raw in zip(records, columns[col]):
             if raw not in (None, ""):
@@ -198,14 +201,27 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
                  dict(match.unmapped), records, problems, match=match)
 
 
+@contextmanager
+def _no_gc():
+    """Building 100k records makes no garbage cycles, but each allocation burst would start a
+    collection that walks every cell of the grid still alive: pause the collector meanwhile."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _typed_column(raw_values: tuple, keep: list[int], column, year: int | None, notes: CellNotes, header_index: int,
                   col: int, header: str, field_name: str) -> tuple[list[object], list[CellProblem]]:
     """One column typed: plain cells in one pass (`coerce.fast_column`), the rest through the full
     coercer (memoised: columns repeat their values) after the reading checks for error values and
     uncalculated formulas. Returns the values (aligned with `keep`) and the cells' problems."""
-    values = fast_column(column.type, raw_values)
+    convert = _memoised(coercer(column, year))
+    values = fast_column(column.type, raw_values, convert)
     problems: list[CellProblem] = []
-    convert = None
     for j in [j for j, v in enumerate(values) if v is SLOW]:
         raw, i = raw_values[j], keep[j]
         if raw in (None, "") or isinstance(raw, str) and raw[:1] == "#":
@@ -214,7 +230,6 @@ def _typed_column(raw_values: tuple, keep: list[int], column, year: int | None, 
                 values[j] = None
                 problems.append(CellProblem(header_index + 2 + i, col, header, field_name, *unreadable))
                 continue
-        convert = convert or _memoised(coercer(column, year))
         values[j], problem = convert(raw)
         if problem is not None:
             problems.append(CellProblem(header_index + 2 + i, col, header, field_name, problem[0], problem[1]))
