@@ -340,9 +340,10 @@ def find_kinds(source: SheetSource, kind: str | None = None, sheet: str | None =
 
 
 def read_kind(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[str, str], ...]] | None = None,
-              build=build_table) -> Table:
+              build=None) -> Table:
     """The full, typed table of a sheet `find_kinds` recognised: the one full read of that sheet.
     `build` types it (the courier bill types whole columns: `automation.courier.columns.column_table`)."""
+    build = build or build_table  # looked up at call time (the benchmarks time it by wrapping it)
     grid = source.grid(found.sheet)
     scan = source.scan(found.sheet) if hasattr(source, "scan") else None
     notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan else None
@@ -353,7 +354,7 @@ def read_kind(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[
 
 
 def read_tables(source: SheetSource | str | Path, kind: str | None = None, sheet: str | None = None,
-                own: dict[str, tuple[tuple[str, str], ...]] | None = None, build=build_table) -> list[Table]:
+                own: dict[str, tuple[tuple[str, str], ...]] | None = None, build=None) -> list[Table]:
     """Every recognisable table in a workbook (one per sheet). Raises UserError when there is none.
 
     `own` is the team's own header mapping (see `own_aliases`); `build` types a found table (see
