@@ -1,0 +1,174 @@
+"""Order rules against the mutants that survived the mutation run (docs/testing.md): postage with one
+or several rate cards and the shipping register's weights, cash-on-delivery contact, the 16:00 chase,
+paid-not-shipped demand per SKU. Each case is a small real workbook, validated; a row the rule skips
+comes before one it flags, so a `continue` turned `break` is caught too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from automation.headers import match_headers
+from automation.rules.orders import demand_by_sku
+from automation.schema import schema
+from automation.tables import build_table
+from tests.rules_helpers import PAID, findings, order, rows_with, sheet
+
+D = dt.datetime
+CLOSED = "交易关闭"
+UNPAID = "等待买家付款"
+NOT_SHIPPED = {"发货时间": None, "物流公司": None, "物流单号": None}
+# 中通 everywhere: 4.00 first kg + 1.00 each further kg; 顺丰: 12.00 + 2.00
+ZTO = '[rates."中通"]\nrounding = "up_1"\n[[rates."中通".zones]]\nname = "全国"\nprovinces = ["*"]\nfirst = 4\nadditional = 1\n'
+SF = '[rates."顺丰"]\nrounding = "up_1"\n[[rates."顺丰".zones]]\nname = "全国"\nprovinces = ["*"]\nfirst = 12\nadditional = 2\n'
+
+
+def _only(found, code):
+    (f,) = [f for f in found if f.code == code]
+    return f
+
+
+# ── ORD010 postage ─────────────────────────────────────────────────────────────────────────────────
+def test_postage_skips_closed_and_blank_rows_then_flags_the_wrong_one(tmp_path):
+    rows = [order("5000000000000000001", 订单状态=CLOSED, 买家应付邮费=9),  # closed: never checked
+            order("5000000000000000002", 买家应付邮费=None),  # no postage written: nothing to compare
+            order("5000000000000000003", 收货地址="火星 基地 1号", 买家应付邮费=9),  # no province: no rate
+            order("5000000000000000004", 买家应付邮费=4),  # right
+            order("5000000000000000005", 买家应付邮费=7)]  # wrong: 4.00 on the card
+    found = findings(tmp_path, {"orders": sheet(*rows)}, ZTO, select=("ORD010",))
+    assert rows_with(found, "ORD010") == [6]
+    f = _only(found, "ORD010")
+    assert (f.column, f.value) == ("买家应付邮费", Decimal("7"))
+    assert f.message == "邮费 7.00 与运费价目不符（中通 到 广东 1 kg 应为 4.00）"
+
+
+def test_free_shipping_row_skipped_before_a_wrong_one(tmp_path):
+    rows = [order("5000000000000000001", 买家应付邮费=0), order("5000000000000000002", 买家应付邮费=7)]
+    toml = ZTO + "[rules.options.ORD010]\nfree_shipping_ok = true\n"
+    assert rows_with(findings(tmp_path, {"orders": sheet(*rows)}, toml, select=("ORD010",)), "ORD010") == [3]
+
+
+def test_the_only_rate_card_prices_an_order_without_a_courier(tmp_path):
+    row = order("5000000000000000001", 订单状态=PAID, 买家应付邮费=7, **NOT_SHIPPED)
+    assert rows_with(findings(tmp_path, {"orders": sheet(row)}, ZTO, select=("ORD010",)), "ORD010") == [2]
+    # two cards and no courier on the order: which card applies is unknown, so it is not priced
+    assert rows_with(findings(tmp_path, {"orders": sheet(row)}, ZTO + SF, select=("ORD010",)), "ORD010") == []
+    # unless the shop names its usual courier
+    toml = ZTO + SF + '[rules.options.ORD010]\ncourier = "顺丰"\n'
+    f = _only(findings(tmp_path, {"orders": sheet(row)}, toml, select=("ORD010",)), "ORD010")
+    assert "顺丰" in f.message and "12.00" in f.message
+
+
+def test_the_orders_own_courier_picks_the_card(tmp_path):
+    rows = [order("5000000000000000001", 物流公司="韵达", 买家应付邮费=9),  # no card for 韵达: not priced
+            order("5000000000000000002", 物流公司="顺丰", 买家应付邮费=12),  # right for 顺丰 (wrong for 中通)
+            order("5000000000000000003", 物流公司="中通", 买家应付邮费=12)]  # wrong for 中通
+    found = findings(tmp_path, {"orders": sheet(*rows)}, ZTO + SF, select=("ORD010",))
+    assert rows_with(found, "ORD010") == [4]
+    assert "中通" in _only(found, "ORD010").message
+
+
+def test_postage_uses_the_weight_in_the_shipping_register(tmp_path):
+    rows = [order("5000000000000000001", 买家应付邮费=6), order("5000000000000000002", 买家应付邮费=4),
+            order("5000000000000000003", 买家应付邮费=4)]
+    shipments = sheet({"发货日期": dt.date(2026, 10, 14), "订单编号": "5000000000000000001", "重量(kg)": Decimal("3")},
+                      {"发货日期": dt.date(2026, 10, 14), "订单编号": "5000000000000000002", "重量(kg)": None},
+                      {"发货日期": dt.date(2026, 10, 14), "订单编号": None, "重量(kg)": Decimal("5")})
+    found = findings(tmp_path, {"orders": sheet(*rows), "shipments": shipments}, ZTO, select=("ORD010",))
+    # 3 kg by 中通 is 4 + 2 = 6.00: right; the others weigh the default 1 kg: 4.00, right
+    assert rows_with(found, "ORD010") == []
+    rows[0] = order("5000000000000000001", 买家应付邮费=4)
+    f = _only(findings(tmp_path, {"orders": sheet(*rows), "shipments": shipments}, ZTO, select=("ORD010",)), "ORD010")
+    assert f.row == 2 and f.message == "邮费 4.00 与运费价目不符（中通 到 广东 3.0 kg 应为 6.00）"
+
+
+def test_a_register_without_weights_leaves_the_default_weight(tmp_path):
+    rows = [order("5000000000000000001", 买家应付邮费=6)]
+    shipments = sheet({"发货日期": dt.date(2026, 10, 14), "订单编号": "5000000000000000001"})
+    f = _only(findings(tmp_path, {"orders": sheet(*rows), "shipments": shipments}, ZTO, select=("ORD010",)), "ORD010")
+    assert "1 kg 应为 4.00" in f.message
+
+
+# ── ORD016 cash on delivery: call within 30 minutes ────────────────────────────────────────────────
+COD = {"付款方式": "货到付款", "订单创建时间": D(2026, 10, 14, 9)}
+
+
+@pytest.mark.parametrize(("extra", "late"), [
+    ({**COD, "联系时间": D(2026, 10, 14, 9, 30)}, False),  # exactly 30 minutes
+    ({**COD, "联系时间": D(2026, 10, 14, 9, 31)}, True),
+    ({**COD, "付款方式": "COD", "联系时间": D(2026, 10, 14, 9, 31)}, True),  # the word in capitals
+    ({**COD, "付款方式": "在线支付", "联系时间": D(2026, 10, 14, 12)}, False),  # not cash on delivery
+    ({**COD, "订单状态": CLOSED, "联系时间": D(2026, 10, 14, 12)}, False),  # closed order
+    ({**COD, "订单创建时间": None, "联系时间": D(2026, 10, 14, 12)}, False),
+])
+def test_cod_contact_limit_and_what_counts(tmp_path, extra, late):
+    rows = [order("5000000000000000001", 付款方式="货到付款", 订单状态=CLOSED, 订单创建时间=D(2026, 10, 14, 8), 联系时间=None),
+            order("5000000000000000002", **extra)]
+    found = findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD016",), as_of=dt.date(2026, 10, 20))
+    assert rows_with(found, "ORD016") == ([3] if late else [])
+    if late:
+        f = _only(found, "ORD016")
+        assert (f.column, f.value) == ("联系时间", D(2026, 10, 14, 9, 31))
+        assert f.message == "货到付款订单未在下单后 30 分钟内联系买家（下单 10-14 09:00，联系 2026-10-14 09:31）"
+
+
+@pytest.mark.parametrize(("as_of", "late"), [(dt.date(2026, 10, 14), False), (dt.date(2026, 10, 15), True)])
+def test_cod_never_contacted_is_late_from_the_next_day(tmp_path, as_of, late):
+    found = findings(tmp_path, {"orders": sheet(order("5000000000000000001", **COD, 联系时间=None))},
+                     select=("ORD016",), as_of=as_of)
+    assert rows_with(found, "ORD016") == ([2] if late else [])
+
+
+# ── ORD017 the 16:00 chase ─────────────────────────────────────────────────────────────────────────
+UNPAID_ROW = {"订单状态": UNPAID, "订单付款时间": None, **NOT_SHIPPED, "订单创建时间": D(2026, 10, 14, 15)}
+
+
+@pytest.mark.parametrize(("paid", "chased"), [
+    (D(2026, 10, 14, 16, 0), False),  # paid at 16:00 itself: not unpaid at the chase
+    (D(2026, 10, 14, 16, 1), True),
+])
+def test_paid_at_the_chase_minute_needs_no_chase(tmp_path, paid, chased):
+    rows = [order("5000000000000000001", **UNPAID_ROW, 催付时间=D(2026, 10, 14, 16)),  # chased: skipped first
+            order("5000000000000000002", 订单创建时间=D(2026, 10, 14, 15), 订单付款时间=paid, 催付时间=None)]
+    found = findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD017",))
+    assert rows_with(found, "ORD017") == ([3] if chased else [])
+    if chased:
+        f = _only(found, "ORD017")
+        assert f.column == "订单创建时间" and f.message == "下单 10-14 15:00 到 16:00 仍未付款，没有催付记录"
+
+
+def test_a_flag_column_alone_is_enough_to_check_the_chase(tmp_path):
+    found = findings(tmp_path, {"orders": sheet(order("5000000000000000001", **UNPAID_ROW, 旗帜=None))},
+                     select=("ORD017",), as_of=dt.date(2026, 10, 20))
+    assert rows_with(found, "ORD017") == [2]
+
+
+@pytest.mark.parametrize(("as_of", "chased"), [(dt.date(2026, 10, 14), False), (dt.date(2026, 10, 15), True)])
+def test_unpaid_without_a_payment_time_counts_once_the_day_is_over(tmp_path, as_of, chased):
+    found = findings(tmp_path, {"orders": sheet(order("5000000000000000001", **UNPAID_ROW, 催付时间=None))},
+                     select=("ORD017",), as_of=as_of)
+    assert rows_with(found, "ORD017") == ([2] if chased else [])
+
+
+def test_a_paid_status_without_a_payment_time_was_not_unpaid(tmp_path):
+    row = order("5000000000000000001", **{**UNPAID_ROW, "订单状态": PAID}, 催付时间=None)
+    assert rows_with(findings(tmp_path, {"orders": sheet(row)}, select=("ORD017",), as_of=dt.date(2026, 10, 20)), "ORD017") == []
+
+
+# ── paid-not-shipped pieces per SKU (the oversell check's demand) ─────────────────────────────────
+def _orders_table(*rows: dict):
+    header, body = sheet(*rows)
+    kind = schema("orders")
+    return build_table("x.xlsx", "订单", [header, *body], 0, kind, match_headers(header, kind))
+
+
+def test_demand_counts_the_quantity_of_a_single_sku_and_one_piece_per_listed_sku():
+    table = _orders_table(
+        order("5000000000000000001", 订单状态=PAID, **NOT_SHIPPED, 商家编码="A", 宝贝总数量=3),
+        order("5000000000000000002", 订单状态=PAID, **NOT_SHIPPED, 商家编码="B;C", 宝贝总数量=2),
+        order("5000000000000000003", 订单状态=PAID, **NOT_SHIPPED, 商家编码="A", 宝贝总数量=None),
+        order("5000000000000000004", 订单状态=PAID, **NOT_SHIPPED, 商家编码=None, 宝贝总数量=4),
+        order("5000000000000000005", 商家编码="A", 宝贝总数量=9))  # shipped: no longer demand
+    assert demand_by_sku(table) == {"A": 4, "B": 1, "C": 1}
