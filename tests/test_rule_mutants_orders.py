@@ -172,3 +172,64 @@ def test_demand_counts_the_quantity_of_a_single_sku_and_one_piece_per_listed_sku
         order("5000000000000000004", 订单状态=PAID, **NOT_SHIPPED, 商家编码=None, 宝贝总数量=4),
         order("5000000000000000005", 商家编码="A", 宝贝总数量=9))  # shipped: no longer demand
     assert demand_by_sku(table) == {"A": 4, "B": 1, "C": 1}
+
+
+# ── ORD009 the message and an original price below 1 ──────────────────────────────────────────────
+def test_price_change_message_names_the_limit_the_original_and_the_new_price(tmp_path):
+    rows = [order("5000000000000000001", 原价=Decimal("0.50"), 买家应付货款=Decimal("1.00")),  # +100 % on 0.50
+            order("5000000000000000002", 原价=Decimal("100.00"), 买家应付货款=Decimal("49.99"))]
+    found = findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD009",))
+    assert rows_with(found, "ORD009") == [2, 3]
+    f = next(f for f in found if f.row == 3)
+    assert (f.column, f.value) == ("买家应付货款", Decimal("49.99"))
+    assert f.message == "改价超过原价的 50%：原价 100.00，改后 49.99"
+    toml = "[rules.options.ORD009]\nmax_ratio = 0.3\n"
+    f = next(f for f in findings(tmp_path, {"orders": sheet(*rows)}, toml, select=("ORD009",)) if f.row == 3)
+    assert f.message == "改价超过原价的 30%：原价 100.00，改后 49.99"
+
+
+# ── ORD014 a shared waybill explained by a purple flag or the returns sheet ───────────────────────
+def _shared_waybill(**second):
+    return [order("5000000000000000001", 物流单号="78123456780001"),
+            order("5000000000000000002", 物流单号="78123456780001", **second)]
+
+
+def test_a_purple_flag_explains_a_shared_waybill(tmp_path):
+    found = findings(tmp_path, {"orders": sheet(*_shared_waybill(旗帜="紫"))}, select=("ORD014",))
+    assert rows_with(found, "ORD014") == []
+    found = findings(tmp_path, {"orders": sheet(*_shared_waybill(旗帜="红"))}, select=("ORD014",))
+    assert rows_with(found, "ORD014") == [2, 3]
+
+
+@pytest.mark.parametrize(("kind", "explained"), [("换货", True), ("退货退款", False)])
+def test_an_exchange_in_the_returns_sheet_explains_a_shared_waybill(tmp_path, kind, explained):
+    returns = sheet({"登记日期": dt.date(2026, 10, 20), "订单编号": "5000000000000000002", "类型": kind})
+    found = findings(tmp_path, {"orders": sheet(*_shared_waybill()), "returns": returns}, select=("ORD014",))
+    assert rows_with(found, "ORD014") == ([] if explained else [2, 3])
+
+
+def test_an_address_outside_every_zone_is_skipped_before_a_wrong_one(tmp_path):
+    only_east = '[rates."中通"]\nrounding = "up_1"\n[[rates."中通".zones]]\nname = "江浙沪"\nprovinces = ["上海", "江苏", "浙江"]\nfirst = 4\nadditional = 1\n'
+    rows = [order("5000000000000000001", 买家应付邮费=9),  # 广东: no zone on this card, no rate
+            order("5000000000000000002", 收货地址="浙江省 杭州市 西湖区 1号", 买家应付邮费=9)]
+    assert rows_with(findings(tmp_path, {"orders": sheet(*rows)}, only_east, select=("ORD010",)), "ORD010") == [3]
+
+
+# ── ORD019 the courier the buyer asked for ─────────────────────────────────────────────────────────
+@pytest.mark.parametrize(("extra", "requested"), [
+    ({"订单备注": "张三：要发顺丰"}, "顺丰"),
+    ({"买家留言": "请发顺丰，谢谢"}, "顺丰"),  # the buyer's own message
+    ({"订单备注": "不急，要发顺丰"}, "顺丰"),  # a 不 further back does not negate the request
+    ({"订单备注": "不要发中通"}, None),  # negated: no request
+    ({"订单备注": "别发中通 李四"}, None),
+    ({"订单备注": "要发中通"}, None),  # asked for what was used
+    ({"订单备注": "要发EMS", "物流公司": "邮政", "物流单号": "1234567890123"}, None),  # EMS is 邮政
+    ({"订单备注": "要发顺丰", "订单状态": PAID}, None),  # not shipped yet
+])
+def test_the_requested_courier_must_be_the_one_used(tmp_path, extra, requested):
+    rows = [order("5000000000000000001"), order("5000000000000000002", **{"订单备注": None, "买家留言": None, **extra})]
+    found = findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD019",))
+    assert rows_with(found, "ORD019") == ([3] if requested else [])
+    if requested:
+        f = _only(found, "ORD019")
+        assert f.column == "物流公司" and f.message == f"买家要求发{requested}，实际发的是中通"
