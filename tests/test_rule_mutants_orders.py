@@ -86,7 +86,8 @@ def test_postage_uses_the_weight_in_the_shipping_register(tmp_path):
 
 def test_a_register_without_weights_leaves_the_default_weight(tmp_path):
     rows = [order("5000000000000000001", 买家应付邮费=6)]
-    shipments = sheet({"发货日期": dt.date(2026, 10, 14), "订单编号": "5000000000000000001"})
+    shipments = sheet({"发货日期": dt.date(2026, 10, 14), "订单编号": "5000000000000000001", "快递公司": "中通",
+                       "快递单号": "78123456780001"})
     f = _only(findings(tmp_path, {"orders": sheet(*rows), "shipments": shipments}, ZTO, select=("ORD010",)), "ORD010")
     assert "1 kg 应为 4.00" in f.message
 
@@ -233,3 +234,83 @@ def test_the_requested_courier_must_be_the_one_used(tmp_path, extra, requested):
     if requested:
         f = _only(found, "ORD019")
         assert f.column == "物流公司" and f.message == f"买家要求发{requested}，实际发的是中通"
+
+
+# ── which cell a finding points at, and its exact wording ─────────────────────────────────────────
+@pytest.mark.parametrize(("code", "bad", "column"), [
+    ("ORD001", {"收货人姓名": None}, "收货人姓名"),
+    ("ORD002", {"收货地址": None}, "收货地址"),
+    ("ORD008", {"宝贝标题": "白色L"}, "宝贝标题"),
+    ("ORD013", {"物流单号": "SF12"}, "物流单号"),
+])
+def test_a_finding_points_at_its_column(tmp_path, code, bad, column):
+    found = findings(tmp_path, {"orders": sheet(order("5000000000000000001"), order("5000000000000000002", **bad))}, select=(code,))
+    f = _only(found, code)
+    assert (f.row, f.column) == (3, column)
+
+
+def test_waybill_shape_message_names_the_courier(tmp_path):
+    f = _only(findings(tmp_path, {"orders": sheet(order("5000000000000000001", 物流单号="SF12"))}, select=("ORD013",)), "ORD013")
+    assert f.message == "快递单号 SF12 不像中通的单号"
+
+
+def test_shared_waybill_rows_point_at_the_waybill_after_an_explained_group(tmp_path):
+    rows = [order("5000000000000000001", 物流单号="78123456780003"),
+            order("5000000000000000002", 物流单号="78123456780003", 订单备注="10.12 换货 李四"),  # explained group first
+            order("5000000000000000003", 物流单号="78123456780001"),
+            order("5000000000000000004", 物流单号="78123456780001")]
+    found = [f for f in findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD014",)) if f.code == "ORD014"]
+    assert [(f.row, f.column) for f in found] == [(4, "物流单号"), (5, "物流单号")]
+
+
+def test_shipped_without_a_waybill_says_which_part_is_missing(tmp_path):
+    rows = [order("5000000000000000001", 订单状态=PAID, **NOT_SHIPPED),  # not shipped: skipped first
+            order("5000000000000000002", 物流单号=None)]
+    f = _only(findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD012",)), "ORD012")
+    assert (f.row, f.column, f.message) == (3, "物流单号", "订单已发货但没有快递单号")
+
+
+# ── ORD008 what makes an item complete ────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(("items", "bad"), [
+    ("纯棉T恤 藕荷 L", None),  # three words ending in a size: complete, whatever the colour word
+    ("T恤白色L", None),  # written together: model, a known colour and a size
+    ("白色L", "白色L"),  # colour and size but no model
+    ("纯棉T恤 白色 L；白色L；黑色XL", "白色L；黑色XL"),  # only the incomplete items, in order
+])
+def test_item_completeness(tmp_path, items, bad):
+    found = findings(tmp_path, {"orders": sheet(order("5000000000000000001", 宝贝标题=items))}, select=("ORD008",))
+    assert [f.value for f in found if f.code == "ORD008"] == ([bad] if bad else [])
+    if bad:
+        assert _only(found, "ORD008").message == f"商品缺少款式/颜色/尺码：{bad}"
+
+
+def test_empty_or_closed_items_are_not_checked(tmp_path):
+    rows = [order("5000000000000000001", 宝贝标题=None), order("5000000000000000002", 宝贝标题="白色L", 订单状态=CLOSED)]
+    assert rows_with(findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD008",)), "ORD008") == []
+
+
+# ── ORD018 same-day shipping: the register's date, waiting orders, skipped rows ───────────────────
+def test_same_day_uses_the_shipping_register_when_the_orders_have_no_ship_time(tmp_path):
+    row = order("5000000000000000001", 订单付款时间=D(2026, 10, 14, 15, 59), 发货时间=...)
+    shipments = sheet({"发货日期": dt.date(2026, 10, 15), "订单编号": "5000000000000000001", "快递公司": "中通",
+                       "快递单号": "78123456780001"})
+    f = _only(findings(tmp_path, {"orders": sheet(row), "shipments": shipments}, select=("ORD018",)), "ORD018")
+    assert (f.column, f.message) == ("订单付款时间", "10-14 15:59 付款（截单 16:00 前），当天未发货：2026-10-15")
+
+
+@pytest.mark.parametrize(("as_of", "warned"), [
+    (dt.date(2026, 10, 14), False),  # the day itself is not over
+    (dt.date(2026, 10, 15), True),   # the next working day: still waiting
+    (dt.date(2026, 10, 16), False),  # past it: ORD011's error, not this warning
+])
+def test_a_same_day_order_still_waiting(tmp_path, as_of, warned):
+    rows = [order("5000000000000000001", 订单付款时间=D(2026, 10, 14, 16, 0), 订单状态=PAID, **NOT_SHIPPED),  # after the cut-off
+            order("5000000000000000002", 订单付款时间=D(2026, 10, 17, 10, 0), 订单状态=PAID, **NOT_SHIPPED),  # a Saturday off
+            order("5000000000000000003", 订单付款时间=D(2026, 10, 14, 15, 0), 订单状态=CLOSED, **NOT_SHIPPED),  # closed
+            order("5000000000000000004", 订单付款时间=D(2026, 10, 14, 15, 0)),  # shipped the same day
+            order("5000000000000000005", 订单付款时间=D(2026, 10, 14, 15, 59), 订单状态=PAID, **NOT_SHIPPED)]
+    found = findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD018",), as_of=as_of)
+    assert rows_with(found, "ORD018") == ([6] if warned else [])
+    if warned:
+        f = _only(found, "ORD018")
+        assert (f.column, f.message) == ("发货时间", "10-14 15:59 付款（截单 16:00 前），当天未发货：（空）")
