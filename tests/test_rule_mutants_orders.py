@@ -221,14 +221,15 @@ def test_an_address_outside_every_zone_is_skipped_before_a_wrong_one(tmp_path):
     ({"订单备注": "张三：要发顺丰"}, "顺丰"),
     ({"买家留言": "请发顺丰，谢谢"}, "顺丰"),  # the buyer's own message
     ({"订单备注": "不急，要发顺丰"}, "顺丰"),  # a 不 further back does not negate the request
-    ({"订单备注": "不要发中通"}, None),  # negated: no request
-    ({"订单备注": "别发中通 李四"}, None),
+    ({"订单备注": "不要发顺丰"}, None),  # negated: no request (shipped by 中通, so a request would show)
+    ({"订单备注": "别发顺丰 李四"}, None),
     ({"订单备注": "要发中通"}, None),  # asked for what was used
     ({"订单备注": "要发EMS", "物流公司": "邮政", "物流单号": "1234567890123"}, None),  # EMS is 邮政
     ({"订单备注": "要发顺丰", "订单状态": PAID}, None),  # not shipped yet
 ])
 def test_the_requested_courier_must_be_the_one_used(tmp_path, extra, requested):
-    rows = [order("5000000000000000001"), order("5000000000000000002", **{"订单备注": None, "买家留言": None, **extra})]
+    rows = [order("5000000000000000001", 订单状态=PAID, **NOT_SHIPPED, 订单备注="要发顺丰"),  # not shipped: skipped first
+            order("5000000000000000002", **{"订单备注": None, "买家留言": None, **extra})]
     found = findings(tmp_path, {"orders": sheet(*rows)}, select=("ORD019",))
     assert rows_with(found, "ORD019") == ([3] if requested else [])
     if requested:
