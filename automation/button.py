@@ -93,9 +93,14 @@ def open_workbook(app, path: Path, cell: str, sheet: str):
 
 def run_action(action: str, book) -> str:
     """Read the open workbook, run the command's logic on its tables, mark the workbook; returns the summary."""
+    from .progress import READING, RULES, WRITING, step
+
+    step(READING)
     shop = shop_for(book)
     tables = read_tables(XlwingsSource(book), own=own_aliases(shop.config.section("headers")))
+    step(RULES)
     summary, edit = engine(action)(tables, shop)
+    step(WRITING)
     apply_edit_live(book, edit, clear_previous=action == "validate")
     return summary_text(summary, edit)
 

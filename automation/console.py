@@ -13,15 +13,15 @@ the other jobs work on the shop folder (a workbook as target means the folder it
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
 from .i18n import pick, register
+from .outcome import Outcome
+from .progress import READING, step, steps
 from .sheets.excel_live import excel_value
 
 CONSOLE_SHEET = "控制台"
@@ -40,14 +40,6 @@ register({
 })
 
 
-@dataclass
-class Outcome:
-    """What a job reports back: one line of counts and the files it wrote."""
-
-    counts: str
-    outputs: list[Path] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Job:
     key: str
@@ -61,63 +53,61 @@ def _marks(action: str) -> Callable[..., Outcome]:
         from .button import open_workbook, run_action
 
         book = open_workbook(app, target, TARGET_CELL, CONSOLE_SHEET)
-        return Outcome(run_action(action, book))
+        return Outcome(action, [run_action(action, book)])
     return run
 
 
 def _stubs(app, target: Path, month: str) -> Outcome:
-    from .commands.stubs import period, run
-    from .courier.workbook import _stub_sheets
+    from .commands.stubs import figures, period, run
     from .shop import Shop
 
     start, end = period(None, month)
     check, written = run(Shop.open(target), start, end)
-    findings = check.findings()
-    counts = "；".join(f"{title} {findings[code].height}" for code, title, _, _ in _stub_sheets())
-    return Outcome(counts, [written])
+    return Outcome("stubs", figures(check), [written])
 
 
 def _reconcile(app, target: Path, month: str) -> Outcome:
+    from .commands.reconcile import figures
     from .courier.run import reconcile_month, write_month
+    from .progress import RULES, WRITING
     from .shop import Shop
 
+    step(READING)
     shop = Shop.open(target)
-    done = write_month(shop, reconcile_month(shop, month))
-    counts = "；".join(pick(f"{r.courier} 差额 {r.difference:,.2f}", f"{r.courier} difference {r.difference:,.2f}")
-                      for r in done.results)
-    return Outcome(counts or pick("没有账单", "no bills"), list(done.written))
-
-
-def _printed(run: Callable[[], list[Path]]) -> Outcome:
-    """A report command prints its figures: they become the counts line."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        written = run()
-    lines = [line.replace("\t", " ") for line in out.getvalue().splitlines() if line.strip()]
-    return Outcome("；".join(lines[:12]) or pick(f"生成 {len(written)} 个文件", f"{len(written)} files"), written)
+    step(RULES)
+    matched = reconcile_month(shop, month)
+    step(WRITING)
+    done = write_month(shop, matched)
+    return Outcome("reconcile", figures(done), list(done.written))
 
 
 def _penalties(app, target: Path, month: str) -> Outcome:
     from .commands.report import run_penalties
     from .shop import Shop
 
-    return _printed(lambda: run_penalties(Shop.open(target), month))
+    step(READING)
+    return run_penalties(Shop.open(target), month, echo=False)
 
 
 def _sales(app, target: Path, month: str) -> Outcome:
     from .commands.report import run_sales
     from .shop import Shop
 
-    return _printed(lambda: run_sales(Shop.open(target), month))
+    step(READING)
+    return run_sales(Shop.open(target), month, echo=False)
 
 
 def _monthly(app, target: Path, month: str) -> Outcome:
+    from .commands.monthly import COMPOSING
     from .monthly import write_monthly
     from .shop import Shop
 
-    mail = write_monthly(Shop.open(target), month)
-    return Outcome(pick("已写入发件箱（未发送；发送请用 shopbook monthly --send）",
-                        "Written to the outbox (not sent; send with shopbook monthly --send)"), [mail.eml, mail.preview])
+    step(READING)
+    shop = Shop.open(target)
+    step(COMPOSING)
+    mail = write_monthly(shop, month)
+    return Outcome("monthly", [pick("已写入发件箱（未发送；发送请用 shopbook monthly --send）",
+                                    "Written to the outbox (not sent; send with shopbook monthly --send)")], [mail.eml, mail.preview])
 
 
 JOBS: tuple[Job, ...] = (
@@ -154,15 +144,17 @@ def press(book) -> str:
         job = _job(sheet.range(ACTION_CELL).value)
         month = _month(sheet.range(MONTH_CELL).value)
         target = _target(sheet.range(TARGET_CELL).value, book, job)
-        status.write("progress", pick(f"正在运行：{pick(*job.label)}（{month}）…", f"Running: {pick(*job.label)} ({month})…"))
-        outcome = job.run(book.app, target, month)
+        running = pick(f"正在运行：{pick(*job.label)}（{month}）", f"Running: {pick(*job.label)} ({month})")
+        status.write("progress", running + "…")
+        with steps(pick(*job.label), enabled=False, sink=lambda label: status.step(running, label)):
+            outcome = job.run(book.app, target, month)
     except UserError as exc:
         return status.fail(pick("错误：", "Error: ") + str(exc))
     except Exception:  # noqa: BLE001  the clerk gets a plain line and a log, never a traceback
         log = _log_failure()
         return status.fail(pick(f"出现意外错误，详情已记录在 {log}。请把该文件发给维护 shopbook 的同事。",
                                 f"Something unexpected went wrong; details are in {log}. Send that file to whoever maintains shopbook."))
-    status.write("counts", outcome.counts)
+    status.write("counts", outcome.counts or pick(f"生成 {len(outcome.outputs)} 个文件", f"{len(outcome.outputs)} files written"))
     status.links(outcome.outputs)
     status.write("progress", pick("完成", "Done"))
     status.write("finished", _now())
@@ -209,9 +201,15 @@ class Status:
 
     def __init__(self, sheet):
         self.sheet = sheet
+        self.steps: list[str] = []
 
     def write(self, key: str, text: str) -> None:
         self.sheet.range((STATUS_ROWS[key], 2)).value = excel_value(text)
+
+    def step(self, running: str, label: str) -> None:
+        """The job's current step in the progress cell: 正在运行：校验（2026-10） · 读取表格（第 1 步）."""
+        self.steps.append(label)
+        self.write("progress", pick(f"{running} · {label}（第 {len(self.steps)} 步）", f"{running} · {label} (step {len(self.steps)})"))
 
     def clear(self) -> None:
         first, last = min(STATUS_ROWS.values()), OUTPUT_ROW + MAX_OUTPUTS - 1

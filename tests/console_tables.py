@@ -2,31 +2,49 @@
 
 from __future__ import annotations
 
-BODY_START = ("┡", "├")  # the line under a header, or between rows when rich draws row lines
-TABLE_END = "└"
+
+def _cells(line: str) -> list[str]:
+    return [part.strip() for part in line.strip().strip("│").split("│")]
+
+
+def _join(lines: list[list[str]]) -> list[str]:
+    """One row's wrapped lines joined cell by cell, whitespace dropped (a wrap turns a space into a break)."""
+    return ["".join("".join(parts).split()) for parts in zip(*lines)]
+
+
+def _table_bodies(output: str) -> list[list[list[list[str]]]]:
+    """Each table's body as groups of lines: one group per row line (`├`) drawn, else one group."""
+    tables: list[list[list[list[str]]]] = []
+    for line in output.splitlines():
+        edge = line.lstrip()[:1]
+        if edge == "┡":  # under the header: a body starts
+            tables.append([[]])
+        elif edge == "├" and tables:
+            tables[-1].append([])
+        elif edge in ("└", "┏", "┃"):
+            continue
+        elif edge == "│" and tables:
+            tables[-1][-1].append(_cells(line))
+    return tables
 
 
 def table_rows(output: str) -> list[list[str]]:
-    """Every body row of every table in `output`, each cell's wrapped lines joined (whitespace dropped,
-    since a wrap replaces a space with a line break). A row starts where its first cell has text."""
+    """Every body row of every table in `output`, each cell's wrapped lines joined. With row lines
+    drawn (`show_lines`), a row is what lies between them; else a row starts where its first cell has text."""
     rows: list[list[str]] = []
-    in_body = False
-    for line in output.splitlines():
-        edge = line.lstrip()[:1]
-        if edge in BODY_START:
-            in_body = True
+    for groups in _table_bodies(output):
+        if len(groups) > 1:
+            rows += [_join(group) for group in groups if group]
             continue
-        if edge in (TABLE_END, "┏", "┃"):  # a table's end, the next one's top or header
-            in_body = False
-            continue
-        if not in_body or not line.lstrip().startswith("│"):
-            continue
-        cells = [part.strip() for part in line.strip().strip("│").split("│")]
-        if cells[0] or not rows:
-            rows.append(cells)
-        else:
-            rows[-1] = [a + b for a, b in zip(rows[-1], cells)]
-    return [["".join(cell.split()) for cell in row] for row in rows]
+        current: list[list[str]] = []
+        for cells in groups[0]:
+            if cells[0] and current:
+                rows.append(_join(current))
+                current = []
+            current.append(cells)
+        if current:
+            rows.append(_join(current))
+    return rows
 
 
 def squeezed(text: str) -> str:

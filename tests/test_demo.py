@@ -310,6 +310,7 @@ def fake_step(monkeypatch):
     module.demo_step = demo_step
     monkeypatch.setitem(sys.modules, module.__name__, module)
     monkeypatch.setattr("automation.cli.COMMAND_MODULES", ("inspect", "demo", "fake_demo_step"))
+    monkeypatch.setattr(cli, "_index", None)  # the group caches its command index: rebuilt from the patched list, restored after
     return calls
 
 

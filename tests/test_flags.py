@@ -187,11 +187,13 @@ def test_shop_folder_and_demo_step(shop):
     from automation.commands.flags import demo_step
 
     console = Console(file=io.StringIO(), width=200)
-    written = demo_step(shop.parent, console)
+    outcome = demo_step(shop.parent, console)
+    written = outcome.outputs
     assert written == [shop.with_name("订单.flags.xlsx")]
     book = openpyxl.load_workbook(written[0])
     assert len(rows_of(book["订单归属"])) == len(ORDERS) + 1  # the promotion order is split in two
-    assert "订单.flags.xlsx" in console.file.getvalue()
+    assert outcome.job == "旗帜备注" and f"订单 {len(ORDERS)} 行" in outcome.counts
+    assert console.file.getvalue() == ""  # its figures go into the demo's summary table, no loose lines
 
 
 def test_taobao_csv_gives_an_xlsx_copy(tmp_path, cli):

@@ -180,4 +180,39 @@ def test_the_console_workbook_ships_with_init_and_the_demo(cli, tmp_path):
     demo = tmp_path / "演示"
     demo.mkdir()
     (demo / "订单.xlsx").write_bytes((tmp_path / "新店" / "订单.xlsx").read_bytes())
-    assert xlwings_cmd.demo_step(demo, None) == [demo / xlwings_cmd.COMPANION_NAME]
+    assert xlwings_cmd.demo_step(demo, None).outputs == [demo / xlwings_cmd.COMPANION_NAME]
+
+
+@pytest.mark.parametrize("action,steps", [
+    ("底单核对", ["读取表格", "检查规则", "写入结果"]),
+    ("扣分报表", ["读取表格", "计算扣分", "写入结果"]),
+])
+def test_the_progress_cell_receives_every_step_then_the_summary(companion, shop, action, steps):
+    """Issue 10 §7: the console's progress cell says which step the job is in as it runs; the counts
+    cell gets the final summary (the job's figures)."""
+    status = _press(companion, action)
+    _done(status)
+    sheet = companion.sheets[CONSOLE_SHEET]
+    progress = [value for key, value in sheet.history if key == (STATUS_ROWS["progress"], 2) and value]
+    assert progress[0].startswith(f"正在运行：{action}（{MONTH}）")
+    shown = [text.split(" · ", 1)[1] for text in progress[1:-1]]
+    assert [re.sub(r"（第 \d+ 步）$", "", text) for text in shown] == steps
+    assert [re.search(r"第 (\d+) 步", text).group(1) for text in shown] == [str(i) for i in range(1, len(steps) + 1)]
+    assert progress[-1] == "完成"
+    if action == "扣分报表":
+        assert status["counts"].startswith("扣分：") and "分，" in status["counts"]
+    else:
+        assert "缺底单" in status["counts"] and "┃" not in status["counts"]
+
+
+def test_validate_from_the_console_reports_reading_rules_writing(companion_both, tmp_path):
+    from tests.test_live_excel import _problem_orders
+
+    orders = _problem_orders(tmp_path / "订单.xlsx")
+    target = book_from_xlsx(orders, app=companion_both.app, opened=False)
+    companion_both.app.books.files[str(orders)] = target
+    status = _press(companion_both, "校验", target=str(orders))
+    _done(status)
+    progress = [v for key, v in companion_both.sheets[CONSOLE_SHEET].history if key == (STATUS_ROWS["progress"], 2) and v]
+    assert [text.split(" · ")[1].split("（")[0] for text in progress[1:-1]] == ["读取表格", "检查规则", "写入结果"]
+    assert status["counts"].startswith("发现 ")

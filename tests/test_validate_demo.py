@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -66,8 +67,10 @@ def test_every_rule_code_is_planted(demo):
 def test_demo_step_writes_the_annotated_copies(demo):
     folder, key, result = demo
     console = Console(file=io.StringIO())
-    outputs = demo_step(folder, console)
-    assert "校验" in console.file.getvalue()
+    outcome = demo_step(folder, console)
+    outputs = outcome.outputs
+    assert outcome.job == "校验" and re.fullmatch(r"错误 \d+，警告 \d+，提示 \d+", outcome.figures[0])
+    assert console.file.getvalue() == ""  # its figures go into the demo's summary table, no loose lines
     with_findings = {Path(f.file).name for f in result.findings}
     assert sorted(p.name for p in outputs) == sorted(n.replace(".xlsx", ".checked.xlsx") for n in with_findings)
     orders = folder / "订单.checked.xlsx"

@@ -260,14 +260,20 @@ def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool)
     按旗帜约定整理订单备注：新增“规范备注”列、按旗帜颜色标记订单行，并生成换货登记、退款登记、异常订单、
     催付催单、订单归属表。
     """
-    shop = Shop.open(path)
-    orders = shop.require("orders")
-    flags, attributions, edit = analyse(orders, shop.config)
-    outputs = []
-    if not no_write:
-        from ..sheets.writers import apply_edit
+    from ..progress import READING, RULES, WRITING, step, steps
 
-        outputs.append(apply_edit(orders.source, edit, inplace=inplace, suffix=".flags", keep_backups=shop.keep_backups))
+    with steps(pick("旗帜", "Flags"), total=2 if no_write else 3, enabled=not as_json):
+        step(READING)
+        shop = Shop.open(path)
+        orders = shop.require("orders")
+        step(RULES)
+        flags, attributions, edit = analyse(orders, shop.config)
+        outputs = []
+        if not no_write:
+            from ..sheets.writers import apply_edit
+
+            step(WRITING)
+            outputs.append(apply_edit(orders.source, edit, inplace=inplace, suffix=".flags", keep_backups=shop.keep_backups))
     summary = summarise(flags, attributions)
     if as_json:
         click.echo(dumps({"summary": summary, "orders": [_order_json(f) for f in flags if f.remark.flag],
@@ -296,13 +302,19 @@ def _print(summary: dict, flags: list[OrderFlag], outputs: list[Path], full: boo
         click.echo(pick(f"已写出：{path}", f"Written: {path}"))
 
 
-def demo_step(shop_dir: Path, console) -> list[Path]:
+def figures(summary: dict) -> list[str]:
+    """The flags run in short lines (the demo's summary table, the Excel console's status cell)."""
+    colours = "，".join(f"{k}{v}" for k, v in summary["flags"].items()) or pick("无", "none")
+    return [pick(f"订单 {summary['orders']} 行，备注不完整 {summary['incomplete']} 行", f"{summary['orders']} orders, "
+                 f"{summary['incomplete']} incomplete remarks"),
+            pick(f"旗帜：{colours}；未归属 {summary['unattributed']} 单", f"flags: {colours}; unattributed {summary['unattributed']}")]
+
+
+def demo_step(shop_dir: Path, console):
     """`shopbook demo`: the flags copy of the demo shop's orders workbook."""
+    from ..outcome import Outcome
     from ..sheets.writers import apply_edit
 
     orders, flags, attributions, edit = run(shop_dir)
     written = apply_edit(orders.source, edit, suffix=".flags")
-    summary = summarise(flags, attributions)
-    console.print(pick(f"旗帜备注：{summary['orders']} 单，不完整 {summary['incomplete']} 单 → {written.name}",
-                       f"Flags: {summary['orders']} orders, {summary['incomplete']} incomplete → {written.name}"))
-    return [written]
+    return Outcome(pick("旗帜备注", "Flags"), figures(summarise(flags, attributions)), [written])

@@ -15,6 +15,8 @@ from ..shop import Shop
 from ..cliparams import MONTH
 from .reconcile import demo_month
 
+COMPOSING = ("生成月报（对账、扣分、销售）", "composing the report (reconciliation, points, sales)")
+
 
 @click.command("monthly")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
@@ -29,23 +31,31 @@ def command(path: Path, month: str | None, send: bool, force: bool, allow_partia
 
     生成月报邮件：写入发件箱，或加 --send 发送。
     """
-    shop = Shop.open(path)
-    if not as_json:
-        shop.say_skipped()
-    month = chosen_month(month)
-    check = month_check(shop, month)
-    banner = None if check.complete else check.banner()
-    if send and banner and not allow_partial:
-        raise check.refuse(pick("发送", "sent"))
+    from ..progress import READING, step, steps
+
+    with steps(pick("月报邮件", "Monthly e-mail"), total=1 if send else 2, enabled=not as_json):
+        step(READING)
+        shop = Shop.open(path)
+        if not as_json:
+            shop.say_skipped()
+        month = chosen_month(month)
+        check = month_check(shop, month)
+        banner = None if check.complete else check.banner()
+        if send and banner and not allow_partial:
+            raise check.refuse(pick("发送", "sent"))
+        if not send:
+            step(COMPOSING)
+            mail = write_monthly(shop, month, banner)
     if not send:
-        mail = write_monthly(shop, month, banner)
         _report(mail, pick(f"已写入发件箱（未发送）：{mail.eml}\n预览：{mail.preview}",
                            f"Written to the outbox (not sent): {mail.eml}\nPreview: {mail.preview}"), banner, as_json, sent=False)
         if banner and not allow_partial:  # the preview is written; cron's log still shows the month is not there
             raise check.refuse_preview()
         return
     try:
-        mail, status = send_monthly(shop, month, force, banner=banner, on_retry=lambda line: click.echo(line, err=True))
+        with steps(pick("月报邮件", "Monthly e-mail"), total=1, enabled=not as_json):
+            step(COMPOSING)
+            mail, status = send_monthly(shop, month, force, banner=banner, on_retry=lambda line: click.echo(line, err=True))
     except SendError as exc:
         click.echo(pick("错误：", "Error: ") + str(exc), err=True)
         raise SystemExit(1)
@@ -65,6 +75,9 @@ def _report(mail, status: str, banner: str | None, as_json: bool, sent: bool, mo
         click.echo(line)
 
 
-def demo_step(shop_dir: Path, console) -> list[Path]:
+def demo_step(shop_dir: Path, console):
+    from ..outcome import Outcome
+
     mail = write_monthly(Shop.open(shop_dir), demo_month(shop_dir))
-    return [mail.eml, mail.preview]
+    return Outcome(pick("月报邮件", "Monthly e-mail"), [pick("已写入发件箱（未发送）", "in the outbox (not sent)")],
+                   [mail.eml, mail.preview])

@@ -67,10 +67,18 @@ def command(path: Path, month: str | None, bills: tuple[Path, ...], as_json_flag
 
     快递月结账单对账：账单 ↔ 发货登记 ↔ 底单。
     """
-    shop = Shop.open(path)
-    if not as_json_flag:
-        shop.say_skipped()
-    done = write_month(shop, reconcile_month(shop, chosen_month(month), list(bills) or None))
+    from ..progress import READING, RULES, WRITING, step, steps
+
+    with steps(pick("月度对账", "Monthly reconciliation"), total=3, enabled=not as_json_flag):
+        step(READING)
+        shop = Shop.open(path)
+        if not as_json_flag:
+            shop.say_skipped()
+        chosen = chosen_month(month)
+        step(RULES)
+        matched = reconcile_month(shop, chosen, list(bills) or None)
+        step(WRITING)
+        done = write_month(shop, matched)
     if as_json_flag:
         click.echo(dumps(as_json(done)))
     else:
@@ -84,7 +92,16 @@ def demo_month(shop_dir: Path) -> str:
     return "2026-10"
 
 
-def demo_step(shop_dir: Path, console) -> list[Path]:
+def figures(done: MonthReconciliation) -> list[str]:
+    """Each courier's difference (the demo's summary, the Excel console's status cell)."""
+    return [pick(f"{r.courier} 账单 {r.bill_total:,.2f}，差额 {r.difference:,.2f} 元",
+                 f"{r.courier} bill {r.bill_total:,.2f}, difference {r.difference:,.2f}") for r in done.results] \
+        or [pick("没有账单", "no bills")]
+
+
+def demo_step(shop_dir: Path, console):
+    from ..outcome import Outcome
+
     shop = Shop.open(shop_dir)
     done = write_month(shop, reconcile_month(shop, demo_month(shop_dir)))
-    return done.written
+    return Outcome(pick("月度对账", "Monthly reconciliation"), figures(done), list(done.written))

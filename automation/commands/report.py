@@ -7,6 +7,7 @@ charts inline) into the shop's reports folder.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -20,6 +21,8 @@ from ..jsonout import dumps
 from ..monthly import Section, inline_images, render_page
 from ..months import chosen_month
 from ..penalties.period import month_label, parse_month
+from ..outcome import Outcome
+from ..progress import READING, WRITING, quiet, step, steps
 from ..shop import Shop
 from ..cliparams import MONTH
 
@@ -76,27 +79,45 @@ def _say_written_and_not_checked(paths: list[Path], lines: list[str]) -> None:
         click.echo(line)
 
 
+def penalty_figures(report) -> list[str]:
+    """The penalty report in a few short lines: points per person (highest first), who is flagged."""
+    ranked = sorted((p for p in report.people if p.total), key=lambda p: -p.total)
+    points = "，".join(pick(f"{p.name}{p.total.normalize():f}分", f"{p.name} {p.total.normalize():f}") for p in ranked) or pick("无", "none")
+    lines = [pick(f"扣分：{points}", f"points: {points}")]
+    flagged = [p.name for p in report.people if p.flagged]
+    if flagged:
+        lines.append(pick(f"提醒负责人：{'、'.join(flagged)}", f"flagged to the lead: {', '.join(flagged)}"))
+    if report.unattributed:
+        lines.append(pick(f"无法归属到人 {len(report.unattributed)} 条", f"without a person: {len(report.unattributed)}"))
+    return lines
+
+
 def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo: bool = True,
-                  as_json: bool = False) -> list[Path]:
+                  as_json: bool = False) -> Outcome:
     from ..penalties.compute import penalty_report
     from ..penalties.section import build_section, section_title, workbook_path
     from ..penalties.workbook import write_penalty_workbook
 
+    job = pick("扣分报表", "Penalty report")
     empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month), as_json)
     if empty is not None:
-        return empty
+        return Outcome(job, [], empty)
+    step(pick("计算扣分", "computing points"))
     report = penalty_report(shop, month, as_of=as_of)
+    step(WRITING)
     workbook = write_penalty_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
+    outcome = Outcome(job, penalty_figures(report), [workbook, page])
     if as_json:
         click.echo(dumps({"month": month, "written": [str(workbook), str(page)], "total": report.total,
                           "people": [{"name": p.name, "points": p.total, "change": p.change if report.previous_known else None,
                                       "flagged": p.flagged} for p in report.people],
                           "unattributed": len(report.unattributed), "findings": len(report.findings),
                           "not_checked": not_checked_json(report.not_checked)}))
-        return [workbook, page]
+        return outcome
     if not echo:
-        return [workbook, page]
+        return outcome
+    quiet()
     rows = []
     for person in report.people:
         change = (f"{person.change.normalize():+f}" if person.change else "0") if report.previous_known else pick("无上月数据", "no data")
@@ -108,18 +129,36 @@ def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo
     if report.findings:
         click.echo(pick(f"扣分登记需核对：{len(report.findings)} 条（见“需核对”工作表）", f"Incidents sheet: {len(report.findings)} findings (see 'To check')"))
     _say_written_and_not_checked([workbook, page], report.not_checked_lines())
-    return [workbook, page]
+    return outcome
 
 
-def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = True, as_json: bool = False) -> list[Path]:
+def sales_figures(report) -> list[str]:
+    """The sales report in a few short lines: the month's sales, the best agent, what is still open."""
+    from ..sales.workbook import agent_label
+
+    total = sum((m.figures.sales for m in report.agents), Decimal(0))
+    lines = [pick(f"销售额 {total:,.2f} 元", f"sales {total:,.2f}")]
+    ranked = [m for m in report.agents if m.agent and m.rank == 1]
+    if ranked:
+        lines.append(pick(f"第一名 {agent_label(ranked[0].agent)}（{ranked[0].figures.sales:,.2f} 元）",
+                          f"first: {agent_label(ranked[0].agent)} ({ranked[0].figures.sales:,.2f})"))
+    lines.append(pick(f"月末付款未发货 {len(report.unshipped)} 单，未处理中差评 {len(report.open_reviews)} 条",
+                      f"paid not shipped {len(report.unshipped)}, open bad reviews {len(report.open_reviews)}"))
+    return lines
+
+
+def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = True, as_json: bool = False) -> Outcome:
     from ..sales.section import build_section, section_title, shop_sales_report, workbook_path
     from ..sales.workbook import DAILY_FIGURES, agent_label, write_sales_workbook
 
+    job = pick("销售报表", "Sales report")
     if day is None:
         empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month), as_json)
         if empty is not None:
-            return empty
+            return Outcome(job, [], empty)
+    step(pick("统计销售", "computing sales"))
     report = shop_sales_report(shop, month)
+    step(WRITING)
     if day is not None:
         path = shop.month_dir(f"{day:%Y-%m}") / output_name("daily_sales", ".xlsx", day=day)
         rows = report.day_rows(day)
@@ -129,16 +168,18 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
             click.echo(dumps({"day": day, "written": [str(written)], "not_checked": not_checked_json(not_checked),
                               "agents": [{"agent": agent, "enquiries": f.enquiries, "buyers": f.buyers, "conversion": f.conversion,
                                           "sales": f.sales, "refunds": f.refunds} for _, agent, f in rows]}))
-            return [written]
+            return Outcome(pick("销售日报", "Daily sales"), [], [written])
+        quiet()
         _console_table(pick(f"销售日报 {day}", f"Daily sales {day}"),
                        [pick("客服", "Agent"), pick("咨询", "Enquiries"), pick("成交", "Buyers"), pick("转化率", "Conversion"),
                         pick("销售额", "Sales"), pick("退款", "Refunds")],
                        [[agent_label(agent), str(f.enquiries), str(f.buyers), "—" if f.conversion is None else f"{f.conversion * 100:.2f}%",
                          f"{f.sales:,.2f}", f"{f.refunds:,.2f}"] for _, agent, f in rows])
         _say_written_and_not_checked([written], report.not_checked_lines(DAILY_FIGURES))
-        return [written]
+        return Outcome(pick("销售日报", "Daily sales"), [], [written])
     workbook = write_sales_workbook(report, workbook_path(shop, month))
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
+    outcome = Outcome(job, sales_figures(report), [workbook, page])
     if as_json:
         click.echo(dumps({"month": month, "written": [str(workbook), str(page)],
                           "agents": [{"agent": m.agent, "rank": m.rank, "whole_orders": m.figures.whole_orders, "shared": m.figures.shared,
@@ -147,9 +188,10 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
                                      for m in report.agents],
                           "unshipped": len(report.unshipped), "open_reviews": len(report.open_reviews),
                           "not_checked": not_checked_json(report.not_checked)}))
-        return [workbook, page]
+        return outcome
     if not echo:
-        return [workbook, page]
+        return outcome
+    quiet()
     _console_table(pick(f"客服业绩 {month}", f"Agents {month}"),
                    [pick("排名", "Rank"), pick("客服", "Agent"), pick("整单", "Own orders"), pick("销售额", "Sales"), pick("底薪+提成", "Pay")],
                    [[str(m.rank or "—"), agent_label(m.agent), str(m.figures.whole_orders), f"{m.figures.sales:,.2f}",
@@ -157,7 +199,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
     click.echo(pick(f"月末付款未发货：{len(report.unshipped)} 单；未处理中差评：{len(report.open_reviews)} 条",
                     f"Paid not shipped at month end: {len(report.unshipped)}; open bad reviews: {len(report.open_reviews)}"))
     _say_written_and_not_checked([workbook, page], report.not_checked_lines())
-    return [workbook, page]
+    return outcome
 
 
 def _parse_day(value: str | None) -> dt.date | None:
@@ -198,10 +240,12 @@ def penalties_cmd(path: Path, month: str | None, as_of: str | None, as_json: boo
     """
     month = chosen_month(month)
     parse_month(month)
-    shop = Shop.open(path)
-    if not as_json:
-        shop.say_skipped()
-    run_penalties(shop, month, _parse_moment(as_of), as_json=as_json)
+    with steps(pick("扣分报表", "Penalty report"), total=3, enabled=not as_json):
+        step(READING)
+        shop = Shop.open(path)
+        if not as_json:
+            shop.say_skipped()
+        run_penalties(shop, month, _parse_moment(as_of), as_json=as_json)
 
 
 @command.command("sales")
@@ -220,17 +264,19 @@ def sales_cmd(path: Path, month: str | None, day: str | None, as_json: bool) -> 
     first, last = parse_month(month)
     if the_day is not None and not first <= the_day <= last:
         raise UserError("report.day_month", day=the_day, month=month)
-    shop = Shop.open(path)
-    if not as_json:
-        shop.say_skipped()
-    run_sales(shop, month, the_day, as_json=as_json)
+    with steps(pick("销售报表", "Sales report"), total=3, enabled=not as_json):
+        step(READING)
+        shop = Shop.open(path)
+        if not as_json:
+            shop.say_skipped()
+        run_sales(shop, month, the_day, as_json=as_json)
 
 
-def demo_step(shop_dir: Path, console) -> list[Path]:
+def demo_step(shop_dir: Path, console) -> list[Outcome]:
     """`shopbook demo`: both reports for the demo month 2026-10, deadlines judged at the demo's "now"."""
     from ..demo.model import AS_OF, MONTH
 
     shop = Shop.open(shop_dir)
-    return run_penalties(shop, MONTH, AS_OF, echo=False) + run_sales(shop, MONTH, echo=False)  # figures: in the files
+    return [run_penalties(shop, MONTH, AS_OF, echo=False), run_sales(shop, MONTH, echo=False)]
 
 

@@ -73,11 +73,15 @@ def unreadable(table) -> list:
 
 
 def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
+    from ..progress import READING, RULES, WRITING, step
+
+    step(READING)
     settings = load_settings(shop.config)
     shipment_table = shop.require("shipments")
     shipments = shipments_frame(shipment_table, settings)
     table = shop.table("stubs")
     stubs = stubs_frame(table, settings) if table is not None else empty_stubs()
+    step(RULES)
     check = check_stubs(shipments, stubs, start, end, settings.tolerances, orders_frame(shop))
     check.not_checked = gaps(CHECKS, {"stubs": table, "shipments": shipment_table})
     problems = unreadable(table)
@@ -85,6 +89,7 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
                                      "row": [p.row for p in problems], "column": [p.header for p in problems],
                                      "message": [p.message for p in problems]},
                                     schema={"sheet": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "message": pl.Utf8})
+    step(WRITING)
     name = output_name("stubs_day", ".xlsx", start=start) if start == end else output_name("stubs_range", ".xlsx", start=start, end=end)
     path = write_stub_check(check, shop.month_dir(f"{start:%Y-%m}") / name)
     return check, path
@@ -100,11 +105,14 @@ def command(path: Path, date, month: str | None, as_json: bool) -> None:
 
     底单核对：数量、缺底单、重量、归档、索赔与扣减。
     """
+    from ..progress import steps
+
     shop = Shop.open(path)
     if not as_json:
         shop.say_skipped()
     start, end = period(date.date() if date else None, month, shop)
-    check, written = run(shop, start, end)
+    with steps(pick("底单核对", "Stub check"), total=3, enabled=not as_json):
+        check, written = run(shop, start, end)
     findings = check.findings()
     table = shop.table("stubs")
     notes = [mask_text(t("stubs.unreadable", sheet=table.sheet, row=p.row, header=p.header, message=p.message))
@@ -129,6 +137,17 @@ def command(path: Path, date, month: str | None, as_json: bool) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
-def demo_step(shop_dir: Path, console) -> list[Path]:
+def figures(check: StubCheck) -> list[str]:
+    """Each list's count on one line (the demo's summary, the Excel console's status cell)."""
+    findings = check.findings()
+    skipped = {n.code for n in check.not_checked}
+    return ["；".join(f"{title} {pick('未检查', 'not checked') if f'stubs.{code}' in skipped else findings[code].height}"
+                     for code, title, _, _ in _stub_sheets())]
+
+
+def demo_step(shop_dir: Path, console):
+    from ..outcome import Outcome
+
     start, end = period(None, demo_month(shop_dir))
-    return [run(Shop.open(shop_dir), start, end)[1]]
+    check, written = run(Shop.open(shop_dir), start, end)
+    return Outcome(pick("底单核对", "Stub check"), figures(check), [written])

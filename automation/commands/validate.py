@@ -48,6 +48,9 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     from ..shop import Shop
     from ..tables import largest_by_kind, read_tables
 
+    from ..progress import READING, RULES, step
+
+    step(READING)
     shop = Shop.open(path)
     tables: dict[Path, list[Table]] = {}
     for file in shop.files:
@@ -61,6 +64,7 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     context = {name: shop.table(name) for name in schemas()} if len(shop.files) > 1 else largest_by_kind(everything)
     context = {k: v for k, v in context.items() if v is not None}
     selection = load_selection(shop.config, select, ignore)
+    step(RULES)
     done = check_rules(everything, context, shop.config, lambda: shop.calendar, selection, as_of)
     return Validation(done.findings, tables, not_checked=done.not_checked, keep_backups=shop.keep_backups,
                       skipped_notice=shop.skipped_notice())
@@ -71,8 +75,10 @@ def write_annotations(result: Validation, *, inplace: bool = False, on_notice=No
     workbook without findings gets no copy; a single workbook always gets one (with an empty 校验结果)."""
     from ..coverage import for_file
     from ..rules.annotate import findings_edit
+    from ..progress import WRITING, step
     from ..sheets.writers import apply_edit
 
+    step(WRITING)
     for file in result.tables:
         mine = [f for f in result.findings if Path(f.file) == file]
         if mine or len(result.tables) == 1:
@@ -142,10 +148,13 @@ def command(path: str, as_json: bool, mode: str | None, kind: str | None, select
 
     codes = tuple(c for s in select for c in s.split(",") if c.strip())
     skipped = tuple(c for s in ignore for c in s.split(",") if c.strip())
-    result = validate(path, kind=kind, select=codes, ignore=skipped, as_of=as_of.date() if as_of else None)
-    notices: list[str] = [result.skipped_notice] if result.skipped_notice else []
-    if mode != "none":
-        write_annotations(result, inplace=mode == "inplace", on_notice=notices.append)
+    from ..progress import steps
+
+    with steps(pick("校验", "Check"), total=2 if mode == "none" else 3, enabled=not as_json):
+        result = validate(path, kind=kind, select=codes, ignore=skipped, as_of=as_of.date() if as_of else None)
+        notices: list[str] = [result.skipped_notice] if result.skipped_notice else []
+        if mode != "none":
+            write_annotations(result, inplace=mode == "inplace", on_notice=notices.append)
     if as_json:
         click.echo(dumps({"findings": [masked(f) for f in result.findings], "summary": summary(result.findings),
                           "outputs": [str(p) for p in result.outputs], "notices": notices,
@@ -158,13 +167,19 @@ def command(path: str, as_json: bool, mode: str | None, kind: str | None, select
         raise click.exceptions.Exit(1)
 
 
-def demo_step(shop_dir: Path, console) -> list[Path]:
-    """`shopbook demo`: validate the demo shop and write its annotated copies."""
+def figures(result: Validation) -> list[str]:
     from ..rules.engine import summary
 
-    result = validate(shop_dir)
-    write_annotations(result, on_notice=lambda message: console.print(message))
     counts = summary(result.findings)
-    console.print(pick(f"校验：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}",
-                       f"validate: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"))
-    return result.outputs
+    return [pick(f"错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}",
+                 f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")]
+
+
+def demo_step(shop_dir: Path, console):
+    """`shopbook demo`: validate the demo shop and write its annotated copies."""
+    from ..outcome import Outcome
+
+    result = validate(shop_dir)
+    notices: list[str] = []
+    write_annotations(result, on_notice=notices.append)
+    return Outcome(pick("校验", "Check"), figures(result) + notices, result.outputs)

@@ -258,6 +258,9 @@ def command(workbook: Path, output: Path | None) -> None:
                     f"Written: {written} (open it in Excel and enable macros; see its 说明 sheet)"))
 
 
-def demo_step(shop_dir: Path, console_output) -> list[Path]:
+def demo_step(shop_dir: Path, console_output):
     """`shopbook demo`: the console workbook in the demo shop folder."""
-    return [build_console(shop_dir)]
+    from ..outcome import Outcome
+
+    return Outcome(pick("Excel 控制台", "Excel console"),
+                   [pick("在 Excel 中打开并启用宏", "open it in Excel and enable macros")], [build_console(shop_dir)])

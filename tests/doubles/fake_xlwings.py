@@ -4,7 +4,8 @@ Stands in for: `xlwings.App` (screen_updating, calculation, alert, books), `xlwi
 (name, fullname, sheets, app, `Book.caller()`), `Sheets` (iterate, index by name or position, add
 with after=), `Sheet` (name, used_range, range(...), delete()), `Range` (row, column, shape,
 options(ndim=2).value get/set, color, note / add_note, font.bold, column_width), `Sheet.notes`
-and `Note` (text, location, delete). Test code reads a sheet's notes as `sheet.notes_by_cell`.
+and `Note` (text, location, delete). Test code reads a sheet's notes as `sheet.notes_by_cell`, and
+`sheet.history` lists every value written to a cell in order (a status cell's successive texts).
 
 Each of those calls is a COM round trip in real Excel; the double appends one entry per call to
 `app.calls` as `(operation, sheet, address)`, so a test can assert "one call per colour group, not
@@ -264,6 +265,7 @@ class Sheet:
         self.notes_by_cell: dict[tuple[int, int], str] = {}
         self.bold: set[tuple[int, int]] = set()
         self.widths: dict[int, float] = {}
+        self.history: list[tuple[tuple[int, int], object]] = []  # every value written, in order (status cells)
 
     # --- test set-up helpers (not xlwings API, not recorded) ---
     def fill_rows(self, rows: list[list[object]], top: int = 1, left: int = 1) -> None:
@@ -426,6 +428,7 @@ class Range:
             for dc, raw in enumerate(row):
                 key = (r1 + dr, c1 + dc)
                 value, formula = excel_store(raw)
+                self.sheet.history.append((key, raw))
                 self.sheet.formulas.pop(key, None)
                 self.sheet.cells.pop(key, None)
                 if formula is not None:
