@@ -66,3 +66,46 @@ def test_the_summary_reads_in_chinese(run):
     words = set(re.findall(r"[A-Za-z]{2,}", text))
     assert words <= OUR_WORDS, sorted(words - OUR_WORDS)
     assert squeezed("演示店铺的表格") in squeezed(stdout) and "orders" not in stdout
+
+
+# ---- issue 10 §5: every workbook the demo's jobs generate is readable ------------------------------
+
+OUR_SHEETS = {"校验结果", "换货登记", "退款登记", "异常订单", "催付催单", "订单归属"}  # added to copies of the shop's workbooks
+
+
+def _generated(folder):
+    """Every workbook the jobs wrote: the reports folder whole; of the annotated copies only the
+    sheets we add (the rest is the shop's own sheet, kept as it was)."""
+    reports = sorted((folder / "reports").rglob("*.xlsx"))
+    copies = [folder / "订单.flags.xlsx", folder / "交接本.checked.xlsx", folder / "售后.checked.xlsx"]
+    return [(path, None) for path in reports] + [(path, OUR_SHEETS) for path in copies]
+
+
+def test_every_generated_workbook_is_readable(run):
+    from test_report_readability import check_readable
+
+    folder, _, _ = run
+    found = _generated(folder)
+    names = {p.name for p, _ in found}
+    assert {"快递对账_2026-10.xlsx", "申诉清单_中通_2026-10.xlsx", "底单核对_2026-10-01_2026-10-31.xlsx",
+            "扣分报表_2026-10.xlsx", "销售报表_2026-10.xlsx", "订单.flags.xlsx"} <= names
+    checked = [sheet for path, sheets in found for sheet in check_readable(path, sheets=sheets)]
+    assert {"换货登记", "退款登记", "催付催单", "订单归属", "校验结果"} <= set(checked)
+
+
+def test_templates_have_widths_formats_frozen_header_and_filter(tmp_path):
+    import openpyxl
+
+    from automation.templates import write_templates
+    from automation.textwidth import display_width
+    from test_templates import _dimension
+
+    for path, _ in write_templates(tmp_path):
+        for sheet in openpyxl.load_workbook(path):
+            assert sheet.freeze_panes == "A2", (path.name, sheet.title)
+            if sheet.title == "下拉选项":  # the dropdown lists, not a table
+                continue
+            assert sheet.auto_filter.ref, (path.name, sheet.title)
+            for cell in sheet[1]:
+                width = _dimension(sheet, cell.column - 1).width
+                assert width >= display_width(cell.value) + 2, (path.name, sheet.title, cell.value)

@@ -40,13 +40,16 @@ def _shown(cell) -> str:
     return max(str(value).splitlines() or [""], key=display_width)
 
 
-def check_readable(path, skip_rows: int = 0):
+def check_readable(path, skip_rows: int = 0, sheets=None) -> list[str]:
     """Every column at least as wide as its widest formatted value (or the 60 cap, where text wraps);
-    the header frozen and filtered."""
+    the header frozen and filtered. `sheets`: only these (the ones we add to a copy of the shop's
+    workbook). Returns the sheets checked."""
     book = openpyxl.load_workbook(path)
+    checked = []
     for sheet in book:
-        if sheet.max_row <= 2:
+        if sheet.max_row <= 2 or sheets is not None and sheet.title not in sheets:
             continue
+        checked.append(sheet.title)
         assert sheet.freeze_panes is not None, f"{path.name}/{sheet.title}: header not frozen"
         assert sheet.auto_filter.ref, f"{path.name}/{sheet.title}: no autofilter"
         top, bottom = (int(n) for n in re.findall(r"\d+", sheet.auto_filter.ref))  # the table (notes below it overflow freely)
@@ -59,6 +62,7 @@ def check_readable(path, skip_rows: int = 0):
             width = sheet.column_dimensions[letter].width
             widest = max((display_width(_shown(c)) for c in column), default=0)
             assert width >= min(widest, 60), f"{path.name}/{sheet.title} column {letter}: width {width} < {widest}"
+    return checked
 
 
 def test_penalty_workbook_names_rules_in_chinese_and_is_readable(tmp_path):
