@@ -12,7 +12,9 @@ inside free text ("改寄浙江省杭州市西湖区文三路1号" -> "改寄浙
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import xml.etree.ElementTree as ET
 import unicodedata
 from decimal import Decimal
 
@@ -176,8 +178,6 @@ _V = re.compile(rb"<v>([^<]*)</v>")
 
 
 def _shared_strings(package) -> list[str]:
-    import xml.etree.ElementTree as ET
-
     if not package.has("xl/sharedStrings.xml"):
         return []
     root = ET.fromstring(package.read("xl/sharedStrings.xml"))
@@ -204,24 +204,14 @@ def _mask_sheet_xml(data: bytes, strings: list[str]) -> bytes | None:
         kind = _T_ATTR.search(attrs)
         kind = kind.group(1) if kind else b"n"
         value = _cell_text(kind, inner, strings)
-        if value is None:
-            return match.group(0)
-        if isinstance(value, int):
-            return _inline(match, attrs, mask_phone(str(value))) if _MOBILE.fullmatch(str(value)) else match.group(0)
-        if "地址" in value and row <= 20:
-            address_cols.add(column)
-            return match.group(0)
-        shown = mask_address(value) if column in address_cols else mask_text(value)
-        return match.group(0) if shown == value else _inline(match, attrs, shown)
+        shown = None if value is None else _masked(value, column, row, address_cols)
+        return match.group(0) if shown is None else _inline(match, attrs, shown)
 
     return _CELL.sub(cell, data)
 
 
 def _cell_text(kind: bytes, inner: bytes, strings: list[str]) -> str | int | None:
     """A text cell's text, a whole number cell's int, or None for anything else."""
-    import html
-    import xml.etree.ElementTree as ET
-
     if kind == b"s":
         found = _V.search(inner)
         return strings[int(found.group(1))] if found else None
@@ -259,22 +249,26 @@ def _mask_workbook_openpyxl(source, target) -> None:
     book.save(target)
 
 
-def _mask_cell(cell, address_cols: set[int]) -> None:
-    value = cell.value
-    if cell.data_type == "f" or value is None:
+def _mask_cell(cell, address_cols: set) -> None:
+    if cell.data_type == "f" or cell.value is None or isinstance(cell.value, bool):
         return
-    if isinstance(value, int) and not isinstance(value, bool):
-        if _MOBILE.fullmatch(str(value)):
-            _set_text(cell, mask_phone(str(value)))
-        return
-    if not isinstance(value, str):
-        return
-    if "地址" in value and cell.row <= 20:
-        address_cols.add(cell.column)
-        return
-    masked = mask_address(value) if cell.column in address_cols else mask_text(value)
-    if masked != value:
-        _set_text(cell, masked)
+    if isinstance(cell.value, (int, str)):
+        shown = _masked(cell.value, cell.column, cell.row, address_cols)
+        if shown is not None:
+            _set_text(cell, shown)
+
+
+def _masked(value: str | int, column, row: int, address_cols: set) -> str | None:
+    """A cell's masked text, or None when it stays as it is. A header cell naming 地址 in the first
+    20 rows makes its column an address column (masked whole); a whole number that is a mobile is
+    masked as text."""
+    if isinstance(value, int):
+        return mask_phone(str(value)) if _MOBILE.fullmatch(str(value)) else None
+    if "地址" in value and row <= 20:
+        address_cols.add(column)
+        return None
+    shown = mask_address(value) if column in address_cols else mask_text(value)
+    return None if shown == value else shown
 
 
 def _set_text(cell, text: str) -> None:

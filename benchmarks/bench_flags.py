@@ -12,15 +12,13 @@ process. Steps: grid, typing, parse (remarks), attribute, edit, write (the .flag
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script: python benchmarks/bench_x.py
     sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.bench_validate import SHEET, main, make_orders  # noqa: E402  (the same sheet)
-from benchmarks.common import BARE_READ, measure, paired, summarise  # noqa: E402
+from benchmarks.bench_validate import against_read, main, make_orders  # noqa: E402,F401  (the same sheet)
 
 CASE = r"""
 import automation.tables as tables
@@ -51,17 +49,8 @@ def run_flags(path: str) -> dict:
 
 
 def run(rows: int, repeat: int = 3, folder: Path | None = None) -> dict:
-    """Generate the sheet, then measure the bare read and the flags run `repeat` times each, interleaved."""
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        path = Path(tmp) / "订单.xlsx"
-        make_orders(path, rows)
-        reads, runs = [], []
-        for _ in range(repeat):
-            reads.append(measure(BARE_READ, path, SHEET, HERE.parent))
-            runs.append(measure(CASE, path, SHEET, HERE.parent))
-    read, ours = summarise(reads), summarise(runs)
-    return {"case": "flags", "rows": rows, "columns": 20, "read": read, "run": ours,
-            **paired(reads, runs), "us_per_row": ours["seconds"] / rows * 1e6}
+    """The flags case against the bare read, on bench_validate's sheet."""
+    return against_read("flags", CASE, rows, repeat, folder)
 
 
 if __name__ == "__main__":

@@ -92,18 +92,23 @@ def run_validate(path: str) -> dict:
     return {"findings": len(result.findings)}
 
 
-def run(rows: int, repeat: int = 3, folder: Path | None = None) -> dict:
-    """Generate the sheet, then measure the bare read and the validate run `repeat` times each, interleaved."""
+def against_read(name: str, case: str, rows: int, repeat: int = 3, folder: Path | None = None) -> dict:
+    """Generate the order sheet, then measure the bare read and `case` `repeat` times each, interleaved."""
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         path = Path(tmp) / "订单.xlsx"
         make_orders(path, rows)
         reads, runs = [], []
         for _ in range(repeat):
             reads.append(measure(BARE_READ, path, SHEET, HERE.parent))
-            runs.append(measure(CASE, path, SHEET, HERE.parent))
+            runs.append(measure(case, path, SHEET, HERE.parent))
     read, ours = summarise(reads), summarise(runs)
-    return {"case": "validate", "rows": rows, "columns": len(HEADER), "read": read, "run": ours,
+    return {"case": name, "rows": rows, "columns": len(HEADER), "read": read, "run": ours,
             **paired(reads, runs), "us_per_row": ours["seconds"] / rows * 1e6}
+
+
+def run(rows: int, repeat: int = 3, folder: Path | None = None) -> dict:
+    """The validate case against the bare read."""
+    return against_read("validate", CASE, rows, repeat, folder)
 
 
 def show(result: dict) -> None:

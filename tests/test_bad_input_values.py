@@ -13,12 +13,7 @@ from tests.sheet_builders import xlsx
 
 
 def _book(path, sheet, rows):
-    book = openpyxl.Workbook()
-    book.active.title = sheet
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return xlsx(path, {sheet: rows})
 
 
 def test_unreadable_bill_fees_are_a_category_of_their_own_never_zero(cli, tmp_path):
