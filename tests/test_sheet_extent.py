@@ -44,3 +44,16 @@ def test_the_size_guard_counts_real_columns(tmp_path, monkeypatch):
     with pytest.raises(UserError) as refused:
         big.grid("发货登记")
     assert refused.value.key == "err.too_large" and "I30" in str(refused.value)
+
+
+@pytest.mark.parametrize(("cells", "corner"), [
+    ({**_grid(600, 3), (450, 7): "stray"}, "H600"),      # the widest column only in a later chunk
+    ({**_grid(600, 2), (3, 4): "early", (590, 6): "late"}, "G600"),
+    (_grid(600, 4), "D600"),
+])
+def test_the_scan_over_many_chunks(tmp_path, monkeypatch, cells, corner):
+    from automation.sheets import xlsxscan
+
+    monkeypatch.setattr(xlsxscan, "CHUNK", 4096)  # dozens of chunks, most with 64+ row tags
+    scan = open_source(_sheet(tmp_path / "发货.xlsx", cells)).scan("发货登记")
+    assert scan.far_corner == corner

@@ -33,8 +33,13 @@ def to_kg(value_grams: int | None) -> Decimal | None:
 
 
 def _column(table: Table, field_name: str, convert=None) -> list:
+    """A field's values down the table; `convert` runs once per distinct value (columns repeat them:
+    a few couriers, statuses and weights over 100k rows)."""
     values = [r.data.get(field_name) for r in table.records]
-    return [convert(v) for v in values] if convert else values
+    if convert is None:
+        return values
+    converted = {v: convert(v) for v in set(values)}
+    return [converted[v] for v in values]
 
 
 def shipments_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:

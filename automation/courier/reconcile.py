@@ -121,7 +121,10 @@ def _with_rates(frame: pl.DataFrame, card: RateCard | None) -> pl.DataFrame:
 
 
 def _first_by_waybill(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.filter(pl.col("waybill").is_not_null()).unique("waybill", keep="first")
+    frame = frame.filter(pl.col("waybill").is_not_null())
+    if frame["waybill"].n_unique() == frame.height:  # the usual sheet: no waybill twice (a count is cheaper than unique)
+        return frame
+    return frame.unique("waybill", keep="first")
 
 
 def classify(bill: Bill, shipments: pl.DataFrame, stubs: pl.DataFrame, card: RateCard | None,
@@ -184,13 +187,14 @@ def not_billed(bill: Bill, shipments: pl.DataFrame, stubs: pl.DataFrame, card: R
                month: str, previous: Bill | None = None) -> pl.DataFrame:
     """Our shipments of the month with this courier that no bill line (this month's or last) covers."""
     start, end = month_range(month)
-    billed = pl.concat([bill.lines["waybill"], previous.lines["waybill"] if previous else bill.lines["waybill"][:0]])
+    billed = pl.concat([bill.lines.select("waybill"), previous.lines.select("waybill") if previous else bill.lines[:0].select("waybill")])
     lost = stubs.filter(pl.col("stub_status").is_in(LOST + UNDELIVERED))["waybill"]
     ours = shipments.filter(
         (pl.col("ship_courier") == bill.courier) & pl.col("waybill").is_not_null()
-        & pl.col("ship_date").is_between(start, end)
-        & ~pl.col("waybill").is_in(billed.drop_nulls().implode()) & ~pl.col("waybill").is_in(lost.implode()))
-    ours = ours.sort("ship_date", "ship_row").join(stubs, on="waybill", how="left", maintain_order="left").with_columns(
+        & pl.col("ship_date").is_between(start, end) & ~pl.col("waybill").is_in(lost.implode())
+    ).join(billed.drop_nulls(), on="waybill", how="anti")  # a join, not is_in: a million billed waybills
+    their_stubs = stubs.filter(pl.col("waybill").is_in(ours["waybill"].implode()))  # so the join hashes a few, not all
+    ours = ours.sort("ship_date", "ship_row").join(their_stubs, on="waybill", how="left", maintain_order="left").with_columns(
         province=pl.col("ship_province"), our_weight_g=pl.coalesce("ship_weight_g", "stub_weight_g"))
     ours = _with_rates(ours, card)
     return ours.with_columns(shown=pl.col("waybill"), category=pl.lit("not_billed"), action=pl.lit("carry"),
