@@ -63,9 +63,26 @@ class NewSheet:
         from ..textwidth import fit_width
 
         count = max([len(self.header), *(len(r) for r in self.rows)] or [1])
-        return {c: self.widths.get(c) or fit_width(self.header[c] if c < len(self.header) else "",
-                                                   (row[c] for row in self.rows if c < len(row)))
+        return {c: self.widths.get(c) or fit_width(self.header[c] if c < len(self.header) else "", self._distinct(c))
                 for c in range(count)}
+
+    def _distinct(self, column: int) -> list[object]:
+        """The values of a column that can be its widest: each distinct value once (told apart by type:
+        1 and Decimal 1 show differently), and of the one-line ASCII texts (ids) only the longest."""
+        longest, others = "", set()
+        try:
+            for row in self.rows:
+                value = row[column] if column < len(row) else None
+                if value is None:
+                    continue
+                if type(value) is str and value.isascii() and value.isprintable():  # its width is its length
+                    if len(value) > len(longest):
+                        longest = value
+                else:
+                    others.add((type(value), value))
+        except TypeError:  # an unhashable value: measure them all
+            return [row[column] for row in self.rows if column < len(row)]
+        return [longest, *(v for _, v in others)]
 
 
 @dataclass

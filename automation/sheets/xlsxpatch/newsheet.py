@@ -8,7 +8,10 @@ All text is an inline string, so nothing written here can become a formula.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 
 from ...textwidth import display_width
 from ..edit import FORMULA_TRIGGERS, NewSheet
@@ -30,43 +33,142 @@ def excel_serial(value: dt.date | dt.datetime, date1904: bool) -> float:
 
 
 def sheet_xml(new: NewSheet, styles: StyleBook, date1904: bool) -> bytes:
+    """The whole worksheet XML (small sheets, tests); `write_sheet` streams it."""
+    parts: list[bytes] = []
+    write_sheet(new, styles, date1904, parts.append)
+    return b"".join(parts)
+
+
+ROWS_PER_WRITE = 2000  # rows joined into one write: few calls, and never the whole sheet in memory
+
+
+def write_sheet(new: NewSheet, styles: StyleBook, date1904: bool, write: Callable[[bytes], object]) -> None:
+    """Write the worksheet XML of `new` to `write` in pieces (a 100k-row sheet is ~45 MB of XML)."""
     widths = list(new.column_widths().values())
     columns = len(widths)
-    rows = [_row(1, [(c, h, styles.plain(bold=True, quote_prefix=str(h).startswith(FORMULA_TRIGGERS)))
-                     for c, h in enumerate(new.header)])]
-    for i, values in enumerate(new.rows):
-        fill = new.fills.get(i)
-        cells = []
-        lines = 1
-        for c, value in enumerate(values):
-            if value is None or value == "":
-                if fill:
-                    cells.append((c, None, styles.plain(fill=fill)))
-                continue
-            link = (i, c) in new.links
-            needed = _lines(value, widths[c]) if isinstance(value, str) else 1
-            wrap = needed > 1
-            lines = max(lines, needed)
-            quote = isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
-            cells.append((c, _value(value, date1904), styles.plain(fill=fill, num_fmt=_format(value), wrap=wrap, link=link,
-                                                                    quote_prefix=quote)))
-        rows.append(_row(i + 2, cells, height=LINE_HEIGHT * lines if lines > 1 else None))
     last = f"{column_letters(columns - 1)}{len(new.rows) + 1}"
     cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>' for c, w in enumerate(widths))
-    links = "".join(f'<hyperlink ref="{column_letters(c)}{r + 2}" location={attr(_location(sheet, ref))} display={attr(ref)}/>'
-                    for (r, c), (sheet, ref) in sorted(new.links.items()))
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
+    write((f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
            f'<dimension ref="A1:{last}"/>'
            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
            '<sheetFormatPr defaultRowHeight="15"/>'
-           f'<cols>{cols}</cols><sheetData>{"".join(rows)}</sheetData>'
-           + (f'<autoFilter ref="A1:{last}"/>' if new.rows else "")
-           + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
-           + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-           '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
-    return xml.encode()
+           f'<cols>{cols}</cols><sheetData>').encode())
+    letters = [column_letters(c) for c in range(max(columns, len(new.header)))]
+    header = [(c, h, styles.plain(bold=True, quote_prefix=str(h).startswith(FORMULA_TRIGGERS))) for c, h in enumerate(new.header)]
+    rows = [_row(1, [(letters[c], value, style) for c, value, style in header])]
+    write("".join(rows).encode())
+    cells = _Cells(new, styles, date1904, widths)
+    for start in range(0, len(new.rows), ROWS_PER_WRITE):
+        write(cells.rows(start, new.rows[start:start + ROWS_PER_WRITE], letters).encode())
+    rows = []
+    write(("".join(rows) + "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if new.rows else "")).encode())
+    if new.links:
+        write(b"<hyperlinks>")
+        links = sorted(new.links.items())
+        for at in range(0, len(links), ROWS_PER_WRITE):
+            write("".join(_hyperlink(letters[c], r + 2, sheet, ref) for (r, c), (sheet, ref) in links[at:at + ROWS_PER_WRITE]).encode())
+        write(b"</hyperlinks>")
+    write(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+          b'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
+
+
+class _Cells:
+    """Data rows' XML, a block of rows at a time and a column at a time. What follows a cell's
+    reference (style, type, value) and the lines its text takes are worked out once per distinct
+    (value, fill, link) of a column: derived sheets repeat names, labels, shares and dates on every
+    row. A column whose values are mostly distinct (order ids, row links) is not memoised."""
+
+    def __init__(self, new: NewSheet, styles: StyleBook, date1904: bool, widths: list[float]):
+        self.new, self.styles, self.date1904, self.widths = new, styles, date1904, widths
+        self.memo: list[dict | None] = [{} for _ in widths]
+
+    def rows(self, start: int, block: list[list[object]], letters: list[str]) -> str:
+        tall: dict[int, int] = {}
+        columns = [self._column(c, start, block, tall) for c in range(len(self.widths))]
+        out = []
+        for j, row_cells in enumerate(zip(*columns)):
+            number = str(start + j + 2)
+            lines = tall.get(j)
+            ht = f' ht="{LINE_HEIGHT * lines}" customHeight="1"' if lines else ""
+            body = "".join([f'<c r="{letters[c]}{number}"{xml}' for c, xml in enumerate(row_cells) if xml is not None])
+            out.append(f'<row r="{number}"{ht}>{body}</row>')
+        return "".join(out)
+
+    def _column(self, c: int, start: int, block: list[list[object]], tall: dict[int, int]) -> list[str | None]:
+        """Column `c` of the block: each cell's XML after its reference (None: no cell)."""
+        fills, links, memo = self.new.fills, self.new.links, self.memo[c]
+        plain = _PlainText(self.widths[c], self.styles)
+        out: list[str | None] = []
+        for j, row in enumerate(block):
+            value = row[c] if c < len(row) else None
+            fill = fills.get(start + j) if fills else None
+            if value is None or value == "":
+                if not fill:
+                    out.append(None)
+                    continue
+                value = None
+            link = (start + j, c) in links
+            if memo is None and fill is None and type(value) is str and plain(value):  # an id: no lookups at all
+                out.append(plain.head(link) + value + "</t></is></c>")
+                continue
+            key = (type(value), value, fill, link)
+            found = memo.get(key) if memo is not None else None
+            if found is None:
+                found = self._cell(c, *key[1:])
+                if memo is not None:
+                    memo[key] = found
+            out.append(found[0])
+            if found[1] > 1 and found[1] > tall.get(j, 1):
+                tall[j] = found[1]
+        if memo is not None and start == 0 and len(memo) > len(block) // 2:
+            self.memo[c] = None  # mostly distinct values: memoising would only cost
+        return out
+
+    def _cell(self, c: int, value: object, fill: str | None, link: bool) -> tuple[str, int]:
+        """(what follows the cell's r="…": its style, type and value; the lines its text needs)."""
+        if value is None:
+            return _after_ref(None, self.styles.plain(fill=fill)), 1
+        needed = _lines(value, self.widths[c]) if isinstance(value, str) else 1
+        quote = isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+        style = self.styles.plain(fill=fill, num_fmt=_format(value), wrap=needed > 1, link=link, quote_prefix=quote)
+        return _after_ref(_value(value, self.date1904), style), needed
+
+
+class _PlainText:
+    """Text that needs nothing (printable ASCII, nothing to escape, no formula trigger, fitting its
+    column so no wrap): ids and cell references, written without looking anything up."""
+
+    def __init__(self, width: float, styles: StyleBook):
+        self.room, self.styles = max(int(width) - 1, 1), styles
+        self.heads: dict[bool, str] = {}
+
+    def __call__(self, text: str) -> bool:
+        return (len(text) <= self.room and text.isascii() and text.isprintable() and not text.startswith(FORMULA_TRIGGERS)
+                and "&" not in text and "<" not in text and ">" not in text)
+
+    def head(self, link: bool) -> str:
+        """Such a cell's XML after its reference, up to its text."""
+        if link not in self.heads:
+            self.heads[link] = _after_ref("|", self.styles.plain(link=link)).split("|")[0]
+        return self.heads[link]
+
+
+_PLAIN_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
+
+
+def _hyperlink(letters: str, row: int, sheet: str, ref: str) -> str:
+    if _PLAIN_REF.fullmatch(ref):  # the usual case: only the sheet name can need quoting
+        location = _location_attr(sheet)
+        return f'<hyperlink ref="{letters}{row}" location={location[:-1]}{ref}{location[-1]} display="{ref}"/>'
+    return f'<hyperlink ref="{letters}{row}" location={attr(_location(sheet, ref))} display={attr(ref)}/>'
+
+
+@lru_cache(maxsize=64)
+def _location_attr(sheet: str) -> str:
+    """The quoted location attribute of a link to `sheet`, before its cell reference is put in."""
+    return attr(_location(sheet, ""))
 
 
 def _location(sheet: str, ref: str) -> str:
@@ -96,21 +198,24 @@ def _value(value: object, date1904: bool) -> object:
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column `width` characters wide (CJK counts two)."""
     room = max(int(width) - 1, 1)
+    if len(text) <= room and text.isascii() and text.isprintable():  # one line, nothing wide: ids, codes
+        return 1
     return sum(max(1, -(-display_width(line) // room)) for line in text.splitlines() or [""])
 
 
-def _row(number: int, cells: list[tuple[int, object, int]], height: float | None = None) -> str:
-    out = []
-    for c, value, style in cells:
-        ref = f"{column_letters(c)}{number}"
-        s = f' s="{style}"' if style else ""
-        if value is None:
-            out.append(f'<c r="{ref}"{s}/>')
-        elif isinstance(value, bool):
-            out.append(f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>')
-        elif isinstance(value, (int, float, Decimal)):
-            out.append(f'<c r="{ref}"{s}><v>{value}</v></c>')
-        else:
-            out.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>')
+def _row(number: int, cells: list[tuple[str, object, int]], height: float | None = None) -> str:
     ht = f' ht="{height}" customHeight="1"' if height else ""
-    return f'<row r="{number}"{ht}>{"".join(out)}</row>'
+    body = "".join(f'<c r="{letters}{number}"{_after_ref(value, style)}' for letters, value, style in cells)
+    return f'<row r="{number}"{ht}>{body}</row>'
+
+
+def _after_ref(value: object, style: int) -> str:
+    """A cell's XML after `<c r="B2"`: its style, type and value (text as an inline string, never a formula)."""
+    s = f' s="{style}"' if style else ""
+    if value is None:
+        return f"{s}/>"
+    if isinstance(value, bool):
+        return f'{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float, Decimal)):
+        return f"{s}><v>{value}</v></c>"
+    return f'{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'

@@ -63,6 +63,7 @@ class Package:
     replaced: dict[str, bytes] = field(default_factory=dict)
     streamed: dict[str, "CompressedPart"] = field(default_factory=dict)  # rewritten worksheets, deflated already
     removed: set[str] = field(default_factory=set)
+    touched: dict[str, None] = field(default_factory=dict)  # replaced or streamed parts in the order first given
 
     @classmethod
     def open(cls, path) -> "Package":
@@ -101,8 +102,8 @@ class Package:
 
     def names(self) -> list[str]:
         original = [n for n in self.zip.namelist() if n not in self.removed]
-        added = [n for n in [*self.replaced, *self.streamed] if n not in self._names]
-        return original + list(dict.fromkeys(added))
+        added = [n for n in self.touched if n not in self._names and (n in self.replaced or n in self.streamed)]
+        return original + added
 
     def rels_name(self, part: str) -> str:
         folder, base = posixpath.split(part)
@@ -148,10 +149,15 @@ class Package:
     # ---- writing ----------------------------------------------------------------------------------
     def replace(self, name: str, data: bytes) -> None:
         self.removed.discard(name)
+        self.streamed.pop(name, None)
         self.replaced[name] = data
+        self.touched.setdefault(name)
 
     def stream(self, name: str, part: "CompressedPart") -> None:
+        self.removed.discard(name)
+        self.replaced.pop(name, None)
         self.streamed[name] = part
+        self.touched.setdefault(name)
 
     def remove(self, name: str) -> None:
         self.replaced.pop(name, None)

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..edit import FORMULA_TRIGGERS, NewSheet, WorkbookEdit
-from .newsheet import sheet_xml
+from .newsheet import write_sheet
 from .notes import SheetNotes
-from .package import (CT_WORKSHEET, NS_STRICT, REL_WORKSHEET, Package, PackageError, add_relationship, attr,
-                      compress_to, ensure_override, free_part_name, insert_before_close)
+from .package import (CT_WORKSHEET, NS_STRICT, REL_WORKSHEET, CompressedPart, Package, PackageError, add_relationship,
+                      attr, compress_to, ensure_override, free_part_name, insert_before_close)
 from .record import CellRecord, JobRecord, Record, read_record, write_record
 from .sheetstream import Row, column_index, column_letters, rewrite_sheet
 from .styles import StyleBook
@@ -57,6 +57,7 @@ def sheet_title(name: str) -> str:
 def apply_patch(source: Path, out, edit: WorkbookEdit) -> PatchResult:
     """Write `source` with `edit` applied (and the same job's previous marks taken out) to the binary file `out`."""
     package = Package.open(source)
+    temps: list = []  # the rewritten and new sheets, deflated into temporary files until the save
     try:
         if package.main_namespace() == NS_STRICT:
             raise PackageError("strict")
@@ -66,7 +67,6 @@ def apply_patch(source: Path, out, edit: WorkbookEdit) -> PatchResult:
         styles = StyleBook(package)
         sheets = {s.name: s for s in package.sheets()}
         ops = _cell_ops(edit, sheets)
-        temps = []
         mine = {s for s, cells in record.cells.items()
                 if any(edit.job in c.fills or c.wrote_by == edit.job for c in cells.values())}
         for name in sorted(set(ops) | mine | set(job.notes) | set(job.created)):
@@ -74,14 +74,14 @@ def apply_patch(source: Path, out, edit: WorkbookEdit) -> PatchResult:
                 record.cells.pop(name, None), job.notes.pop(name, None), job.created.pop(name, None)
                 continue
             temps.append(_patch_sheet(package, styles, record, job, sheets[name].part, name, ops.get(name, {}), edit, result))
-        _write_new_sheets(package, styles, record, job, sheets, edit.new_sheets, result)
+        temps += _write_new_sheets(package, styles, record, job, sheets, edit.new_sheets, result)
         styles.apply()
         write_record(package, record)
         package.save(out)
-        for temp in temps:
-            temp.close()
         return result
     finally:
+        for temp in temps:
+            temp.close()
         package.close()
 
 
@@ -129,9 +129,12 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
     wanted_rows = set(ops) | set(by_row) | {int(r) for r in spans}
     alike: dict[tuple, CellRecord] = {}
 
-    def shared(rec: CellRecord) -> CellRecord:
-        """One record object for all the cells a row fill gives the same before/after (memory stays small)."""
-        return alike.setdefault(rec.key(), rec)
+    def shared(orig: int | None, absent: bool, ours: int, fill: str) -> CellRecord:
+        """One record object for all the cells a fresh fill gives the same before/after (memory stays small)."""
+        rec = alike.get((orig, absent, ours, fill))
+        if rec is None:
+            rec = alike[(orig, absent, ours, fill)] = CellRecord(orig, absent, ours, {edit.job: fill})
+        return rec
     notes = {(r, c): o.note for r, cols in ops.items() for c, o in cols.items() if o.note}
     others = [key for key, rec in cells.items() if set(rec.fills) - {edit.job} or rec.wrote_by not in (None, edit.job)]
     bbox = _bbox(ops, others)
@@ -213,8 +216,8 @@ def _edit_cell(row: Row, col: int, job: str, op: _CellOp | None, rec: CellRecord
     if rec is None and op is not None and op.value is KEEP and op.fill:  # the common case: a fresh fill
         effective = current if current is not None else (row.default_style(column_styles, col) if cell is None else 0)
         ours = styles.derive(effective, fill=op.fill)
-        row.cell(col).set_style(ours)
-        return shared(CellRecord(current, cell is None, ours, {job: op.fill}))
+        (cell if cell is not None else row.cell(col)).set_style(ours)
+        return shared(current, cell is None, ours, op.fill)
     if rec is None:
         rec = CellRecord(current, cell is None)
     else:
@@ -289,7 +292,9 @@ def _union(ref: str, bbox: tuple[int, int]) -> str:
 # ---- our own sheets -------------------------------------------------------------------------------------
 
 def _write_new_sheets(package: Package, styles: StyleBook, record: Record, job: JobRecord, sheets: dict,
-                      new_sheets: list[NewSheet], result: PatchResult) -> None:
+                      new_sheets: list[NewSheet], result: PatchResult) -> list:
+    """Our sheets, each streamed into a deflated temporary file (returned, to close after the save)."""
+    temps = []
     owned = record.owned_sheets()
     names_folded = {n.casefold(): n for n in sheets}
     produced = []
@@ -303,13 +308,16 @@ def _write_new_sheets(package: Package, styles: StyleBook, record: Record, job: 
             existing = names_folded.get(title.casefold())
         result.sheets[new.name] = title
         produced.append(title)
-        data = sheet_xml(new, styles, date1904)
+        temp = tempfile.TemporaryFile()
+        temps.append(temp)
+        data = compress_to(temp, lambda write, new=new: write_sheet(new, styles, date1904, write))
         if existing is not None:
-            package.replace(sheets[existing].part, data)
+            package.stream(sheets[existing].part, data)
         else:
             _add_sheet(package, title, data)
             names_folded[title.casefold()] = title
     job.sheets = list(dict.fromkeys([s for s in job.sheets if s in sheets and s not in produced] + produced))
+    return temps
 
 
 def _free_title(title: str, names_folded: dict[str, str], owned: set[str]) -> str:
@@ -322,9 +330,9 @@ def _free_title(title: str, names_folded: dict[str, str], owned: set[str]) -> st
     raise PackageError("no_sheet_name", title)
 
 
-def _add_sheet(package: Package, title: str, data: bytes) -> None:
+def _add_sheet(package: Package, title: str, data: CompressedPart) -> None:
     part = free_part_name(package, "xl/worksheets/sheet{n}.xml")
-    package.replace(part, data)
+    package.stream(part, data)
     rid = add_relationship(package, "xl/workbook.xml", REL_WORKSHEET, part)
     ensure_override(package, part, CT_WORKSHEET)
     workbook = package.read("xl/workbook.xml")

@@ -82,9 +82,15 @@ class JobRecord:
 def _pack_cells(cells: dict[tuple[int, int], CellRecord]) -> dict:
     """Cells sharing one record (a filled row: same before/after style) are stored once, with their refs
     in row-major order (so the same marks always give the same bytes)."""
-    groups: dict[tuple, tuple[CellRecord, list[tuple[int, int]]]] = {}
+    by_object: dict[int, tuple[CellRecord, list[tuple[int, int]]]] = {}  # the writer shares records: group by object first
     for position, record in cells.items():
-        groups.setdefault(record.key(), (record, []))[1].append(position)
+        found = by_object.get(id(record))
+        if found is None:
+            found = by_object[id(record)] = (record, [])
+        found[1].append(position)
+    groups: dict[tuple, tuple[CellRecord, list[tuple[int, int]]]] = {}
+    for record, positions in by_object.values():
+        groups.setdefault(record.key(), (record, []))[1].extend(positions)
     letters: dict[int, str] = {}
     out = {}
     for record, positions in sorted(groups.values(), key=lambda g: min(g[1])):

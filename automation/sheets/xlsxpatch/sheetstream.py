@@ -110,6 +110,8 @@ def _insert_after_r(attrs: bytes, new: bytes) -> bytes:
 
 
 def xml_text(value: str) -> str:
+    if value.isascii() and value.isprintable() and "&" not in value and "<" not in value and ">" not in value:
+        return value  # ids, codes, cell references: nothing to escape or drop
     value = _ILLEGAL.sub("", value)
     # a raw CR would be read back as LF (XML line-end normalisation): keep it as a character reference
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
@@ -183,6 +185,16 @@ def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object]
     last_row = 0
     while not opened.group(2):
         buf = stream.buf
+        if pending[0] is None:  # nothing left to edit: the rest of the rows go through unlooked at
+            close = _sheet_data_close(buf, stream.scan, len(buf))
+            if close is None:
+                stream.scan = max(len(buf) - 64, stream.scan)  # "</sheetData>" may straddle the chunk's end
+                stream.refill(stream.scan, rescan_from=None)
+                continue
+            stream.emit(buf[stream.pos:close])
+            stream.pos = close
+            break
+        stream.scan = _skip_to(buf, stream.scan, prefix, pending[0])
         m = _ROW_OPEN.search(buf, stream.scan)
         close = _sheet_data_close(buf, stream.scan, m.start() if m else len(buf))
         if close is not None:
@@ -232,6 +244,21 @@ def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object]
     stream.emit(edit_tail(tail) if edit_tail else tail)
     stream.flush()
     return result
+
+
+def _skip_to(buf: bytes, scan: int, prefix: bytes, wanted: int) -> int:
+    """Where to look for the next row: the wanted row itself when it is in the buffer as every writer
+    writes it (`<row r="N"`), else past the rows that come before it (rows are in ascending order),
+    else `scan` (look at each row: the wanted row may be missing, or lack its r)."""
+    at = buf.find(b'<%srow r="%d"' % (prefix, wanted), scan)
+    if at >= 0:
+        return at
+    last = buf.rfind(b"<" + prefix + b"row ", scan)
+    found = _ROW_OPEN.match(buf, last) if last >= 0 else None
+    number = _R_ATTR.search(found.group(2)) if found else None
+    if number and number.group(2) and int(number.group(2)) < wanted:
+        return last
+    return scan
 
 
 class _Stream:
