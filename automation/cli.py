@@ -115,9 +115,11 @@ class ShopbookGroup(click.Group):
         with formatter.section(zh("Commands")):
             formatter.write_dl(rows)
 
-    def make_context(self, *args, **kwargs) -> click.Context:
-        set_lang(None)  # each run starts from SHOPBOOK_LANG or zh; the eager --lang sets it while parsing
-        return super().make_context(*args, **kwargs)
+    def make_context(self, info_name, args, *rest, **kwargs) -> click.Context:
+        # Each run starts from SHOPBOOK_LANG or zh. --lang is read ahead of parsing: click handles the
+        # eager options in command-line order, so `-h --lang en` would print the help before --lang.
+        set_lang(_lang_in(args))
+        return super().make_context(info_name, args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -133,6 +135,17 @@ class ShopbookGroup(click.Group):
             error = os_error(exc)
             click.echo(pick("错误：", "Error: ") + str(error), err=True)
             ctx.exit(error.exit_code)
+
+
+def _lang_in(args: list[str]) -> str | None:
+    """The --lang value among the group's own arguments (before the command name), if a valid one."""
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if value in ("zh", "en"):
+            return value
+        if not arg.startswith("-") and (i == 0 or args[i - 1] != "--lang"):
+            return None  # the command's own arguments start here
+    return None
 
 
 _OS_ERRORS = {errno.EACCES: "err.os.denied", errno.EPERM: "err.os.denied", errno.EROFS: "err.os.read_only",

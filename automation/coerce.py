@@ -125,6 +125,15 @@ def to_decimal(raw: object, key: str = "coerce.bad_number") -> Coerced:
 MONEY_LIMIT = Decimal("1e12")  # no shop line is a trillion yuan: such a value is a typo or a pasted id
 
 
+def to_number(raw: object) -> Coerced:
+    """A quantity (a weight, a count with decimals). A trillion or more is a typo or a broken export
+    (1e300 kg), never a parcel, and would overflow the gram columns reconciliation works in."""
+    value, problem = to_decimal(raw)
+    if value is not None and abs(value) >= MONEY_LIMIT:
+        return None, ("coerce.too_large", {"value": str(raw).strip()})
+    return value, problem
+
+
 def to_money(raw: object) -> Coerced:
     value, problem = to_decimal(raw, "coerce.bad_money")
     if value is None:
@@ -233,7 +242,7 @@ def coercer(column, default_year: int | None = None) -> Callable[[object], Coerc
         return lambda raw: base(raw, default_year)
     return {
         "text": to_text, "id": to_id, "waybill": to_id, "phone": to_phone, "int": to_int,
-        "decimal": to_decimal, "money": to_money, "bool": to_bool,
+        "decimal": to_number, "money": to_money, "bool": to_bool,
     }[kind]
 
 

@@ -80,6 +80,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{value} is stored as a number (no digits lost). Format the column as Text so longer numbers keep their digits."),
     "coerce.bad_date": ("“{value}”不是可识别的日期/时间。请写成 2026-10-03 或 2026-10-03 14:05。", "'{value}' is not a recognisable date/time. Write it as 2026-10-03 or 2026-10-03 14:05."),
     "coerce.bad_number": ("“{value}”不是数字。请只填数字。", "'{value}' is not a number. Enter digits only."),
+    "coerce.too_large": ("“{value}”大得不合理，不可能是真实的数量。请核对这个格子。", "'{value}' is too large to be a real quantity. Check this cell."),
     "coerce.bad_money": ("“{value}”不是金额。请写成 12.50 这样的数字（可带“元”或“¥”）。", "'{value}' is not an amount of money. Write it like 12.50 (元 or ¥ allowed)."),
     "coerce.bad_enum": ("“{value}”不是可选值之一（{values}）。请从下拉列表中选择。", "'{value}' is not one of the allowed values ({values}). Pick one from the dropdown."),
     "read.cell_error": ("单元格 {cell} 是错误值 {value}（公式出错），按空白处理会漏查。请在 Excel/WPS 中修正该公式，或改填实际内容。",

@@ -128,3 +128,41 @@ def test_a_duplicate_header_names_both_columns(cli, tmp_path):
     findings = json.loads(cli("validate", str(path), "--json").stdout)["findings"]
     dup = [f for f in findings if f["code"] == "READ008"]
     assert len(dup) == 1 and "C1" in dup[0]["message"] and "A1" in dup[0]["message"] and "订单号" in dup[0]["message"]
+
+
+def test_absurd_weights_are_said_per_cell_never_a_traceback(cli, tmp_path):
+    """1e300 kg is a number, but no parcel: in the shipment log, the stubs and the bill it is a
+    reading problem of that cell; the bill line's fee is still checked (and summed), its weight not."""
+    root = write_shop(tmp_path / "店")
+    day = dt.date(2026, 10, 8)
+    _book(root / "发货.xlsx", "发货登记", [["发货日期", "订单编号", "快递公司", "快递单号", "目的省份", "重量(kg)"],
+                                          [day, "O1", "中通快递", W(1), "浙江", 1e300],
+                                          [day, "O2", "中通快递", W(2), "浙江", 1.0]])
+    _book(root / "底单.xlsx", "快递底单", [["揽收日期", "快递公司", "快递单号", "底单重量(kg)", "底单状态", "已归档"],
+                                          [day, "中通", W(1), 1.0, "正常", "是"],
+                                          [day, "中通", W(2), -1e20, "正常", "是"]])
+    stubs = cli("stubs", str(root), "--month", "2026-10", "--json")
+    assert stubs.exit_code == 0, stubs.output
+    notes = json.loads(stubs.stdout)["unreadable"]
+    assert any("第 2 行" in n and "重量" in n and "1e+300" in n and "大得不合理" in n for n in notes), notes
+    assert any("第 3 行" in n and "底单重量" in n and "-1e+20" in n for n in notes), notes
+
+    checked = cli("validate", str(root / "发货.xlsx"), "--json")
+    findings = json.loads(checked.stdout)["findings"]
+    assert {(f["sheet"], f["cell"], f["code"]) for f in findings if f["field"] == "weight"} == {("发货登记", "F2", "READ004")}
+
+    root = write_shop(tmp_path / "整月")  # the helper's month of shipments and stubs, a bill of one line
+    _book(root / "账单" / "中通_2026-10.xlsx", "账单", [["序号", "运单编号", "揽收时间", "目的省份", "结算重量", "快递运费"],
+                                                       [1, W(8), "2026-10-12", "浙江", 1e300, 4.00]])
+    done = cli("reconcile", str(root), "--month", "2026-10", "--json")
+    assert done.exit_code == 0, done.output
+    got = json.loads(done.stdout)["couriers"]["中通"]
+    assert [(n["row"], n["column"], n["code"]) for n in got["unreadable"]] == [(2, "结算重量", "coerce.too_large")]
+    assert "计费重量没有核对" in got["unreadable"][0]["message"]
+    assert got["bill_total"] == "4.00"  # the fee of the line with the unreadable weight is known, so summed
+    assert "unreadable" not in got["categories"]  # and checked: it is not a 无法核对 line
+    book = openpyxl.load_workbook(root / "reports" / "out" / "2026-10" / "快递对账_2026-10.xlsx", read_only=True)
+    summary = [row for row in book["汇总"].iter_rows(values_only=True) if row[0]]
+    heading = next(i for i, row in enumerate(summary) if "未核对重量的账单行" in str(row[0]))
+    assert summary[heading + 1][:2] == ("中通_2026-10.xlsx E2", "1e+300")
+

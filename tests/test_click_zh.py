@@ -60,10 +60,15 @@ def test_every_help_is_chinese_by_default_and_english_with_lang_en(path, command
     assert "用法" not in en.output and "选项" not in en.output
 
 
-def test_lang_from_the_environment_and_before_help():
+def test_lang_from_the_environment_and_before_or_after_help():
     assert CliRunner().invoke(cli, ["validate", "-h"], env={"SHOPBOOK_LANG": "en"}).output.startswith("Usage:")
     assert CliRunner().invoke(cli, ["--lang", "en", "-h"]).output.startswith("Usage:")
+    assert CliRunner().invoke(cli, ["-h", "--lang", "en"]).output.startswith("Usage:")
+    assert CliRunner().invoke(cli, ["-h", "--lang=en"]).output.startswith("Usage:")
     assert CliRunner().invoke(cli, ["-h"]).output.startswith("用法：")
+    assert CliRunner().invoke(cli, ["-h", "--lang", "zh"], env={"SHOPBOOK_LANG": "en"}).output.startswith("用法：")
+    # a command's own argument named like the option is not the option
+    assert CliRunner().invoke(cli, ["rules", "--lang", "-h"]).output.startswith("错误")
 
 
 def test_group_lists_commands_in_chinese_one_line_each():

@@ -64,12 +64,14 @@ def orders_frame(shop) -> pl.DataFrame | None:
                         orient="row").unique("order_id", keep="first")
 
 
-def unreadable(table) -> list:
-    """Stub cells the check could not read (a date, weight or status): each one said, the row kept."""
-    if table is None:
-        return []
-    return [p for p in table.problems if p.field in CHECKED_FIELDS and p.severity == "error" or
-            p.field == "status" and p.code == "coerce.bad_enum"]
+def unreadable(*tables) -> pl.DataFrame:
+    """Cells of the stubs and the shipment log the check could not read (a date, weight or status):
+    each one said with its sheet, the row kept."""
+    found = [(table.sheet, p) for table in tables if table is not None for p in table.problems
+             if p.field in CHECKED_FIELDS and p.severity == "error" or p.field == "status" and p.code == "coerce.bad_enum"]
+    return pl.DataFrame({"sheet": [sheet for sheet, _ in found], "row": [p.row for _, p in found],
+                         "column": [p.header for _, p in found], "message": [p.message for _, p in found]},
+                        schema={"sheet": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "message": pl.Utf8})
 
 
 def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
@@ -84,11 +86,7 @@ def run(shop, start: dt.date, end: dt.date) -> tuple[StubCheck, Path]:
     step(RULES)
     check = check_stubs(shipments, stubs, start, end, settings.tolerances, orders_frame(shop))
     check.not_checked = gaps(CHECKS, {"stubs": table, "shipments": shipment_table})
-    problems = unreadable(table)
-    check.unreadable = pl.DataFrame({"sheet": [table.sheet] * len(problems) if problems else [],
-                                     "row": [p.row for p in problems], "column": [p.header for p in problems],
-                                     "message": [p.message for p in problems]},
-                                    schema={"sheet": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "message": pl.Utf8})
+    check.unreadable = unreadable(table, shipment_table)
     step(WRITING)
     name = output_name("stubs_day", ".xlsx", start=start) if start == end else output_name("stubs_range", ".xlsx", start=start, end=end)
     path = write_stub_check(check, shop.month_dir(f"{start:%Y-%m}") / name)
@@ -114,9 +112,8 @@ def command(path: Path, date, month: str | None, as_json: bool) -> None:
     with steps(pick("底单核对", "Stub check"), total=3, enabled=not as_json):
         check, written = run(shop, start, end)
     findings = check.findings()
-    table = shop.table("stubs")
-    notes = [mask_text(t("stubs.unreadable", sheet=table.sheet, row=p.row, header=p.header, message=p.message))
-             for p in unreadable(table)]
+    notes = [mask_text(t("stubs.unreadable", sheet=u["sheet"], row=u["row"], header=u["column"], message=u["message"]))
+             for u in check.unreadable.iter_rows(named=True)]
     if as_json:
         click.echo(dumps({"start": start, "end": end, "written": str(written), "unreadable": notes,
                           "findings": {k: mask_data(v.to_dicts()) for k, v in findings.items()},

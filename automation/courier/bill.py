@@ -34,6 +34,8 @@ register({
                             "The amount {value} is implausibly large (over {limit} yuan) and cannot be reconciled. Check the line and ask the courier for a correct bill."),
     "courier.bill.unreadable": ("{path} 第 {row} 行（运单 {waybill}）{header}：{message} 这一行归入“无法核对”，不计为 0。",
                                 "{path} row {row} (waybill {waybill}) {header}: {message} The line goes to 'cannot be checked', never counted as 0."),
+    "courier.bill.weight_unreadable": ("{path} 第 {row} 行（运单 {waybill}）{header}：{message} 这一行的计费重量没有核对，运费按我方登记的重量核对。",
+                                       "{path} row {row} (waybill {waybill}) {header}: {message} This line's billed weight was not checked; its fee is checked against our own weight."),
     "courier.bill.none": ("在 {folder} 中找不到 {month} 的快递账单（文件名需含快递名和月份，如 中通_{month}.xlsx）。可用 --bill 指定文件。",
                           "No courier bill for {month} in {folder} (the file name must hold the courier and the month, e.g. 中通_{month}.xlsx). Pass --bill FILE."),
 })
@@ -44,7 +46,8 @@ _MONTH = re.compile(r"(20\d\d)\s*[-_.年/]?\s*(\d{1,2})(?!\d)")
 MONEY_FIELDS = ("fee", "other_fee", "insurance", "total")
 # No parcel costs this much; a bigger number (1e300) is a broken export, and would overflow the cents.
 MAX_AMOUNT = Decimal(10_000_000)
-UNREADABLE_CODES = ("coerce.bad_money", "coerce.bad_number", "read.cell_error", "read.uncached", "courier.bill.absurd")
+UNREADABLE_CODES = ("coerce.bad_money", "coerce.bad_number", "coerce.too_large", "read.cell_error", "read.uncached",
+                    "courier.bill.absurd")
 LINE_SCHEMA = {"bill_row": pl.Int64, "waybill": pl.Utf8, "shown": pl.Utf8, "damaged": pl.Boolean, "unreadable": pl.Boolean,
                "billed_at": pl.Datetime, "bill_province": pl.Utf8, "bill_weight_g": pl.Int64,
                "fee_c": pl.Int64, "other_c": pl.Int64, "insurance_c": pl.Int64, "total_c": pl.Int64}
@@ -61,14 +64,20 @@ class Bill:
     month: str | None = None
 
     def unreadable_notes(self) -> list[CellProblem]:
-        """Fee cells that are not an amount (NaN, 四元, inf, 1e300, #REF!): one per cell, the line is 无法核对."""
-        return [p for p in self.problems if p.field in MONEY_FIELDS and p.code in UNREADABLE_CODES]
+        """Fee cells that are not an amount (NaN, 四元, inf, 1e300, #REF!): one per cell, the line is 无法核对.
+        Then weight cells that are not a weight: the line's fee is still checked, its weight is not."""
+        money = [p for p in self.problems if p.field in MONEY_FIELDS and p.code in UNREADABLE_CODES]
+        return money + self.weight_notes()
+
+    def weight_notes(self) -> list[CellProblem]:
+        return [p for p in self.problems if p.field == "weight" and p.code in UNREADABLE_CODES]
 
     def unreadable_line(self, problem: CellProblem) -> str:
         from ..i18n import t
 
         waybill = next((w for r, w in zip(self.lines["bill_row"], self.lines["shown"]) if r == problem.row), "-")
-        return t("courier.bill.unreadable", path=self.path.name, row=problem.row, waybill=waybill or "-",
+        key = "courier.bill.unreadable" if problem.field in MONEY_FIELDS else "courier.bill.weight_unreadable"
+        return t(key, path=self.path.name, row=problem.row, waybill=waybill or "-",
                  header=problem.header, message=problem.message)
 
     def waybill_notes(self) -> list[CellProblem]:

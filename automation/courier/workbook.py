@@ -218,6 +218,15 @@ def _summary(book, fmt: _Formats, results: list[Reconciliation], month: str) -> 
             ws.write(row, 0, f"{res.bill.path.name} {column_letter(problem.column)}{problem.row}")
             ws.write(row, 1, problem.params.get("value"))
             ws.write(row, 2, problem.message)
+    weights = [(res, p) for res in results for p in res.bill.weight_notes()]
+    if weights:  # the fee of these lines was checked, the billed weight could not be
+        row += 2
+        ws.write(row, 0, pick("未核对重量的账单行", "Bill lines whose weight was not checked"), fmt.head)
+        for res, problem in weights:
+            row += 1
+            ws.write(row, 0, f"{res.bill.path.name} {column_letter(problem.column)}{problem.row}")
+            ws.write_string(row, 1, str(problem.params.get("value")))
+            ws.write(row, 2, problem.message)
 
 
 def write_reconciliation(results: list[Reconciliation], month: str, path: Path) -> Path:

@@ -49,7 +49,7 @@ def bad_date(table: Table, ctx: Context) -> Iterator[Hit]:
 @rule("READ004", "bad-number", "error", None, ANY_KIND,
       zh="不是数字或金额：{value}", en="Not a number or amount: {value}", fix_zh="{hint}", fix_en="{hint}")
 def bad_number(table: Table, ctx: Context) -> Iterator[Hit]:
-    return _problems(table, "coerce.bad_number", "coerce.bad_money")
+    return _problems(table, "coerce.bad_number", "coerce.bad_money", "coerce.too_large")
 
 
 @rule("READ005", "bad-choice", "warning", None, ANY_KIND,
