@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from itertools import compress, count, repeat
+from operator import attrgetter, is_, methodcaller, not_
 
 Problem = tuple[str, dict] | None
 Coerced = tuple[object, Problem]
@@ -289,28 +291,77 @@ _FAST = {"text": _plain_text, "id": _plain_id, "waybill": _plain_id, "phone": _p
 def _repeated(convert: Callable[[object], Coerced], values: Iterable[object]) -> list[object]:
     """Money, numbers, enums and bools repeat a handful of values down a column: each distinct
     float or text is coerced once. Only exact floats and texts are keyed (True == 1 == 1.0 would
-    collide); an empty cell, a `#…` text or a value with a problem stays SLOW."""
-    seen: dict[object, object] = {}
-    out = []
-    for v in values:
-        cls = v.__class__
-        if cls is float or cls is str and v and v[0] != "#":
-            try:
-                out.append(seen[v] if cls is float else seen[(v,)])  # a text key never equals a float key
-                continue
-            except KeyError:
-                value, problem = convert(v)
-                seen[v if cls is float else (v,)] = typed = SLOW if problem is not None else value
-                out.append(typed)
-                continue
-        out.append(SLOW)
-    return out
+    collide; a text never equals a float); an empty cell, a `#…` text or a value with a problem
+    stays SLOW."""
+    values = values if isinstance(values, (list, tuple)) else list(values)
+    if set(map(type, values)) <= {float, str}:  # the usual column: one lookup per cell, in C
+        typed = {v: _keyed(convert, v) for v in dict.fromkeys(values)}
+        return list(map(typed.__getitem__, values))
+    return [_keyed(convert, v) if v.__class__ is float or v.__class__ is str else SLOW for v in values]
 
 
-def fast_column(kind: str, values: Iterable[object], convert: Callable[[object], Coerced] | None = None) -> list[object]:
-    """The typed values a column's plain cells have, SLOW for every other cell. Types without a
+def _keyed(convert: Callable[[object], Coerced], v: float | str) -> object:
+    if v.__class__ is str and (not v or v[0] == "#"):
+        return SLOW
+    value, problem = convert(v)
+    return SLOW if problem is not None else value
+
+
+def _only(values: list | tuple, cls: type) -> bool:
+    return bool(values) and set(map(type, values)) == {cls}
+
+
+_EDGE_START = methodcaller("startswith", ("=", "'", "#"))
+
+
+def _all_plain_text(values: list | tuple) -> bool:
+    """Every cell is what `_plain_text` keeps (checked a column at a time, in C)."""
+    return (_only(values, str) and all(values) and not any(map(_EDGE_START, values))
+            and all(map(is_, map(str.strip, values), values)))  # strip returns the same object when there is nothing to trim
+
+
+def _all_plain_id(values: list | tuple) -> bool:
+    if not _only(values, str):
+        return False
+    joined = "".join(values)
+    return joined.isascii() and "e" not in joined and "E" not in joined and all(map(str.isalnum, values))
+
+
+def _all_plain_phone(values: list | tuple) -> bool:
+    return _only(values, str) and "".join(values).isascii() and all(map(str.isdigit, values))
+
+
+def _all_plain_datetime(values: list | tuple) -> bool:
+    return _only(values, dt.datetime) and all(map(is_, map(attrgetter("tzinfo"), values), repeat(None)))
+
+
+_WHOLE = {"text": _all_plain_text, "id": _all_plain_id, "waybill": _all_plain_id, "phone": _all_plain_phone,
+          "datetime": _all_plain_datetime}
+
+
+_BLANK = ("", None)
+
+
+def fast_column(kind: str, values: Iterable[object], convert: Callable[[object], Coerced] | None = None,
+                empty: object = SLOW) -> list[object]:
+    """The typed values a column's plain cells have, SLOW for every other cell. A column whose
+    every cell is plain is checked and copied whole; otherwise cell by cell. Types without a
     one-pass form (money, numbers, enums, bools) are coerced once per distinct value with `convert`
-    (the column's coercer); without it their cells are all SLOW."""
+    (the column's coercer); without it their cells are all SLOW. `empty` is what an empty cell
+    ("" or None) becomes: SLOW, or None when the caller knows no reading check concerns it; then
+    the other cells are typed as a column of their own (a mostly empty column costs its filled cells)."""
+    values = values if isinstance(values, (list, tuple)) else list(values)
+    if empty is not SLOW and any(map(_BLANK.__contains__, values)):
+        filled = list(compress(count(), map(not_, map(_BLANK.__contains__, values))))
+        out = [empty] * len(values)
+        for i, typed in zip(filled, fast_column(kind, list(map(values.__getitem__, filled)), convert)):
+            out[i] = typed
+        return out
+    whole = _WHOLE.get(kind)
+    if whole is not None and whole(values):
+        return list(values)
+    if kind == "date" and _only(values, dt.datetime):
+        return list(map(dt.datetime.date, values))
     plain = _FAST.get(kind)
     if plain is not None:
         return [plain(v) for v in values]

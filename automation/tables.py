@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress, count, repeat, zip_longest
+from operator import is_
 from pathlib import Path
 
 from .coerce import SLOW, coercer, fast_column
@@ -132,6 +134,10 @@ class CellNotes:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) -> "#REF!"
     uncached: frozenset[tuple[int, int]] = frozenset()
 
+    def touches(self, col: int) -> bool:
+        """Whether any noted cell is in this 0-based column."""
+        return any(c == col for _, c in self.errors) or any(c == col for _, c in self.uncached)
+
 
 def _cell_problem(raw: object, row0: int, col: int, notes: CellNotes) -> tuple[str, dict] | None:
     error = notes.errors.get((row0, col))
@@ -168,18 +174,17 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
     body = grid[header_index + 1:]
     date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
     year = _default_year(body, date_cols)
-    width = max([len(header_cells), *(len(r) for r in body)])
-    rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
-    keep = [i for i, r in enumerate(rows) if r.count("") + r.count(None) != width]
+    width = max([len(header_cells), *map(len, body)])
+    columns = list(zip_longest(*body, fillvalue=""))  # one tuple per column, short rows padded with ""
+    columns += [("",) * len(body)] * (width - len(columns))
+    keep = _filled_rows(columns, len(body))
     first_row = header_index + 2  # sheet row number of body[0]
     if notes:  # a row whose mapped cells are failed or uncalculated formulas is not an empty row
         mapped = set(match.fields.values())
         noted = {r - header_index - 1 for r, c in (*notes.errors, *notes.uncached) if c in mapped}
-        keep = sorted({*keep, *(i for i in noted if 0 <= i < len(rows))})
-    columns = list(zip(*rows)) if rows else [()] * width  # one tuple per column
-    if len(keep) != len(rows):
+        keep = sorted({*keep, *(i for i in noted if 0 <= i < len(body))})
+    if len(keep) != len(body):
         columns = [tuple(column[i] for i in keep) for column in columns]
-    del rows
     notes = notes or CellNotes()
     problems: list[CellProblem] = _duplicate_headers(headers, match, kind, own, header_index + 1)
     typed = []
@@ -190,8 +195,8 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
         problems += found
     names = list(match.fields)
     with _no_gc():
-        records = [Record(first_row + i, dict(zip(names, values)), {}) for i, values in zip(keep, zip(*typed))] \
-            if typed else [Record(first_row + i, {}, {}) for i in keep]
+        datas = map(dict, map(zip, repeat(names), zip(*typed))) if typed else map(dict, repeat((), len(keep)))
+        records = list(map(Record, map(first_row.__add__, keep), datas, map(dict, repeat((), len(keep)))))
     for col, header in match.unmapped.items():
         for record, raw in zip(records, columns[col]):
             if raw not in (None, ""):
@@ -199,6 +204,23 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
     problems.sort(key=lambda p: (p.row, p.column))
     return Table(source_name, sheet, kind, header_index + 1, dict(match.fields), headers,
                  dict(match.unmapped), records, problems, match=match)
+
+
+_BLANK = ("", None)
+
+
+def _filled_rows(columns: list[tuple], rows: int) -> list[int]:
+    """The indexes of the rows with any cell that is not "" or None, found a column at a time: only
+    the rows blank so far are looked at in the next column (most rows leave at the first)."""
+    blank: Iterable[int] = range(rows)
+    for i, column in enumerate(columns):
+        blank = list(compress(count(), map(_BLANK.__contains__, column))) if i == 0 else [r for r in blank if column[r] in _BLANK]
+        if not blank:
+            break
+    if not blank:
+        return list(range(rows))
+    gone = set(blank)
+    return [r for r in range(rows) if r not in gone]
 
 
 @contextmanager
@@ -220,9 +242,10 @@ def _typed_column(raw_values: tuple, keep: list[int], column, year: int | None, 
     coercer (memoised: columns repeat their values) after the reading checks for error values and
     uncalculated formulas. Returns the values (aligned with `keep`) and the cells' problems."""
     convert = _memoised(coercer(column, year))
-    values = fast_column(column.type, raw_values, convert)
+    noted = notes.touches(col)  # else an empty cell is just empty: no reading check, no address to format
+    values = fast_column(column.type, raw_values, convert, empty=SLOW if noted else None)
     problems: list[CellProblem] = []
-    for j in [j for j, v in enumerate(values) if v is SLOW]:
+    for j in compress(count(), map(is_, values, repeat(SLOW))):
         raw, i = raw_values[j], keep[j]
         if raw in (None, "") or isinstance(raw, str) and raw[:1] == "#":
             unreadable = _cell_problem(raw, header_index + 1 + i, col, notes)
