@@ -35,13 +35,16 @@ _BY_HEAD: dict[str, tuple[tuple[str, str], ...]] = {}
 for _form, _name in _FORMS:
     _BY_HEAD[_form[:2]] = (*_BY_HEAD.get(_form[:2], ()), (_form, _name))
 _LEADING = re.compile(r"^(?:中国|中華人民共和國|中华人民共和国)?[\s,，:：]*")
+_LEADS = "中,，:："  # the characters a _LEADING match can start with in a stripped text
 
 
 def province_of(address: str | None) -> str | None:
     """The province an address starts with (canonical short form), or None when none is recognisable."""
     if not address:
         return None
-    text = _LEADING.sub("", unicodedata.normalize("NFKC", str(address)).strip())
+    text = unicodedata.normalize("NFKC", str(address)).strip()
+    if text[:1] in _LEADS:  # only then can _LEADING take anything away (most addresses start with the province)
+        text = _LEADING.sub("", text)
     for form, name in _BY_HEAD.get(text[:2], ()):  # longest first, as in _FORMS
         if text.startswith(form):
             return name

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from itertools import compress
 
 from ..geo import province_of
 from ..tables import Record, Table
@@ -186,7 +187,13 @@ def item_complete(item: str, colours: tuple[str, ...]) -> bool:
 
 def item_problems(items: str, colours: tuple[str, ...]) -> list[str]:
     """The items (split on ; or ；) that lack a model, a colour or a size."""
-    return [item for item in (p.strip() for p in ITEM_SEPARATORS.split(items)) if item and not item_complete(item, colours)]
+    return list(_item_problems(items, tuple(colours)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _item_problems(items: str, colours: tuple[str, ...]) -> tuple[str, ...]:
+    """Once per distinct items text (a shop sells a few hundred products)."""
+    return tuple(item for item in (p.strip() for p in ITEM_SEPARATORS.split(items)) if item and not item_complete(item, colours))
 
 
 @rule("ORD008", "items-incomplete", "error", "M-ORD-ITEMS", "orders", field="items",
@@ -294,12 +301,12 @@ def shipped_late(table: Table, ctx: Context) -> Iterator[Hit]:
     if not table.has("paid_at"):
         return
     shipments = _shipment_dates(ctx)
-    calendar = ctx.calendar
+    next_workday = cache(ctx.calendar.next_workday)  # once per distinct day, not once per order
     for record in table.records:
         paid = record.get("paid_at")
         if paid is None or (record.get("status") is not None and not is_paid(record)):
             continue
-        deadline = calendar.next_workday(paid.date())
+        deadline = next_workday(paid.date())
         shipped = shipped_on(record, shipments)
         field_name = "shipped_at" if table.has("shipped_at") else "paid_at"
         if shipped is not None and shipped > deadline:
@@ -322,15 +329,16 @@ def not_shipped_same_day(table: Table, ctx: Context) -> Iterator[Hit]:
     cutoff = clock(ctx, "cutoff")
     shipments = _shipment_dates(ctx)
     calendar = ctx.calendar
+    is_workday, next_workday = cache(calendar.is_workday), cache(calendar.next_workday)  # once per distinct day
     field_name = "shipped_at" if table.has("shipped_at") else "paid_at"
     for record in table.records:
         paid = record.get("paid_at")
         if paid is None or paid.time() >= cutoff or (record.get("status") is not None and not is_paid(record)):
             continue
         day = paid.date()
-        if not calendar.is_workday(day):
+        if not is_workday(day):
             continue
-        deadline = calendar.next_workday(day)
+        deadline = next_workday(day)
         shipped = shipped_on(record, shipments)
         late_today = shipped is not None and day < shipped <= deadline
         waiting = shipped is None and not is_shipped(record) and day < ctx.as_of <= deadline
@@ -402,9 +410,11 @@ def _rows_text(rows: list[int]) -> str:
 
 def duplicate_groups(table: Table, field_name: str) -> Iterator[list[Record]]:
     """The rows sharing one value of a field, for every value on more than one row (sheet order)."""
+    values = [record.get(field_name) for record in table.records]
+    keys = list(map(str, values))
+    repeated = {k for k, n in Counter(keys).items() if n > 1}  # counted in C; only these rows can form a group
     groups: dict[str, list[Record]] = defaultdict(list)
-    for record in table.records:
-        value = record.get(field_name)
+    for record, value in compress(zip(table.records, values), map(repeated.__contains__, keys)):
         if value is not None:
             key = str(value)
             if key.strip():
