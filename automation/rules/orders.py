@@ -27,6 +27,7 @@ CLOSED = "交易关闭"
 
 MOBILE = re.compile(r"^(?:(?:\+|00)86)?1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^(?:0\d{2,3})?\d{7,8}(?:(?:转|ext|#|-)\d{1,6})?$")
+SIX_DIGITS = re.compile(r"\d{6}")
 POSTCODE_IN_ADDRESS = re.compile(r"[（(]\s*(\d*)\s*[)）]\s*$")
 ITEM_SEPARATORS = re.compile(r"[;；]")
 
@@ -139,7 +140,7 @@ def postcode_of(record: Record) -> tuple[str | None, str | None]:
       fix_zh="邮编为 6 位数字，可不填；请核对或删除。", fix_en="A postcode is 6 digits and optional; correct or remove it.")
 def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
     for record, code, where in postcodes(table, ctx):
-        if not re.fullmatch(r"\d{6}", code):
+        if not SIX_DIGITS.fullmatch(code):
             yield hit(record, where, code)
 
 
