@@ -56,3 +56,31 @@ def order(order_id: str, **extra) -> dict:
             "宝贝标题": "纯棉圆领T恤 白色 L"}
     base.update(extra)
     return {k: v for k, v in base.items() if v is not ...}
+
+
+def typed(kind: str, *rows: dict):
+    """An in-memory typed table of one kind from {header: value} rows (as read from a sheet, no file)."""
+    from automation.headers import match_headers
+    from automation.schema import schema
+    from automation.tables import build_table
+
+    header, body = sheet(*rows)
+    found = schema(kind)
+    return build_table("店铺.xlsx", SHEET_NAMES[kind], [header, *body], 0, found, match_headers(header, found))
+
+
+def checked(code: str, sheets: dict[str, list[dict]], toml: str = "", as_of: dt.date | None = None):
+    """One rule run by the engine over in-memory tables: (findings, not-checked entries). Fast (no
+    workbook), for the mutation run's tests; `toml` gives rule options, rates, couriers, the calendar."""
+    import tomllib
+
+    from automation.workdays import WorkCalendar
+    from automation.config import ShopConfig
+    from automation.rules.engine import check_rules, load_selection
+
+    config = ShopConfig(None, tomllib.loads(toml))
+    tables = {kind: typed(kind, *rows) for kind, rows in sheets.items()}
+    selection = load_selection(config, select=(code,))
+    done = check_rules(list(tables.values()), tables, config, lambda: WorkCalendar.from_config(config.section("calendar")),
+                       selection, as_of)
+    return done.findings, done.not_checked

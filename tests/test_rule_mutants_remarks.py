@@ -1,0 +1,4 @@
+"""Seller-remark parsing (automation/remarks.py) and the flag rules (FLG*) against the mutants that survived the mutation run (docs/testing.md): each case
+is a rule function on in-memory records or a tiny real workbook, asserting exact rows and messages."""
+
+from __future__ import annotations
