@@ -58,20 +58,22 @@ def order(order_id: str, **extra) -> dict:
     return {k: v for k, v in base.items() if v is not ...}
 
 
-def typed(kind: str, *rows: dict):
-    """An in-memory typed table of one kind from {header: value} rows (as read from a sheet, no file)."""
+def typed(kind: str, *rows: dict, notes=None):
+    """An in-memory typed table of one kind from {header: value} rows (as read from a sheet, no file);
+    `notes` (tables.CellNotes) marks cells holding an error or a formula saved without its value."""
     from automation.headers import match_headers
     from automation.schema import schema
     from automation.tables import build_table
 
     header, body = sheet(*rows)
     found = schema(kind)
-    return build_table("店铺.xlsx", SHEET_NAMES[kind], [header, *body], 0, found, match_headers(header, found))
+    return build_table("店铺.xlsx", SHEET_NAMES[kind], [header, *body], 0, found, match_headers(header, found), notes)
 
 
 def checked(code: str, sheets: dict[str, list[dict]], toml: str = "", as_of: dt.date | None = None):
     """One rule run by the engine over in-memory tables: (findings, not-checked entries). Fast (no
-    workbook), for the mutation run's tests; `toml` gives rule options, rates, couriers, the calendar."""
+    workbook), for the mutation run's tests; `toml` gives rule options, rates, couriers, the calendar;
+    a sheet is given as its rows or as a table already built with `typed`."""
     import tomllib
 
     from automation.workdays import WorkCalendar
@@ -79,7 +81,7 @@ def checked(code: str, sheets: dict[str, list[dict]], toml: str = "", as_of: dt.
     from automation.rules.engine import check_rules, load_selection
 
     config = ShopConfig(None, tomllib.loads(toml))
-    tables = {kind: typed(kind, *rows) for kind, rows in sheets.items()}
+    tables = {kind: rows if hasattr(rows, "records") else typed(kind, *rows) for kind, rows in sheets.items()}
     selection = load_selection(config, select=(code,))
     done = check_rules(list(tables.values()), tables, config, lambda: WorkCalendar.from_config(config.section("calendar")),
                        selection, as_of)
