@@ -70,17 +70,18 @@ def typed(kind: str, *rows: dict, notes=None):
     return build_table("店铺.xlsx", SHEET_NAMES[kind], [header, *body], 0, found, match_headers(header, found), notes)
 
 
-def checked(code: str, sheets: dict[str, list[dict]], toml: str = "", as_of: dt.date | None = None):
+def checked(code: str, sheets: dict[str, list[dict]], toml: str = "", as_of: dt.date | None = None, **config):
     """One rule run by the engine over in-memory tables: (findings, not-checked entries). Fast (no
     workbook), for the mutation run's tests; `toml` gives rule options, rates, couriers, the calendar;
-    a sheet is given as its rows or as a table already built with `typed`."""
+    a sheet is given as its rows or as a table already built with `typed`; `config` sets ShopConfig
+    fields that shop.toml would (staff=, promotions=)."""
     import tomllib
 
     from automation.workdays import WorkCalendar
     from automation.config import ShopConfig
     from automation.rules.engine import check_rules, load_selection
 
-    config = ShopConfig(None, tomllib.loads(toml))
+    config = ShopConfig(None, tomllib.loads(toml), **config)
     tables = {kind: rows if hasattr(rows, "records") else typed(kind, *rows) for kind, rows in sheets.items()}
     selection = load_selection(config, select=(code,))
     done = check_rules(list(tables.values()), tables, config, lambda: WorkCalendar.from_config(config.section("calendar")),

@@ -1,4 +1,104 @@
-"""Seller-remark parsing (automation/remarks.py) and the flag rules (FLG*) against the mutants that survived the mutation run (docs/testing.md): each case
-is a rule function on in-memory records or a tiny real workbook, asserting exact rows and messages."""
+"""Seller-remark parsing (automation/remarks.py) and the flag rules (FLG*) against the mutants that
+survived the mutation run (docs/testing.md): the rules run through the engine on in-memory orders
+(tests.rules_helpers.checked), the parser on single remarks; exact findings, parts and texts."""
 
 from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from automation.config import Person, Promotion
+from automation.i18n import set_lang
+from tests.rules_helpers import checked
+
+D = dt.datetime
+
+
+def order(text, flag=None, **extra):
+    return {"订单编号": "5000000000000000001", "订单状态": "交易成功", "订单付款时间": D(2026, 10, 1, 10), "订单备注": text,
+            "旗帜": flag, **extra}
+
+
+def seen(found):
+    return [(f.row, f.column, f.message) for f in found]
+
+
+# ── FLG001–FLG005: each colour's parts ─────────────────────────────────────────────────────────────
+ROWS = [order(None), order("【红旗】要发顺丰"), order("红旗 张三："), order("【黄旗】"), order("【绿旗】快递截单"),
+        order("【紫旗】10-12 换货：白色L换黑色XL"), order("【蓝旗】退款"), order("张三：要发顺丰", "紫"),
+        order("【红旗】张三：要发顺丰", "红"), order(None, "黄"), order("【灰旗】x"), order("【黄旗】公共订单"),
+        order("【黄旗】李娜")]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("FLG001", [(3, "订单备注", "红旗备注缺少：客服姓名（【红旗】要发顺丰）"), (4, "订单备注", "红旗备注缺少：顾客要求（红旗 张三：）")]),
+    ("FLG002", [(5, "订单备注", "黄旗备注缺少：客服姓名或“公共订单”（【黄旗】）"),
+                (11, "订单备注", "黄旗备注缺少：客服姓名或“公共订单”（（空））")]),
+    ("FLG003", [(6, "订单备注", "绿旗备注缺少：客服姓名、日期（【绿旗】快递截单）")]),
+    ("FLG004", [(7, "订单备注", "紫旗备注缺少：客服姓名、差价、运费（【紫旗】10-12 换货：白色L换黑色XL）"),
+                (9, "订单备注", "紫旗备注缺少：日期、差价、运费（张三：要发顺丰）")]),
+    ("FLG005", [(8, "订单备注", "蓝旗备注缺少：客服姓名、日期、原因、运费（【蓝旗】退款）")]),
+])
+def test_each_colour_lists_the_parts_it_lacks(code, expected):
+    found, _ = checked(code, {"orders": ROWS})
+    assert seen(found) == expected
+
+
+def test_parts_in_english():
+    set_lang("en")
+    found, _ = checked("FLG002", {"orders": ROWS[:5]})
+    assert seen(found) == [(5, "订单备注", "Yellow-flag remark lacks: agent name or 公共订单 (public) (【黄旗】)")]
+    found, _ = checked("FLG005", {"orders": ROWS})
+    assert seen(found) == [(8, "订单备注", "Blue-flag remark lacks: agent name, date, reason, postage (【蓝旗】退款)")]
+
+
+def test_no_name_is_needed_during_a_promotion_and_staff_names_are_known():
+    promo = Promotion("双11", D(2026, 11, 1), D(2026, 11, 11, 23, 59))
+    rows = [order("【红旗】要发顺丰", 订单付款时间=D(2026, 10, 31, 23)),  # before it
+            order("【红旗】要发顺丰", 订单付款时间=D(2026, 11, 1, 0, 30)),
+            order("【红旗】要发顺丰", 订单付款时间=None, 订单创建时间=D(2026, 11, 2))]  # the creation time decides
+    found, _ = checked("FLG001", {"orders": rows}, promotions=(promo,))
+    assert [f.row for f in found] == [2]
+    # a staff member's name is a name even where it does not look like one (未 is a word, not a surname)
+    rows = [order("【绿旗】10-12 快递截单 未来")]
+    assert seen(checked("FLG003", {"orders": rows})[0]) == [(2, "订单备注", "绿旗备注缺少：客服姓名（【绿旗】10-12 快递截单 未来）")]
+    assert checked("FLG003", {"orders": rows}, staff=(Person("未来", "客服"),))[0] == []
+
+
+def test_a_remark_without_a_year_takes_the_orders_year():
+    # AS008 measures the remark's date against the sign-for: 01-05 of the order's year (paid, else created)
+    rows = [order("【紫旗】01-05 换货：白色L换黑色XL 差价0 运费买家承担 李四", 订单付款时间=D(2026, 12, 20),
+                  确认收货时间=D(2026, 12, 25)),
+            order("【紫旗】01-05 换货：白色L换黑色XL 差价0 运费买家承担 李四", 订单付款时间=None, 订单创建时间=D(2027, 12, 20),
+                  确认收货时间=D(2026, 12, 25))]
+    found, _ = checked("AS008", {"orders": rows})
+    assert [(f.row, f.message) for f in found] == [(3, "换货/退货备注日期 01-05 在签收 11 天后（超过 7 天）")]
+    rows = [order("【紫旗】01-05 换货：白色L换黑色XL 差价0 运费买家承担 李四", 订单付款时间=None, 确认收货时间=D(2026, 12, 25))]
+    found, _ = checked("AS008", {"orders": rows}, as_of=dt.date(2027, 1, 20))  # no order time: the period's year
+    assert [(f.row, f.message) for f in found] == [(2, "换货/退货备注日期 01-05 在签收 11 天后（超过 7 天）")]
+
+
+# ── FLG006, FLG007 ─────────────────────────────────────────────────────────────────────────────────
+def test_flag_column_against_the_remarks_marker():
+    rows = [order("【红旗】张三：要发顺丰", "红"), order("张三：要发顺丰", "紫"), order("【红旗】张三：要发顺丰", None),
+            order("【红旗】张三：要发顺丰", "紫"), order("紫旗 10-12 换货", "2")]
+    found, _ = checked("FLG006", {"orders": rows})
+    assert seen(found) == [(5, "旗帜", "旗帜列是“紫”，备注开头却写着“红旗”"), (6, "旗帜", "旗帜列是“黄”，备注开头却写着“紫旗”")]
+
+
+def test_a_buyer_message_or_a_changed_address_needs_a_remark():
+    rows = [order("张三：已备注", 买家留言="要发顺丰"), order(None, 买家留言="   "), order(None, 订单状态="交易关闭", 买家留言="要发顺丰"),
+            order(None, 买家留言="要发顺丰"), order("", 修改后的收货地址="上海市 浦东新区 1号"),
+            order(None, 买家留言="快点", 修改后的收货地址="上海市 浦东新区 1号")]
+    found, _ = checked("FLG007", {"orders": rows})
+    assert seen(found) == [(5, "订单备注", "买家有留言，但卖家备注是空的"), (6, "订单备注", "收货地址已修改，但卖家备注是空的"),
+                           (7, "订单备注", "买家有留言、收货地址已修改，但卖家备注是空的")]
+    set_lang("en")
+    found, _ = checked("FLG007", {"orders": rows})
+    assert found[-1].message == "The buyer left a message, The address was changed, but the seller remark is empty"
+
+
+def test_a_sheet_with_only_one_of_the_request_columns():
+    found, _ = checked("FLG007", {"orders": [order(None, 修改后的收货地址="上海市 浦东新区 1号")]})
+    assert seen(found) == [(2, "订单备注", "收货地址已修改，但卖家备注是空的")]
