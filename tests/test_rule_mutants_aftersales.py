@@ -55,6 +55,12 @@ def test_answered_after_exactly_24_hours_is_in_time_a_minute_later_is_not():
     assert found[0].column == "处理时间" and found[0].value == D(2026, 10, 15, 9, 1)
 
 
+def test_unanswered_exactly_24_hours_before_the_periods_end_is_not_yet_late():
+    rows = [message(D(2026, 10, 14, 23, 59, 59, 999999), None), message(D(2026, 10, 14, 23, 59, 59, 999998), None)]
+    found, _ = checked("SVC002", {"messages": rows}, as_of=dt.date(2026, 10, 15))
+    assert [f.row for f in found] == [3]
+
+
 @pytest.mark.parametrize(("as_of", "late"), [(dt.date(2026, 10, 14), False), (dt.date(2026, 10, 15), True)])
 def test_unanswered_is_late_once_the_period_is_past_the_limit(as_of, late):
     # received 10-14 00:00: at the end of 10-14 it is 24 h old less a moment, at the end of 10-15 48 h
@@ -97,6 +103,13 @@ def test_each_reshipment_word_spares_the_parcel(word):
     assert checked("SHP001", {"shipments": rows, "orders": ORDERS})[0] == []
 
 
+def test_items_written_together_are_compared_when_complete():
+    orders = [{"订单编号": "5000000000000000001", "宝贝标题": "纯棉T恤白色L"}]
+    rows = [shipment("5000000000000000001", "纯棉T恤白色L"), shipment("5000000000000000001", "纯棉T恤黑色L")]
+    found, _ = checked("SHP001", {"shipments": rows, "orders": orders})
+    assert rows_and_messages(found, "SHP001") == [(3, "发货商品“纯棉T恤黑色L”与订单的“纯棉T恤白色L”不符")]
+
+
 def test_an_extra_item_differs():
     rows = [shipment("5000000000000000003", "纯棉圆领T恤 白色 L;纯棉圆领T恤 白色 L")]
     assert [f.row for f in checked("SHP001", {"shipments": rows, "orders": ORDERS})[0]] == [2]
@@ -135,8 +148,8 @@ def test_default_waybill_shapes_match_whole_numbers_and_a_shop_overrides_one():
 def test_a_bad_waybill_pattern_is_one_clear_line():
     with pytest.raises(UserError) as caught:
         waybill_patterns(ShopConfig(None, {"couriers": {"中通": {"waybill_pattern": "ZT(\\d"}}}))
-    text = str(caught.value)
-    assert "shop.toml" in text and '[couriers."中通"] waybill_pattern = ' + repr("ZT(\\d") + " is not a valid pattern" in text
+    assert str(caught.value) == ("配置文件 shop.toml 有误：[couriers.\"中通\"] waybill_pattern = 'ZT(\\\\d' is not a valid pattern "
+                                 "(missing ), unterminated subpattern at position 0)。请参照 docs/shop-folder.md 修改。")
 
 
 def test_courier_names_resolve_aliases_and_blank_is_none():
@@ -146,6 +159,20 @@ def test_courier_names_resolve_aliases_and_blank_is_none():
     assert courier_name(config, "中通快递") == "中通"
     assert courier_name(config, "中通快递") == "中通"  # the second time from the resolved spellings
     assert courier_name(config, "顺丰速运") == "顺丰"
+    assert courier_name(config, ["中通快递"]) == "中通"  # an unhashable value (no reader makes one) is resolved too
+
+
+def test_a_config_whose_id_was_reused_gets_its_own_courier_settings():
+    from automation.courier.settings import load_settings
+    from automation.rules.couriers import _LOADED
+
+    gone, config = ShopConfig(None), ShopConfig(None)
+    # as if `gone` had been freed and `config` got its id: the entry left behind is not `config`'s
+    _LOADED[id(config)] = (gone, load_settings(gone), {(str, "中通快递"): "韵达"})
+    try:
+        assert courier_name(config, "中通快递") == "中通"
+    finally:
+        _LOADED.pop(id(config), None)
 
 
 # ── after-sales: who pays the postage, the 7 days ──────────────────────────────────────────────────

@@ -315,3 +315,33 @@ def test_a_same_day_order_still_waiting(tmp_path, as_of, warned):
     if warned:
         f = _only(found, "ORD018")
         assert (f.column, f.message) == ("发货时间", "10-14 15:59 付款（截单 16:00 前），当天未发货：（空）")
+
+
+# ── owed since the last run (docs/mutation-survivors.md), on in-memory orders ─────────────────────
+from automation.i18n import set_lang  # noqa: E402
+from tests.rules_helpers import checked  # noqa: E402
+
+
+def _without(row: dict, *headers: str) -> dict:
+    return {k: v for k, v in row.items() if k not in headers}
+
+
+@pytest.mark.parametrize(("column", "present"), [("订单备注", "买家留言"), ("买家留言", "订单备注")])
+def test_a_request_in_the_only_column_the_sheet_has(column, present):
+    rows = [_without(order("5000000000000000001", **{present: "要发顺丰"}), column)]
+    found, _ = checked("ORD019", {"orders": rows})
+    assert [(f.row, f.column, f.message) for f in found] == [(2, "物流公司", "买家要求发顺丰，实际发的是中通")]
+
+
+def test_price_change_limit_shown_as_the_shop_set_it():
+    rows = [order("5000000000000000001", 原价=100, 买家应付货款=30)]
+    found, _ = checked("ORD009", {"orders": rows}, "[rules.options.ORD009]\nmax_ratio = 0.6\n")
+    assert [f.message for f in found] == ["改价超过原价的 60%：原价 100.00，改后 30.00"]
+
+
+def test_waybill_missing_names_the_part_in_english():
+    set_lang("en")
+    rows = [order("5000000000000000001", 物流单号=None), order("5000000000000000002", 物流公司=None)]
+    found, _ = checked("ORD012", {"orders": rows})
+    assert [(f.row, f.column, f.message) for f in found] == [(2, "物流单号", "Shipped order without a waybill number"),
+                                                              (3, "物流公司", "Shipped order without a courier")]

@@ -14,7 +14,10 @@ work on them as on mutmut's. A timeout is (the tests' measured time + 20 s) × 5
 [tool.mutmut].
 
 Options: `--survivors` re-runs the matching mutants recorded as survived (after new tests); `--all`
-every matching mutant; by default only those not run yet. Run it niced, after `run.py run` has made
+every matching mutant; by default only those not run yet. `--new-tests` also runs, first, every
+collected test that mutmut's stats do not know yet (written since `run.py run` measured them; which
+functions they reach is not known, so each mutant runs all of them): a survivor re-run against the
+tests written for it without a new stats run. Run it niced, after `run.py run` has made
 the mutants and the stats (`nice -n 19 .venv/bin/python -m tests.mutation.inprocess PATTERN …`).
 """
 
@@ -90,8 +93,8 @@ def preload() -> None:
 class Verdicts:
     """The pytest plugin: replaces the run loop with one forked child per mutant."""
 
-    def __init__(self, mutants: list[str], records: Records, stats: dict, log):
-        self.mutants, self.records, self.log = mutants, records, log
+    def __init__(self, mutants: list[str], records: Records, stats: dict, log, new_tests: bool = False):
+        self.mutants, self.records, self.log, self.new_tests = mutants, records, log, new_tests
         self.tests_of = stats["tests_by_mangled_function_name"]
         self.duration = stats["duration_by_test"]
         self.counts: dict[int, int] = {}
@@ -103,8 +106,10 @@ class Verdicts:
         preload()
         gc.collect()
         gc.freeze()  # a child's garbage collector would touch (and so copy) every page of the parent's heap
+        unknown = [t for t in items if t not in self.duration] if self.new_tests else []
         for done, name in enumerate(self.mutants, 1):
-            tests = sorted((t for t in self.tests_of.get(mangled(name), ()) if t in items), key=lambda t: self.duration.get(t, 0.0))
+            known = sorted((t for t in self.tests_of.get(mangled(name), ()) if t in items), key=lambda t: self.duration.get(t, 0.0))
+            tests = unknown + known
             started = time.monotonic()
             code = self._verdict(name, [items[t] for t in tests], sum(self.duration.get(t, 0.0) for t in tests)) if tests else NO_TESTS
             self.records.set(name, code)
@@ -168,7 +173,7 @@ def main(argv: list[str]) -> int:
 
     with open("inprocess.log", "a", encoding="utf-8") as log:
         log.write(f"# {time.strftime('%H:%M:%S')} {len(mutants)} mutants ({which}): {' '.join(patterns)}\n")
-        plugin = Verdicts(mutants, records, stats, log)
+        plugin = Verdicts(mutants, records, stats, log, "--new-tests" in argv)
         pytest.main(["--rootdir=.", "-q", *PLUGINS_OFF, *config["pytest_add_cli_args_test_selection"]], plugins=[plugin])
         summary = ", ".join(f"{n} × {code}" for code, n in sorted(plugin.counts.items()))
         log.write(f"# {time.strftime('%H:%M:%S')} done: {summary}\n")
