@@ -12,6 +12,7 @@ import pytest
 
 from automation.config import ShopConfig
 from automation.errors import UserError
+from automation.i18n import set_lang
 from automation.rules.couriers import courier_name, waybill_patterns
 from tests.rules_helpers import checked
 
@@ -286,7 +287,16 @@ def test_remark_dated_more_than_7_days_after_sign_for():
     found, _ = checked("AS008", {"orders": rows})
     assert rows_and_messages(found, "AS008") == [(7, "换货/退货备注日期 10-12 在签收 8 天后（超过 7 天）"),
                                                  (8, "换货/退货备注日期 10-12 在签收 8 天后（超过 7 天）")]
+    assert {f.column for f in found} == {"订单备注"}
     assert checked("AS008", {"orders": rows}, "[rules.options.AS008]\ndays = 8\n")[0] == []
+
+
+def test_an_exchange_remark_is_bound_by_the_7_days_whatever_the_reason():
+    signed = {"确认收货时间": D(2026, 10, 4, 20)}
+    rows = [remark("【蓝旗】10-12 退款：质量问题 运费卖家承担 李四", **signed),  # a quality refund: any time
+            remark("【紫旗】10-12 换货：白色L换黑色XL 质量问题 差价0 运费卖家承担 李四", **signed)]  # an exchange: 7 days
+    found, _ = checked("AS008", {"orders": rows})
+    assert rows_and_messages(found, "AS008") == [(3, "换货/退货备注日期 10-12 在签收 8 天后（超过 7 天）")]
 
 
 # ── M-AS-LOG, M-AS-RESEND (AS009–AS011) ────────────────────────────────────────────────────────────
@@ -358,6 +368,16 @@ def test_exchange_resent_within_two_working_days_of_arrival():
 def test_not_yet_resent_is_late_after_the_deadline(as_of, late):
     found, _ = checked("AS011", {"returns": [exchange(dt.date(2026, 11, 2))]}, as_of=as_of)
     assert [f.row for f in found] == ([2] if late else [])
+
+
+def test_a_register_row_without_a_waybill_resends_nothing():
+    rows = [exchange(dt.date(2026, 11, 2))]  # no new waybill on the exchange either
+    shipments = [{"发货日期": dt.date(2026, 11, 3), "快递单号": None}]
+    found, _ = checked("AS011", {"returns": rows, "shipments": shipments}, as_of=dt.date(2026, 11, 11))
+    assert rows_and_messages(found, "AS011") == [(2, "换货退回件 2026-11-02 到货，11-04 前未重新发出（未发出）")]
+    set_lang("en")
+    found, _ = checked("AS011", {"returns": rows, "shipments": shipments}, as_of=dt.date(2026, 11, 11))
+    assert rows_and_messages(found, "AS011") == [(2, "Exchange return arrived 2026-11-02, not re-sent by 11-04 (not yet)")]
 
 
 def test_resend_limit_is_an_option():
