@@ -57,10 +57,10 @@ def test_every_shift_on_every_working_day_from_the_first_entry():
 
 
 def test_the_check_runs_to_the_last_entry_even_when_that_is_after_the_period_end():
-    rows = [handover(d(2026, 11, 2), "白班"), handover(d(2026, 11, 2), "晚班"), handover(d(2026, 11, 4), "白班"),
-            handover(d(2026, 11, 4), "晚班")]
+    rows = [handover(d(2026, 11, 2), "白班"), handover(d(2026, 11, 2), "晚班"), handover(d(2026, 11, 4), "白班")]
     found, _ = checked("HND001", {"handover": rows}, as_of=d(2026, 11, 2))
-    assert rows_and_messages(found, "HND001") == [(3, "2026-11-03 白班没有交接记录"), (3, "2026-11-03 晚班没有交接记录")]
+    assert rows_and_messages(found, "HND001") == [(3, "2026-11-03 白班没有交接记录"), (3, "2026-11-03 晚班没有交接记录"),
+                                                  (4, "2026-11-04 晚班没有交接记录")]
 
 
 def test_every_day_option_counts_the_weekend():
