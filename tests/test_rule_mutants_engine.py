@@ -65,6 +65,7 @@ def test_a_formula_saved_without_its_value_and_an_error_the_file_recorded():
 def test_a_duplicate_header_names_both_cells():
     found, _ = checked("READ008", {"orders": [{"订单编号": "1", "订单号": "2"}]})
     assert seen(found) == [("READ008", 1, "订单编号", "A1", None, "订单号", "重复的表头：B1“订单号”与 A1“订单编号”是同一列，只读取了 A1")]
+    assert found[0].fix == "表头“订单号”（B1）与“订单编号”（A1）是同一列，只读取了 A1。请删除或改名其中一列。"
 
 
 # ── which rules run: select / ignore like ruff, [rules] in shop.toml ──────────────────────────────
@@ -289,6 +290,7 @@ def test_listed_messages_fill_options_and_label_the_rest():
     assert listing.title("ZZZ001", "some-new-rule") == "some-new-rule"
     assert listing.filled("HND003", "交接事项 {days} 天（上限 {limit} 天）", {"max_days": 3}) == "交接事项 〈天数〉 天（上限 3 天）"
     assert listing.filled("ORD009", "改价超过 {limit}：{value}", {"max_ratio": Decimal("0.5")}) == "改价超过 50%：〈值〉"
+    assert listing.filled("ORD009", "{limit}", {"max_ratio": Decimal("0.6")}) == "60%"
     assert listing.filled("ORD009", "{limit}", {"max_ratio": 0.5}) == "0.5"
     assert listing.filled("ORD009", "{limit}", {}) == "〈上限〉"
     assert listing.filled("ZZZ001", "a {oddity} b {{x}}", {"oddity": 1}) == "a 〈oddity〉 b {x}"
