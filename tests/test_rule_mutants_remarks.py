@@ -102,3 +102,19 @@ def test_a_buyer_message_or_a_changed_address_needs_a_remark():
 def test_a_sheet_with_only_one_of_the_request_columns():
     found, _ = checked("FLG007", {"orders": [order(None, 修改后的收货地址="上海市 浦东新区 1号")]})
     assert seen(found) == [(2, "订单备注", "收货地址已修改，但卖家备注是空的")]
+
+
+def test_each_orders_sheet_has_its_own_remarks():
+    """Two order sheets in one run (two files): each sheet's findings come from its own remarks."""
+    from automation.config import ShopConfig
+    from automation.rules.engine import Selection, check_rules
+    from automation.workdays import WorkCalendar
+    from tests.rules_helpers import typed
+
+    first = typed("orders", order("张三：要发顺丰", "红"), order("【红旗】要发顺丰"))
+    second = typed("orders", order("【红旗】要发韵达"), order("张三：要发顺丰", "红"), order("李四：", "红"))
+    done = check_rules([first, second], {"orders": first}, ShopConfig(None), lambda: WorkCalendar.from_config({}),
+                       Selection(("FLG001",)))
+    assert [(f.row, f.message) for f in done.findings] == [
+        (2, "红旗备注缺少：客服姓名（【红旗】要发韵达）"), (3, "红旗备注缺少：客服姓名（【红旗】要发顺丰）"),
+        (4, "红旗备注缺少：顾客要求（李四：）")]

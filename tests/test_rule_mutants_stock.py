@@ -211,7 +211,8 @@ def test_inbound_and_returned_goods_need_an_inspection_result():
 
 def test_each_count_follows_from_the_previous_one_and_the_movements_between():
     counts = [stock("A", 10, d(2026, 10, 21)), stock("A", 11, d(2026, 10, 28)), stock("A", None, d(2026, 10, 29)),
-              stock("A", 14, d(2026, 10, 30)), stock("B", 10, d(2026, 10, 21)), stock("B", 10, d(2026, 10, 28))]
+              stock("A", 14, d(2026, 10, 30)), stock("B", 10, d(2026, 10, 21)), stock("B", 10, d(2026, 10, 28)),
+              stock("C", 4, d(2026, 10, 21)), stock("C", 4, d(2026, 10, 28))]  # C: no movements, the same count
     moves = [move(d(2026, 10, 21), "入库", quantity=5),  # on the earlier count's day: already counted
              move(d(2026, 10, 22), "入库", quantity=2), move(d(2026, 10, 23), "出库", quantity=2),
              move(d(2026, 10, 24), "退货入库", quantity=1),
@@ -234,9 +235,10 @@ def shipped(day, order_id="5000000000000000001", items=None, **extra):
 
 def test_a_parcel_is_registered_out_by_its_order_its_items_or_its_skus():
     day, other = d(2026, 10, 14), d(2026, 10, 15)
-    moves = [move(day, "出库", sku="A1", 订单编号="5000000000000000009"),
+    moves = [move(day, "入库", sku="B1"),  # not an outbound: skipped, the rows after it still count
+             move(day, "出库", sku="A1", 订单编号="5000000000000000009"),
              move(day, "出库", sku="A2", 商品名称="纯棉圆领T恤", 颜色="白色", 尺码="L"),
-             move(day, "入库", sku="B1"), move(None, "出库", sku="B2"),
+             move(None, "出库", sku="B2"),
              move(other, "入库", sku="C1")]
     orders = [{"订单编号": "5000000000000000002", "商家编码": "A1;A2"}, {"订单编号": "5000000000000000003", "商家编码": "A1;B1"},
               {"订单编号": "5000000000000000004", "商家编码": "B2"}, {"订单编号": None, "商家编码": "B2"}]
@@ -263,6 +265,13 @@ def test_without_an_order_sku_column_items_decide():
     moves = [move(d(2026, 10, 14), "出库", 商品名称="袜子", 颜色=None, 尺码="均码")]
     rows = [shipped(d(2026, 10, 14), "5000000000000000001", "袜子 均码"), shipped(d(2026, 10, 14), "5000000000000000002", "袜子 白色 均码")]
     found, _ = checked("STK008", {"shipments": rows, "movements": moves, "orders": [{"订单编号": "5000000000000000001"}]})
+    assert [f.row for f in found] == [3]
+
+
+def test_without_an_orders_sheet_items_and_days_decide():
+    moves = [move(d(2026, 10, 14), "出库", 商品名称="袜子", 颜色=None, 尺码="均码")]
+    rows = [shipped(d(2026, 10, 14), "5000000000000000001", "袜子 均码"), shipped(d(2026, 10, 15), "5000000000000000002")]
+    found, _ = checked("STK008", {"shipments": rows, "movements": moves})
     assert [f.row for f in found] == [3]
 
 
