@@ -261,6 +261,17 @@ def test_a_parcel_is_registered_out_by_its_order_its_items_or_its_skus():
     assert {f.column for f in found} == {"发货日期"}
 
 
+def test_an_exchange_parcel_is_its_items_not_the_orders_skus():
+    day = d(2026, 10, 14)
+    moves = [move(day, "出库", sku="A1"), move(day, "出库", sku="A2")]
+    orders = [{"订单编号": "5000000000000000002", "商家编码": "A1;A2"}, {"订单编号": "5000000000000000006", "商家编码": None}]
+    rows = [shipped(day, "5000000000000000002", "牛仔裤 蓝色 M", 备注="换货"),  # the order's SKUs went out, not the jeans
+            shipped(day, "5000000000000000002", "牛仔裤 蓝色 M"),  # the order's own parcel: its SKUs are out
+            shipped(day, "5000000000000000006")]  # an order without SKUs: any outbound that day
+    found, _ = checked("STK008", {"shipments": rows, "movements": moves, "orders": orders})
+    assert [f.row for f in found] == [2]
+
+
 def test_without_an_order_sku_column_items_decide():
     moves = [move(d(2026, 10, 14), "出库", 商品名称="袜子", 颜色=None, 尺码="均码")]
     rows = [shipped(d(2026, 10, 14), "5000000000000000001", "袜子 均码"), shipped(d(2026, 10, 14), "5000000000000000002", "袜子 白色 均码")]
