@@ -300,3 +300,26 @@ def test_listed_messages_fill_options_and_label_the_rest():
     assert listing.filled("HND003", "open {days} days (limit {limit})", {"max_days": 3}) == "open <days> days (limit 3)"
     assert listing.filled("ZZZ001", "{oddity}", {}) == "<oddity>"
     assert REGISTRY["SVC001"].listed_message({"max_seconds": 45}).endswith("over 45 s")
+
+
+def test_an_equivalent_with_a_blank_source_is_unknown_not_a_crash():
+    rows = [{"订单编号": "1", "原价": 100, "买家实际支付金额": None, "买家应付邮费": 10, "订单状态": "交易成功"},
+            {"订单编号": "2", "原价": 100, "买家实际支付金额": 30, "买家应付邮费": None, "订单状态": "交易成功"},
+            {"订单编号": "3", "原价": 100, "买家实际支付金额": 30, "买家应付邮费": 0, "订单状态": "交易成功"}]
+    found, _ = checked("ORD009", {"orders": rows})
+    assert [(f.row, f.value) for f in found] == [(4, Decimal("30.00"))]
+
+
+def test_any_of_is_satisfied_by_either_column():
+    from automation.rules.needs import AnyOf, any_of, resolve
+
+    either = any_of("phone", "landline")
+    assert either == AnyOf(("phone", "landline"))
+    landline_only = typed("orders", {"订单编号": "1", "联系电话": "020-12345678"})
+    assert resolve(own(either), landline_only).missing == []
+    assert resolve(own(either), typed("orders", {"订单编号": "1"})).missing == ["联系手机 / 联系电话"]
+
+
+def test_a_missing_sheet_is_named_in_english():
+    set_lang("en")
+    assert not_checked("STK005", {"orders": [{"订单编号": "1", "商家编码": "A"}]}) == [("no_sheet", ("Stock",), "", "")]
