@@ -323,3 +323,30 @@ def test_any_of_is_satisfied_by_either_column():
 def test_a_missing_sheet_is_named_in_english():
     set_lang("en")
     assert not_checked("STK005", {"orders": [{"订单编号": "1", "商家编码": "A"}]}) == [("no_sheet", ("Stock",), "", "")]
+
+
+def test_each_missing_column_is_named_after_a_present_one():
+    assert not_checked("ORD009", {"orders": [{"订单编号": "1", "原价": 100}]}) == [
+        ("no_columns", ("买家应付货款（或 买家实际支付金额 − 买家应付邮费）",), "店铺.xlsx › 订单", "")]
+
+
+def test_an_unsure_header_is_not_taken_and_its_fix_is_given():
+    day = dt.date(2026, 10, 1)
+    where = "店铺.xlsx › 快递底单"
+    found, skipped = checked("SHP003", {"stubs": [{"揽收日期": day, "快递单号": "78123456780001", "揽件快递员的名字": "老李"}]})
+    assert found == [] and [(n.reason, n.missing, n.where, n.hint) for n in skipped if n.code == "SHP003"] == [
+        ("unsure_header", ("快递员",), where, '[headers.stubs] "揽件快递员的名字" = "courier_staff"')]
+    # the fix of an unsure first column is kept when a later one is simply absent
+    _, skipped = checked("SHP003", {"stubs": [{"揽收日期": day, "底单上的运单号码": "78123456780001"}]})
+    assert [(n.reason, n.missing, n.hint) for n in skipped if n.code == "SHP003"] == [
+        ("unsure_header", ("快递单号", "快递员"), '[headers.stubs] "底单上的运单号码" = "waybill"')]
+
+
+def test_a_table_without_a_header_match_reports_plain_missing_columns():
+    import dataclasses
+
+    from automation.rules.needs import resolve
+
+    bare = dataclasses.replace(typed("stubs", {"揽收日期": dt.date(2026, 10, 1)}), match=None)
+    found = resolve(own("waybill"), bare)
+    assert (found.missing, found.unsure) == (["快递单号"], [])
