@@ -61,11 +61,12 @@ def recorded_incidents(table: Table, rules: Rulebook, config: ShopConfig,
         if role is not None and role not in rule.roles:
             findings.append(Finding(where, t("penalties.wrong_role", code=rule.code, roles="、".join(rule.roles),
                                              person=person, role=role)))
-        if config.staff and person not in EVERYONE and config.person(person) is None:
+        for_everyone = person.lower() in EVERYONE or (rule.every_agent_on_duty and not person)
+        if config.staff and not for_everyone and config.person(person) is None:
             findings.append(Finding(where, t("penalties.unknown_person", person=person)))
         incident = Incident(day, person, rule.code, points, "recorded", (where,), note=str(record.get("note") or ""),
                             recorded_by=record.get("recorded_by"))
-        (everyone if person.lower() in EVERYONE or (rule.every_agent_on_duty and not person) else explicit).append(incident)
+        (everyone if for_everyone else explicit).append(incident)
     return explicit + _expand_everyone(everyone, explicit, config), findings
 
 
