@@ -830,3 +830,70 @@ def test_linked_points_without_a_supervisor_are_a_finding():
     assert [(i.person, i.source) for i in scored] == [("刘洋", "recorded"), ("李娜", "recorded"), ("王芳", "recorded")]
     assert [(f.evidence.row, f.message) for f in findings] == [
         (4, "刘洋 的 M-PEN-AWAY 应连带扣主管 2 分，但 shop.toml 中找不到其主管（[[staff]] supervisor 或岗位“客服主管”）。")]
+
+
+# ── compute: totals, summaries, the report's views ─────────────────────────
+from types import SimpleNamespace  # noqa: E402
+
+from automation.coverage import NotChecked  # noqa: E402
+from automation.penalties import compute  # noqa: E402
+
+
+def test_totals_count_only_attributed_points():
+    found = [_inc("2026-10-14", "陈静", "M-PEN-MSG", "1.5"), _inc("2026-10-15", "陈静", "M-PEN-SHIP", 3),
+             _inc("2026-10-15", None, "M-PEN-SHIP", 3), _inc("2026-10-15", "", "M-PEN-SHIP", 3), _inc("2026-10-16", "张伟", "M-PEN-MSG", "0.5")]
+    assert compute.totals(found) == {"陈静": Decimal("4.5"), "张伟": Decimal("0.5")}
+
+
+def test_a_persons_summary():
+    """Shop stands in for a shop folder here: _summary reads only its shop.toml (shop.config)."""
+    shop = SimpleNamespace(config=CONFIG)
+    mine = [_inc("2026-10-14", "陈静", "M-PEN-MSG", "1.5"), _inc("2026-10-15", "陈静", "M-PEN-MSG", "1.5"),
+            _inc("2026-10-16", "陈静", "M-PEN-SHIP", 3),
+            _inc("2026-10-16", "陈静", "M-PEN-AWAY", 2, "linked").but(linked_from="张伟"),
+            _inc("2026-10-17", "陈静", "M-PEN-AWAY", 2, "linked").but(linked_from="张伟"),
+            _inc("2026-10-16", "张伟", "M-PEN-SHIP", 3)]
+    history = [{"陈静": Decimal(6), "张伟": Decimal(1)}, {"陈静": Decimal("5.9")}]
+    person = compute._summary(shop, "陈静", mine, Decimal(10), history, PenaltySettings(fail_months=3))
+    assert (person.name, person.role, person.supervisor, person.total, person.previous, person.change) == (
+        "陈静", "客服", "李娜", Decimal(10), Decimal(6), Decimal(4))
+    assert person.by_rule == {"M-PEN-MSG": Decimal(3), "M-PEN-SHIP": Decimal(3), "M-PEN-AWAY": Decimal(4)}
+    assert person.counts == {"M-PEN-MSG": 2, "M-PEN-SHIP": 1}  # linked points are not her own occurrences
+    assert person.linked_points == Decimal(4) and person.repeats == ["M-PEN-MSG"]
+    assert (person.failed_months, person.flagged) == (2, False)  # 10 and 6 fail (≥ 6); 5.9 does not
+    person = compute._summary(shop, "陈静", mine, Decimal(10), history, PenaltySettings(fail_months=2, repeat_count=1))
+    assert (person.failed_months, person.flagged, person.repeats) == (2, True, ["M-PEN-MSG", "M-PEN-SHIP"])
+    nobody = compute._summary(shop, "赵六", [], Decimal(0), [], PenaltySettings())
+    assert (nobody.role, nobody.supervisor, nobody.previous, nobody.failed_months, nobody.flagged, nobody.linked_points) == (
+        None, "李娜", Decimal(0), 0, False, Decimal(0))
+
+
+def test_the_reports_views():
+    people = [compute.PersonSummary("陈静", "客服", "李娜", Decimal(7), {}, {}, Decimal(0), Decimal(0), [], 2, True),
+              compute.PersonSummary("张伟", "客服", "李娜", Decimal("1.5"), {}, {}, Decimal(0), Decimal(0), [], 0, False)]
+    not_checked = [NotChecked("M-PEN-MSG.note", "M-PEN-MSG", "no_columns", ("处理批注",)),
+                   NotChecked("M-PEN-SHIP", "M-PEN-SHIP", "no_sheet", ("订单",)),
+                   NotChecked("M-PEN-MSG.note", "M-PEN-MSG", "no_columns", ("处理批注",), "x.xlsx"),
+                   NotChecked(compute.RECORDED, None, "no_sheet", ("扣分登记",))]
+    report = compute.PenaltyReport("2026-10", RULES, PenaltySettings(), [_inc("2026-10-14", None, "M-PEN-SHIP", 3),
+                                   _inc("2026-10-14", "陈静", "M-PEN-SHIP", 3)], [], not_checked, people)
+    assert report.total == Decimal("8.5") and [p.name for p in report.flagged] == ["陈静"]
+    assert [i.person for i in report.unattributed] == [None]
+    assert report.skipped == ["M-PEN-MSG.note", "M-PEN-SHIP", compute.RECORDED]
+    assert [report.check_name(c) for c in report.skipped] == ["留言的处理批注", "订单完成后一个工作日内未发货", "扣分登记表中登记的扣分"]
+    assert report.check_name("M-PEN-NEW") == "M-PEN-NEW"
+    set_lang("en")
+    assert report.check_name("M-PEN-MSG.note") == "annotations on handled messages"
+    assert report.check_name(compute.RECORDED) == "points registered in the incidents sheet"
+    assert compute.PenaltyReport("2026-10", RULES, PenaltySettings(), [], [], []).total == Decimal(0)
+
+
+def test_the_data_ends_on_the_latest_day_the_sheets_mention():
+    """A shop whose sheets end on 10-29: deadlines after that day's end are not judged yet."""
+    sheets = {"orders": table("订单", order("A1", DONE, "2026-10-14 10:00", "2026-10-29 08:00")),
+              "messages": messages(("2026-10-20 10:00", "陈静", None, None))}
+    shop = SimpleNamespace(table=sheets.get)  # stands in for Shop: data_now reads only its tables
+    assert compute.data_now(shop) == end_of(T("2026-10-29"))
+    assert abs(compute.data_now(SimpleNamespace(table=lambda kind: None)) - dt.datetime.now()) < dt.timedelta(minutes=5)
+    future = {"service": service(("2099-01-05", "陈静", 1, None))}
+    assert abs(compute.data_now(SimpleNamespace(table=future.get)) - dt.datetime.now()) < dt.timedelta(minutes=5)
