@@ -12,11 +12,21 @@ from automation.privacy import mask_value
     ("phone", 1381234567, "138****4567"),  # a 10-digit whole number in a phone column: still the customer's
     ("phone", 12345, "****"),  # too short to keep any digits
     ("phone", "12-34-56-78", "123****5678"),
+    ("phone", "123-4567", "123****4567"),  # 7 digits: the shortest number still masked as one
+    ("landline", "123456", "123456"),  # 6 digits: not a number to mask
     ("phone", 8613812345678, "86138****5678"),  # +86 written as a whole number: masked once, the prefix kept
     ("landline", 8613812345678, "86138****5678"),  # 8 digits that are no phone pattern: first 3 and last 4 kept
 ])
 def test_a_mistyped_number_in_a_phone_column_is_still_masked(field, value, shown):
     assert mask_value(field, value) == shown
+
+
+def test_mask_data_passes_the_field_name_down_to_lists_and_numbered_keys():
+    from automation.privacy import mask_data
+
+    data = {"phone": ["1234567", {0: "12-34-567"}], "remark": ["1234567"], 3: "1234567"}
+    assert mask_data(data) == {"phone": ["123****4567", {0: "123****4567"}], "remark": ["1234567"], 3: "1234567"}
+    assert mask_data(["1234567"], "phone") == ["123****4567"] and mask_data(("1234567",), "landline") == ["123****4567"]
 
 
 def _without_cell_references(src, dst):
@@ -75,7 +85,9 @@ def test_a_workbook_with_shared_strings_is_masked_in_its_xml(tmp_path):
     sheet.write_row(0, 0, ["收货地址", "备注", "件数", "手机", "金额", "公式", "空"])
     sheet.write_row(1, 0, ["浙江省杭州市西湖区文三路1号"])
     sheet.write_rich_string(1, 1, "请打", bold, "138", "12345678")
-    sheet.write_row(1, 2, [2, 13812345678, 12.5])  # numbers: XlsxWriter writes no t="n"
+    sheet.write_number(1, 2, 2)
+    sheet.write_number(1, 3, 13812345678, book.add_format({"bold": True, "num_format": "0"}))  # XlsxWriter writes no t="n"
+    sheet.write_number(1, 4, 12.5)
     sheet.write_formula(1, 5, '="138"&"12345678"', None, "13812345678")  # our formula, its cached text kept
     sheet.write_row(2, 0, ["上海市浦东新区世纪大道1号", "PHONETIC", 3, 13012345678, True])
     book.close()
@@ -86,17 +98,24 @@ def test_a_workbook_with_shared_strings_is_masked_in_its_xml(tmp_path):
                 assert b"<t>PHONETIC</t>" in data
                 data = data.replace(b"<t>PHONETIC</t>", b'<r><t>\xe7\x8e\x8b13812345678</t></r><r><t/></r>'
                                     b'<rPh sb="0" eb="1"><t>WANG</t></rPh>')
-            if name == "xl/worksheets/sheet1.xml":  # an inline string cell with no text at all
-                data = data.replace(b"</row></sheetData>", b'<c r="G3" t="inlineStr"/></row></sheetData>')
+            if name == "xl/worksheets/sheet1.xml":
+                # an inline string cell with no text at all; a text result without its formula
+                data = data.replace(b"</row></sheetData>", b'<c r="G3" t="inlineStr"/>'
+                                    b'<c r="H3" t="str"><v>\xe7\x94\xb5\xe8\xaf\x9d 13812345678 &amp; 1</v></c></row></sheetData>')
                 assert b'<c r="G3" t="inlineStr"/>' in data
             b.writestr(name, data)
     mask_workbook(tmp_path / "b.xlsx", tmp_path / "c.xlsx")
     out = openpyxl.load_workbook(tmp_path / "c.xlsx")["清单"]
     rows = [[c.value for c in row] for row in out.iter_rows()]
-    assert rows == [["收货地址", "备注", "件数", "手机", "金额", "公式", "空"],
-                    ["浙江省杭州市", "请打138****5678", 2, "138****5678", 12.5, '="138"&"12345678"', None],
-                    ["上海市", "王138****5678", 3, "130****5678", True, None, None]]
+    assert rows == [["收货地址", "备注", "件数", "手机", "金额", "公式", "空", None],
+                    ["浙江省杭州市", "请打138****5678", 2, "138****5678", 12.5, '="138"&"12345678"', None, None],
+                    ["上海市", "王138****5678", 3, "130****5678", True, None, None, "电话 138****5678 & 1"]]
     assert out["F2"].data_type == "f" and out["D2"].data_type == "s" and out["E3"].data_type == "b"
+    assert out["D2"].font.b and not out["D3"].font.b  # a masked cell keeps its style
     with zipfile.ZipFile(tmp_path / "b.xlsx") as b, zipfile.ZipFile(tmp_path / "c.xlsx") as c:
         assert b.namelist() == c.namelist()
         assert [n for n in b.namelist() if b.read(n) != c.read(n)] == ["xl/worksheets/sheet1.xml"]
+        import re
+
+        kept = re.findall(rb'<c r="[A-Z]+1"[^>]*>', c.read("xl/worksheets/sheet1.xml"))
+        assert len(kept) == 7 and all(b't="s"' in cell for cell in kept)  # cells left as they are stay shared strings
