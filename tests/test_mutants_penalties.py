@@ -897,3 +897,21 @@ def test_the_data_ends_on_the_latest_day_the_sheets_mention():
     assert abs(compute.data_now(SimpleNamespace(table=lambda kind: None)) - dt.datetime.now()) < dt.timedelta(minutes=5)
     future = {"service": service(("2099-01-05", "陈静", 1, None))}
     assert abs(compute.data_now(SimpleNamespace(table=future.get)) - dt.datetime.now()) < dt.timedelta(minutes=5)
+
+
+# ── model ──────────────────────────────────────────────────────────────────
+def test_evidence_cites_file_sheet_and_row():
+    sheet = table("留言记录", [T("2026-10-14 10:00"), "买家", "陈静", None, None])
+    sheet.source = "/home/shop/2026/店铺表格.xlsx"  # reports leave the machine: the file's name only
+    assert Evidence.of(sheet, 7, "d") == Evidence("店铺表格.xlsx", "留言记录", 7, "d")
+    assert Evidence("店铺表格.xlsx", "留言记录", 7, "d").cite() == "店铺表格.xlsx · 留言记录 · 第7行"
+    assert Evidence("店铺表格.xlsx", "服务统计", None, "d").cite() == "店铺表格.xlsx · 服务统计 · 无记录"
+    set_lang("en")
+    assert Evidence("a.xlsx", "s", 7, "d").cite() == "a.xlsx · s · row 7" and Evidence("a.xlsx", "s", None, "d").cite() == "a.xlsx · s · no row"
+
+
+def test_an_incidents_identity_and_changes():
+    incident = _inc("2026-10-14", "陈静", "M-PEN-SHIP", 3, key="A1")
+    assert incident.identity == ("陈静", "M-PEN-SHIP", T("2026-10-14"), "A1")
+    changed = incident.but(points=Decimal(6), escalated=True)
+    assert (changed.points, changed.escalated, changed.key, incident.points) == (Decimal(6), True, "A1", Decimal(3))

@@ -21,6 +21,14 @@ def test_a_mistyped_number_in_a_phone_column_is_still_masked(field, value, shown
     assert mask_value(field, value) == shown
 
 
+def test_lettered_waybills_between_phones_stay_whole():
+    """YT8618312346766 holds "+86 183…" but is a waybill: kept whole, the numbers around it masked."""
+    from automation.privacy import mask_phone
+
+    text = "单号YT8618312346766，电话13812345678；SF1234567890123 转 0571-88886666，JD86138123456789"
+    assert mask_phone(text) == "单号YT8618312346766，电话138****5678；SF1234567890123 转 0571-****6666，JD86138123456789"
+
+
 def test_mask_data_passes_the_field_name_down_to_lists_and_numbered_keys():
     from automation.privacy import mask_data
 
@@ -51,7 +59,7 @@ def test_the_openpyxl_way_masks_each_sheet_on_its_own(tmp_path):
     first = book.active
     first.title = "订单"
     first.append(["收货地址", "备注", "手机", "数量", "合计", "已付"])
-    first.append(["浙江省杭州市西湖区文三路1号", "电话13812345678", 13812345678, 42, "=D2*2", True])
+    first.append(["浙江省杭州市西湖区文三路1号", "电话13812345678", 13812345678, 42, '="13812345678"', True])
     first["A3"] = "浙江省宁波市"
     first["B3"] = "=13812345678"  # text that looks like a formula
     first["B3"].data_type = "s"
@@ -62,7 +70,7 @@ def test_the_openpyxl_way_masks_each_sheet_on_its_own(tmp_path):
     out = openpyxl.load_workbook(tmp_path / "c.xlsx")
     rows = [[c.value for c in row] for row in out["订单"].iter_rows()]
     assert rows[:2] == [["收货地址", "备注", "手机", "数量", "合计", "已付"],
-                        ["浙江省杭州市", "电话138****5678", "138****5678", 42, "=D2*2", True]]
+                        ["浙江省杭州市", "电话138****5678", "138****5678", 42, '="13812345678"', True]]  # our formula stays
     assert out["订单"]["A3"].value == "浙江省宁波市" and out["订单"]["B3"].value == "=138****5678" and out["订单"]["B3"].data_type == "s"
     assert out["订单"]["C2"].data_type == "s" and out["订单"]["E2"].data_type == "f"
     assert [c.value for c in out["备注"][1]][:2] == ["浙江省杭州市***", 12345678901]  # not a mobile (second digit 2)
