@@ -256,3 +256,18 @@ def test_every_category_has_a_clause_and_an_action_staff_can_read():
     assert rec.BY_SLUG["not_billed"].title() == "已发货未计费（结转下月）"
     set_lang("en")
     assert rec.BY_SLUG["not_billed"].title() == "Shipped but not billed (carried to next month)"
+
+
+def test_a_cent_on_last_months_bill_is_billed_already():
+    res = reconcile(bill(line("W22", 400)), shipments(("W22", "浙江", 1000)), stubs(("W22", "正常")), CARD, Tolerances(),
+                    "2026-10", bill(line("W22", 1), month="09"))
+    assert res.lines["category"].to_list() == ["duplicate_prev"] and res.recoverable == Decimal("4.00")
+
+
+def test_a_second_line_of_0_00_is_a_repeat_too():
+    """Non-negative lines are charges: a 0.00 line after the real one is the waybill billed again (nothing to
+    recover), not a fee mismatch of -4.00."""
+    res = reconcile(bill(line("W1", 400), line("W1", 0)), shipments(("W1", "浙江", 1000)), stubs(("W1", "正常")),
+                    CARD, Tolerances(), "2026-10")
+    assert res.lines["category"].to_list() == ["ok", "duplicate"]
+    assert (res.difference, res.recoverable) == (Decimal("0.00"), Decimal("0.00"))
