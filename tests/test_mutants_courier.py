@@ -166,6 +166,10 @@ def test_a_bill_of_unreadable_lines_only():
     ([line("W5", 400), line("W5", -400)], ["ok", "credit"], Decimal("0.00")),
     # credited in part: the rest is claimed
     ([line("W5", 400), line("W5", -100)], ["lost_billed", "credit"], Decimal("3.00")),
+    # credited all but one cent: that cent is still to deduct
+    ([line("W5", 400), line("W5", -399)], ["lost_billed", "credit"], Decimal("0.01")),
+    # billed above the rate card and credited in full: settled, not a fee mismatch
+    ([line("W5", 500), line("W5", -500)], ["ok", "credit"], Decimal("0.00")),
     # billed twice and credited once: the repeat is a duplicate, the first line nets to zero
     ([line("W5", 400), line("W5", 400), line("W5", -400)], ["ok", "duplicate", "credit"], Decimal("4.00")),
 ])
