@@ -275,3 +275,14 @@ def test_a_second_line_of_0_00_is_a_repeat_too():
                     CARD, Tolerances(), "2026-10")
     assert res.lines["category"].to_list() == ["ok", "duplicate"]
     assert (res.difference, res.recoverable) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_carried_shipments_in_ship_date_then_row_order_priced_by_the_stub_when_we_did_not_weigh():
+    """Three unbilled shipments, the log listing them out of order; W32 has no weight of ours, its stub
+    says 2.5 kg (3 kg 浙江: 6.00)."""
+    ships = shipments(("W31", "浙江", 1000, dt.date(2026, 10, 9)), ("W32", "浙江", None, dt.date(2026, 10, 8)),
+                      ("W33", "浙江", 1000, dt.date(2026, 10, 8))).with_columns(ship_row=pl.Series([7, 9, 3]))
+    res = reconcile(bill(line("W1", 400)), ships, stubs(("W32", "正常", 2500)), CARD, Tolerances(), "2026-10")
+    carried = res.of("not_billed")
+    assert list(zip(carried["waybill"], carried["ship_row"], carried["expected_c"])) == [("W33", 3, 400), ("W32", 9, 600), ("W31", 7, 400)]
+    assert res.categories["not_billed"].expected == Decimal("14.00")
