@@ -107,17 +107,18 @@ def test_a_workbook_with_shared_strings_is_masked_in_its_xml(tmp_path):
                 data = data.replace(b"<t>PHONETIC</t>", b'<r><t>\xe7\x8e\x8b13812345678</t></r><r><t/></r>'
                                     b'<rPh sb="0" eb="1"><t>WANG</t></rPh>')
             if name == "xl/worksheets/sheet1.xml":
-                # an inline string cell with no text at all; a text result without its formula
+                # text cells without a value (inline, shared, formula text); a text result without its formula
                 data = data.replace(b"</row></sheetData>", b'<c r="G3" t="inlineStr"/>'
-                                    b'<c r="H3" t="str"><v>\xe7\x94\xb5\xe8\xaf\x9d 13812345678 &amp; 1</v></c></row></sheetData>')
+                                    b'<c r="H3" t="str"><v>\xe7\x94\xb5\xe8\xaf\x9d 13812345678 &amp; 1</v></c>'
+                                    b'<c r="I3" t="s"/><c r="J3" t="str"/></row></sheetData>')
                 assert b'<c r="G3" t="inlineStr"/>' in data
             b.writestr(name, data)
     mask_workbook(tmp_path / "b.xlsx", tmp_path / "c.xlsx")
     out = openpyxl.load_workbook(tmp_path / "c.xlsx")["清单"]
     rows = [[c.value for c in row] for row in out.iter_rows()]
-    assert rows == [["收货地址", "备注", "件数", "手机", "金额", "公式", "空", None],
-                    ["浙江省杭州市", "请打138****5678", 2, "138****5678", 12.5, '="138"&"12345678"', None, None],
-                    ["上海市", "王138****5678", 3, "130****5678", True, None, None, "电话 138****5678 & 1"]]
+    assert rows == [["收货地址", "备注", "件数", "手机", "金额", "公式", "空", None, None, None],
+                    ["浙江省杭州市", "请打138****5678", 2, "138****5678", 12.5, '="138"&"12345678"', None, None, None, None],
+                    ["上海市", "王138****5678", 3, "130****5678", True, None, None, "电话 138****5678 & 1", None, None]]
     assert out["F2"].data_type == "f" and out["D2"].data_type == "s" and out["E3"].data_type == "b"
     assert out["D2"].font.b and not out["D3"].font.b  # a masked cell keeps its style
     with zipfile.ZipFile(tmp_path / "b.xlsx") as b, zipfile.ZipFile(tmp_path / "c.xlsx") as c:
