@@ -278,11 +278,13 @@ def test_a_second_line_of_0_00_is_a_repeat_too():
 
 
 def test_carried_shipments_in_ship_date_then_row_order_priced_by_the_stub_when_we_did_not_weigh():
-    """Three unbilled shipments, the log listing them out of order; W32 has no weight of ours, its stub
-    says 2.5 kg (3 kg 浙江: 6.00)."""
-    ships = shipments(("W31", "浙江", 1000, dt.date(2026, 10, 9)), ("W32", "浙江", None, dt.date(2026, 10, 8)),
-                      ("W33", "浙江", 1000, dt.date(2026, 10, 8))).with_columns(ship_row=pl.Series([7, 9, 3]))
+    """Unbilled shipments, the log listing them out of order (six on 10-08, rows descending); W32 has no
+    weight of ours, its stub says 2.5 kg (3 kg 浙江: 6.00)."""
+    rows = [("W31", "浙江", 1000, dt.date(2026, 10, 9)), ("W32", "浙江", None, dt.date(2026, 10, 8))]
+    rows += [(f"W4{i}", "浙江", 1000, dt.date(2026, 10, 8)) for i in range(5)]
+    ships = shipments(*rows).with_columns(ship_row=pl.Series([7, 30, 25, 20, 15, 10, 5]))
     res = reconcile(bill(line("W1", 400)), ships, stubs(("W32", "正常", 2500)), CARD, Tolerances(), "2026-10")
     carried = res.of("not_billed")
-    assert list(zip(carried["waybill"], carried["ship_row"], carried["expected_c"])) == [("W33", 3, 400), ("W32", 9, 600), ("W31", 7, 400)]
-    assert res.categories["not_billed"].expected == Decimal("14.00")
+    assert list(zip(carried["waybill"], carried["ship_row"], carried["expected_c"])) == [
+        ("W44", 5, 400), ("W43", 10, 400), ("W42", 15, 400), ("W41", 20, 400), ("W40", 25, 400), ("W32", 30, 600), ("W31", 7, 400)]
+    assert res.categories["not_billed"].expected == Decimal("30.00")
