@@ -100,6 +100,15 @@ def test_weekly_due_in_a_week_without_a_working_day_is_none():
     assert weekly_due(CAL, dt.date(2026, 2, 9)) == dt.date(2026, 2, 14)  # the make-up Saturday before it
 
 
+def test_weekly_due_on_a_monday_and_never_before_the_week():
+    """A week whose only working day is its Monday is due that Monday; a week with none is due on no day,
+    even when the Sunday before it is a make-up working day."""
+    monday = dt.date(2026, 10, 19)
+    cal = WorkCalendar(extra_holidays=frozenset(monday + dt.timedelta(days=d) for d in range(1, 5)))
+    assert weekly_due(cal, monday) == monday
+    assert weekly_due(WorkCalendar(extra_workdays=frozenset({dt.date(2026, 2, 15)})), dt.date(2026, 2, 16)) is None
+
+
 def test_first_week_of_one_working_day():
     assert first_week_deadline(CAL, dt.date(2026, 10, 1), 1) == dt.date(2026, 10, 8)
     assert first_week_deadline(CAL, dt.date(2026, 10, 1), 3) == dt.date(2026, 10, 10)  # 8, 9, the make-up 10th
@@ -180,6 +189,8 @@ def test_the_rulebook_named_in_settings_and_the_builtin_fallback(tmp_path):
     ('[[rule]]\ncode = "M-PEN-A"\npoints = "x"\n', "M-PEN-A: points must be a number or [min, max] ("),
     ('[[rule]]\ncode = "M-PEN-A"\npoints = true\n', "M-PEN-A: points must be a number or [min, max] (not a number: True)"),
     ('[[rule]]\ncode = "M-PEN-A"\n', "M-PEN-A: points must be a number or [min, max] (not a number: None)"),
+    ('[[rule]]\ncode = "M-PEN-A"\npoints = inf\n', "M-PEN-A: points must be a number or [min, max] (not a number: inf)"),
+    ('[[rule]]\ncode = "M-PEN-A"\npoints = [1, nan]\n', "M-PEN-A: points must be a number or [min, max] (not a number: nan)"),
     ('[[rule]]\ncode = "M-PEN-A"\npoints = [1, 2, 3]\n', "(a range is [min, max])"),
     ('[[rule]]\ncode = "M-PEN-A"\npoints = [3, 2]\n', "(bad range [3, 2])"),
     ('[[rule]]\ncode = "M-PEN-A"\npoints = -1\n', "(bad range -1)"),

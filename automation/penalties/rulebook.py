@@ -127,7 +127,10 @@ def _rule(entry: object, path: Path) -> Rule:
 def _dec(value: object) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ValueError(f"not a number: {value!r}")
-    return Decimal(str(value))  # str(): 1.5 from TOML must stay exactly 1.5
+    number = Decimal(str(value))  # str(): 1.5 from TOML must stay exactly 1.5
+    if not number.is_finite():  # TOML's inf / nan
+        raise ValueError(f"not a number: {value!r}")
+    return number
 
 
 def _range(value: object) -> tuple[Decimal, Decimal]:
