@@ -211,6 +211,26 @@ def test_a_bad_rulebook_is_one_line_naming_the_problem(tmp_path, text, detail):
     assert "\n" not in message
 
 
+def test_bad_rulebook_messages_in_full(tmp_path):
+    from automation.config import ROLES
+
+    set_lang("en")
+    path = tmp_path / "扣分规则.toml"
+    for text, detail in [("x = 1\n", "no [[rule]] entries"),
+                         ('[[rule]]\ncode = "M-PEN-A"\npoints = 1\nroles = ["厨师"]\n',
+                          f"M-PEN-A: unknown role '厨师' (roles: {', '.join(ROLES)})")]:
+        with pytest.raises(UserError) as err:
+            rulebook(tmp_path, text)
+        assert str(err.value) == f"Rulebook {path} is invalid: {detail}. See docs/reports.md, or delete the file to use the built-in rules."
+    with pytest.raises(UserError) as err:
+        rulebook(tmp_path, "[[rule\n")
+    assert "is invalid: " in str(err.value) and "(at line 1, column" in str(err.value)  # the TOML parser's own words
+    path.write_bytes(b'[[rule]]\ncode = "M-PEN-A"\nzh = "\xff"\n')
+    with pytest.raises(UserError) as err:
+        load_rulebook(tmp_path)
+    assert "can't decode byte 0xff" in str(err.value)
+
+
 def test_zero_points_and_escalation_from_one_are_allowed(tmp_path):
     rule = rulebook(tmp_path, '[[rule]]\ncode = "M-PEN-A"\npoints = [0, 0]\nescalate_from = 1\n')["M-PEN-A"]
     assert (rule.low, rule.high, rule.escalate_from) == (0, 0, 1)
@@ -677,6 +697,14 @@ def test_recorded_entries_of_the_month():
         (T("2026-10-15"), "张伟", "M-PEN-BADREV", Decimal(4), "recorded", "", None),
         (T("2026-10-31"), "陈静", "M-PEN-MSG", Decimal("1.5"), "recorded", "", None)]
     assert found[0].evidence == (Evidence("店铺表格.xlsx", "扣分登记", 2, "留言未回"),)
+    assert found[1].evidence == (Evidence("店铺表格.xlsx", "扣分登记", 3, ""),) and found[1].note == ""
+
+
+def test_recorded_entries_on_the_first_and_last_day_and_without_a_name():
+    sheet = incidents_sheet(("2026-10-01", "陈静", "M-PEN-MSG", None, "", None), ("2026-10-31", "陈静", "M-PEN-MSG", None, "", None),
+                            ("2026-10-14", None, "M-PEN-MSG", None, "", None))  # nobody named, not an every-agent rule
+    found, _ = ledger.recorded_incidents(sheet, RULES, CONFIG, T("2026-10-01"), T("2026-10-31"))
+    assert [(i.day, i.person) for i in found] == [(T("2026-10-01"), "陈静"), (T("2026-10-31"), "陈静"), (T("2026-10-14"), "")]
 
 
 @pytest.mark.parametrize(("person", "rule", "points", "used", "messages"), [
@@ -686,6 +714,7 @@ def test_recorded_entries_of_the_month():
     ("陈静", "M-PEN-BADREV", 3, Decimal(3), []),
     ("王芳", "M-PEN-MSG", None, Decimal("1.5"), ["M-PEN-MSG 适用于 客服，而 王芳 的岗位是 负责人（仍计分）。请核对规则代码。"]),
     ("李娜", "M-PEN-MONTHEND", None, Decimal(3), []),
+    ("王芳", "M-PEN-MONTHEND", None, Decimal(3), ["M-PEN-MONTHEND 适用于 客服、客服主管，而 王芳 的岗位是 负责人（仍计分）。请核对规则代码。"]),
     ("赵六", "M-PEN-MSG", None, Decimal("1.5"), ["“赵六”不在 shop.toml 的人员名单中（仍计分）。请核对姓名写法。"]),
     ("陈静", "M-PEN-XYZ", 1, None, ["规则代码“M-PEN-XYZ”不在扣分规则中（未计分）。请改为规则表中的代码，如 M-PEN-SHIP。"]),
 ])
@@ -726,6 +755,13 @@ def test_everyone_means_every_agent_on_duty_once():
     assert findings == []
 
 
+def test_everyone_twice_on_one_day_counts_each_agent_once():
+    staff = (Person("陈静", "客服"), Person("孙强", "客服"))
+    sheet = incidents_sheet(("2026-10-16", "全体客服", "M-PEN-LUNCH", None, "上午", None), ("2026-10-16", "所有客服", "M-PEN-LUNCH", None, "下午", None))
+    found, _ = ledger.recorded_incidents(sheet, RULES, ShopConfig(path=None, staff=staff), T("2026-10-01"), T("2026-10-31"))
+    assert sorted(i.person for i in found) == ["孙强", "陈静"]
+
+
 def _inc(day, person, rule, points, source="detected", key=None, since=None, due=None, note="", row=2, share=Decimal(1)):
     return Incident(T(day), person, rule, Decimal(points), source, (Evidence("f.xlsx", "s", row, "d"),), key=key,
                     since=T(since) if since else None, due=T(due) if due else None, note=note, share=share)
@@ -735,7 +771,7 @@ def test_merge_by_key_or_window_each_recorded_entry_once():
     detected = [_inc("2026-10-15", "陈静", "M-PEN-SHIP", 3, key="A1", since="2026-10-14", due="2026-10-17"),
                 _inc("2026-10-20", "陈静", "M-PEN-SHIP", 3, key="A2", since="2026-10-19", due="2026-10-21")]
     recorded = [_inc("2026-10-25", "陈静", "M-PEN-SHIP", 4, "recorded", note="订单A2晚发", row=7),       # by key, outside the window
-                _inc("2026-10-17", "陈静", "M-PEN-SHIP", 3, "recorded", note="晚发", row=8),            # by window (its last day)
+                _inc("2026-10-17", "陈静", "M-PEN-SHIP", 3, "recorded", note="晚发", row=8).but(recorded_by="李娜"),  # by window (its last day)
                 _inc("2026-10-16", "陈静", "M-PEN-SHIP", 3, "recorded", note="又晚发", row=9),          # a second one: on its own
                 _inc("2026-10-15", "张伟", "M-PEN-SHIP", 3, "recorded", row=10)]                      # another person
     out = ledger.merge(recorded, detected)
@@ -744,6 +780,7 @@ def test_merge_by_key_or_window_each_recorded_entry_once():
         (T("2026-10-15"), "陈静", Decimal(3), "both", "晚发", [2, 8]),
         (T("2026-10-16"), "陈静", Decimal(3), "recorded", "又晚发", [9]),
         (T("2026-10-20"), "陈静", Decimal(4), "both", "订单A2晚发", [2, 7])]  # the lead's own points count
+    assert [i.recorded_by for i in out] == [None, "李娜", None, None]
 
 
 @pytest.mark.parametrize(("recorded_day", "merged"), [("2026-10-13", False), ("2026-10-14", True), ("2026-10-17", True),
@@ -778,6 +815,19 @@ def test_merge_order_by_day_person_rule_sheet_row():
                         _inc("2026-10-14", "张伟", "M-PEN-MSG", 1, "recorded", row=1)], [])
     assert [(i.person, i.rule, i.evidence[0].row) for i in out] == [
         ("张伟", "M-PEN-MSG", 1), (None, "M-PEN-MSG", 5), ("陈静", "M-PEN-DAILY", 8), ("陈静", "M-PEN-MSG", 3), ("陈静", "M-PEN-MSG", 9)]
+
+
+def test_merge_order_without_evidence_unattributed_first_then_sheet_then_row():
+    def ev(sheet, row):
+        return (Evidence("f.xlsx", sheet, row, "d"),)
+
+    same = ("2026-10-15", "Amy", "M-PEN-MSG", 1, "recorded")
+    out = ledger.merge([_inc(*same).but(evidence=ev("留言记录", 2)), _inc(*same).but(evidence=ev("服务统计", 9)),
+                        _inc(*same).but(evidence=ev("Sheet1", 1)), _inc(*same).but(evidence=ev("Sheet1", None)),
+                        _inc(*same).but(evidence=()), _inc("2026-10-15", None, "M-PEN-MSG", 1, "recorded")], [])
+    assert [(i.person, [(e.sheet, e.row) for e in i.evidence]) for i in out] == [
+        (None, [("s", 2)]), ("Amy", []), ("Amy", [("Sheet1", None)]), ("Amy", [("Sheet1", 1)]),
+        ("Amy", [("服务统计", 9)]), ("Amy", [("留言记录", 2)])]
 
 
 def test_follow_up_misses_double_from_the_third_per_person():
@@ -826,6 +876,19 @@ def test_linked_points_for_the_supervisor():
     assert all(i.share == 1 and not i.escalated for i in scored) and findings == []
 
 
+def test_the_supervisor_registered_both_agents_linked_points():
+    """张伟 and 陈静 away on one day; 李娜 registered her two linked entries herself: each is one of the
+    agents' linked incidents (nothing goes on to 王芳, 李娜's own supervisor), and 王芳's own entry stays hers."""
+    found = [_inc("2026-10-14", "张伟", "M-PEN-AWAY", 1, "recorded", row=2), _inc("2026-10-14", "陈静", "M-PEN-AWAY", 1, "recorded", row=3),
+             _inc("2026-10-14", "李娜", "M-PEN-AWAY", 2, "recorded", row=4), _inc("2026-10-14", "李娜", "M-PEN-AWAY", 2, "recorded", row=5),
+             _inc("2026-10-14", "王芳", "M-PEN-AWAY", 1, "recorded", row=6)]
+    scored, findings = ledger.score(found, RULES, CONFIG)
+    assert sorted((i.person, i.source, i.linked_from, tuple(e.row for e in i.evidence)) for i in scored) == [
+        ("张伟", "recorded", None, (2,)), ("李娜", "linked", "张伟", (2, 4)), ("李娜", "linked", "陈静", (3, 5)),
+        ("王芳", "recorded", None, (6,)), ("陈静", "recorded", None, (3,))]
+    assert findings == []
+
+
 def test_linked_points_keep_the_detected_key_and_drop_escalation(tmp_path):
     book = rulebook(tmp_path, '[[rule]]\ncode = "M-PEN-A"\npoints = 1\nsupervisor_points = 0.5\nescalate_from = 1\nescalate_factor = 2\n')
     scored, _ = ledger.score([_inc("2026-10-14", "陈静", "M-PEN-A", 1, key="A1", share=Decimal("0.5"))], book, CONFIG)
@@ -837,10 +900,15 @@ def test_linked_points_without_a_supervisor_are_a_finding():
     config = ShopConfig(path=None, staff=(Person("王芳", "负责人"), Person("李娜", "客服主管"), Person("刘洋", "文案")))
     scored, findings = ledger.score([_inc("2026-10-14", "王芳", "M-PEN-AWAY", 1, "recorded", row=2),
                                      _inc("2026-10-14", "李娜", "M-PEN-AWAY", 1, "recorded", row=3),
-                                     _inc("2026-10-14", "刘洋", "M-PEN-AWAY", 1, "recorded", row=4)], RULES, config)
-    assert [(i.person, i.source) for i in scored] == [("刘洋", "recorded"), ("李娜", "recorded"), ("王芳", "recorded")]
+                                     _inc("2026-10-14", "刘洋", "M-PEN-AWAY", 1, "recorded", row=4),
+                                     _inc("2026-10-14", "陈静", "M-PEN-AWAY", 1, "recorded", row=5)], RULES, config)
+    # 陈静 is not in this staff list: her supervisor is the 客服主管, whose own entry of the day is that linked incident
+    assert [(i.person, i.source) for i in scored] == [("刘洋", "recorded"), ("李娜", "linked"), ("王芳", "recorded"), ("陈静", "recorded")]
     assert [(f.evidence.row, f.message) for f in findings] == [
         (4, "刘洋 的 M-PEN-AWAY 应连带扣主管 2 分，但 shop.toml 中找不到其主管（[[staff]] supervisor 或岗位“客服主管”）。")]
+    config = ShopConfig(path=None, staff=(Person("陈静", "客服"),))  # no 客服主管 at all; 赵六 is not in the list
+    _, findings = ledger.score([_inc("2026-10-14", "赵六", "M-PEN-AWAY", 1, "recorded", row=7)], RULES, config)
+    assert [f.evidence.row for f in findings] == [7]
 
 
 # ── compute: totals, summaries, the report's views ─────────────────────────

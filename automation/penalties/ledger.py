@@ -146,6 +146,9 @@ def _link_supervisors(incidents: list[Incident], rules: Rulebook, config: ShopCo
         if own is not None:
             claimed[id(incident)] = own
             taken.add(id(own))
+            released = claimed.pop(id(own), None)  # an entry that is a linked incident links nothing itself
+            if released is not None:
+                taken.discard(id(released))
     findings, links = [], []
     for incident in linked:
         if id(incident) in taken:
