@@ -945,6 +945,9 @@ def test_a_persons_summary():
     nobody = compute._summary(shop, "赵六", [], Decimal(0), [], PenaltySettings())
     assert (nobody.role, nobody.supervisor, nobody.previous, nobody.failed_months, nobody.flagged, nobody.linked_points) == (
         None, "李娜", Decimal(0), 0, False, Decimal(0))
+    assert isinstance(nobody.linked_points, Decimal) and isinstance(nobody.previous, Decimal)  # points are Decimal
+    lead = compute._summary(shop, "李娜", [], Decimal(1), [{"陈静": Decimal(1)}], PenaltySettings(fail_points=Decimal(1)))
+    assert (lead.supervisor, lead.previous, lead.failed_months) == ("王芳", Decimal(0), 1)  # absent last month: 0 there
 
 
 def test_the_reports_views():
@@ -961,6 +964,8 @@ def test_the_reports_views():
     assert report.skipped == ["M-PEN-MSG.note", "M-PEN-SHIP", compute.RECORDED]
     assert [report.check_name(c) for c in report.skipped] == ["留言的处理批注", "订单完成后一个工作日内未发货", "扣分登记表中登记的扣分"]
     assert report.check_name("M-PEN-NEW") == "M-PEN-NEW"
+    assert report.not_checked_lines() == ["未检查（缺少列）：", "  处理批注：留言的处理批注", "  x.xlsx — 处理批注：留言的处理批注",
+                                          "未检查（缺少工作表）：", "  订单：订单完成后一个工作日内未发货", "  扣分登记：扣分登记表中登记的扣分"]
     set_lang("en")
     assert report.check_name("M-PEN-MSG.note") == "annotations on handled messages"
     assert report.check_name(compute.RECORDED) == "points registered in the incidents sheet"
@@ -994,3 +999,80 @@ def test_an_incidents_identity_and_changes():
     assert incident.identity == ("陈静", "M-PEN-SHIP", T("2026-10-14"), "A1")
     changed = incident.but(points=Decimal(6), escalated=True)
     assert (changed.points, changed.escalated, changed.key, incident.points) == (Decimal(6), True, "A1", Decimal(3))
+
+
+# ── compute: the month's report on a small shop folder (real workbook) ─────
+from penalties_helpers import SHOP_TOML, make_shop  # noqa: E402
+
+SHOP_RULES = '[[rule]]\ncode = "M-PEN-SHIP"\npoints = 4\n[[rule]]\ncode = "M-PEN-MSG"\npoints = 1.5\n'
+
+
+def _order_row(order_id, paid, shipped, agent, status="交易成功"):
+    return [order_id, status if shipped else "买家已付款，等待卖家发货", 100, T(paid), T(shipped) if shipped else None, "裙", 1,
+            None, None, agent]
+
+
+def penalty_shop(tmp_path, fail_months):
+    """Late shipments (4 points in the shop's own rulebook 本店扣分.toml): 陈静 in August, September and
+    October; 张伟 in September and October (plus a registered 1.5 in October); 陈静's 10-28 order is due
+    10-29 and unshipped; a 10-30 order makes the data end on 10-30. June: only a registered entry;
+    July: only an order shipped on time."""
+    from automation.shop import Shop
+
+    toml = SHOP_TOML + f'\n[penalties]\nrulebook = "本店扣分.toml"\nfail_points = 3\nfail_months = {fail_months}\n'
+    folder = make_shop(tmp_path / "shop", {
+        "订单": [_order_row("A1", "2026-10-14 10:00", "2026-10-16 10:00", "陈静"), _order_row("A2", "2026-10-28 10:00", None, "陈静"),
+                _order_row("A3", "2026-10-30 10:00", None, "张伟"), _order_row("B1", "2026-10-14 10:00", "2026-10-16 10:00", "张伟"),
+                _order_row("S1", "2026-09-15 10:00", "2026-09-17 10:00", "陈静"), _order_row("S2", "2026-09-15 10:00", "2026-09-17 10:00", "张伟"),
+                _order_row("U1", "2026-08-12 10:00", "2026-08-14 10:00", "陈静"), _order_row("U2", "2026-08-12 10:00", "2026-08-13 10:00", "张伟"),
+                _order_row("J1", "2026-07-14 10:00", "2026-07-14 18:00", "陈静")],
+        "留言记录": [[T("2026-10-14 10:00"), "b1", "陈静", T("2026-10-14 11:00"), "已回复"]],
+        "扣分登记": [[T("2026-10-20"), "张伟", "M-PEN-MSG", None, "留言未回", "李娜"], [T("2026-06-10"), "陈静", "M-PEN-MSG", None, "", "李娜"]],
+    }, toml)
+    (folder / "本店扣分.toml").write_text(SHOP_RULES, encoding="utf-8")
+    return Shop.open(folder)
+
+
+def test_the_months_report_from_the_shops_sheets(tmp_path):
+    shop = penalty_shop(tmp_path, fail_months=2)
+    report = compute.penalty_report(shop, "2026-10", as_of=T("2026-10-29 12:00"))  # 10-28's order not due yet
+    assert (report.month, report.rules["M-PEN-SHIP"].low, report.settings.fail_months, report.findings) == ("2026-10", 4, 2, [])
+    people = {p.name: p for p in report.people}
+    assert [(p.name, p.total) for p in report.people] == [("张伟", Decimal("5.5")), ("陈静", Decimal(4)), ("李娜", Decimal(0)), ("王芳", Decimal(0))]
+    chen, zhang = people["陈静"], people["张伟"]
+    assert (chen.previous, chen.failed_months, chen.flagged) == (Decimal(4), 2, True)  # October and September, of 2
+    assert (zhang.previous, zhang.failed_months, zhang.flagged) == (Decimal(4), 2, True)
+    assert sorted((i.person, i.rule, i.points) for i in report.incidents) == [
+        ("张伟", "M-PEN-MSG", Decimal("1.5")), ("张伟", "M-PEN-SHIP", Decimal(4)), ("陈静", "M-PEN-SHIP", Decimal(4))]
+    assert report.previous_known is True and report.not_checked == []  # the rulebook holds only the two rules that ran
+    later = compute.penalty_report(shop, "2026-10")  # the data end on 10-30: 10-28's order is late now
+    assert {p.name: p.total for p in later.people}["陈静"] == Decimal(8)
+
+
+def test_three_failing_months_in_a_row_to_be_flagged(tmp_path):
+    people = {p.name: p for p in compute.penalty_report(penalty_shop(tmp_path, fail_months=3), "2026-10", as_of=T("2026-10-29 12:00")).people}
+    assert (people["陈静"].failed_months, people["陈静"].flagged) == (3, True)  # August, September, October
+    assert (people["张伟"].failed_months, people["张伟"].flagged) == (2, False)  # August was clean
+
+
+@pytest.mark.parametrize(("month", "known"), [
+    ("2026-06", False),  # May: nothing at all
+    ("2026-07", True),   # June: a registered entry, no orders
+    ("2026-08", True),   # July: an order, no incident
+])
+def test_whether_last_month_is_known(tmp_path, month, known):
+    report = compute.penalty_report(penalty_shop(tmp_path, fail_months=2), month, as_of=T("2026-10-29 12:00"))
+    assert report.previous_known is known
+    zero = {p.name: p for p in report.people}["王芳"]
+    assert (zero.total, zero.previous, zero.change) == (Decimal(0), Decimal(0), Decimal(0))
+
+
+def test_without_an_incidents_sheet_the_registered_points_are_not_checked(tmp_path):
+    from automation.shop import Shop
+
+    shop = Shop.open(make_shop(tmp_path / "shop", {"订单": [_order_row("A1", "2026-10-14 10:00", "2026-10-16 10:00", "陈静")]}))
+    settings = penalty_settings(shop.config)
+    found, findings, not_checked = compute.month_incidents(shop, "2026-10", RULES, settings, T("2026-10-29 12:00"))
+    assert [(i.person, i.rule) for i in found] == [("陈静", "M-PEN-SHIP")] and findings == []
+    recorded = [n for n in not_checked if n.code == compute.RECORDED]
+    assert [(n.clause, n.reason, n.missing) for n in recorded] == [(None, "no_sheet", ("扣分登记",))]
