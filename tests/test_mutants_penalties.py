@@ -51,6 +51,7 @@ def ctx(month="2026-10", staff=STAFF, as_of=AS_OF, settings=PenaltySettings(), r
 
 
 def got(incidents):
+    assert all(i.source == "detected" for i in incidents)
     return [(i.day, i.person, i.rule, i.points, i.key, i.since, i.due) for i in incidents]
 
 
@@ -500,6 +501,15 @@ def test_follow_ups():
     found = detect.detect_followups(ctx(), followups(("2026-10-14", "陈静", None, "2026-10-16"), ("2026-10-14", "陈静", None, None)))
     assert [i.evidence[0].detail for i in found] == ["enquiry of 2026-10-14 due for follow-up 2026-10-15, done 2026-10-16",
                                                      "enquiry of 2026-10-14 due for follow-up 2026-10-15, not done"]
+
+
+def test_rows_skipped_first_do_not_stop_the_detectors():
+    """A row each detector skips, then one it reports: the skip moves on to the next row."""
+    assert [i.key for i in detect.detect_followups(ctx(), followups((None, "陈静", None, None), ("2026-10-14", "陈静", None, None)))] == ["follow:3"]
+    found = detect.detect_bad_reviews(ctx(), reviews(("2026-10-14", "A1", "陈静", "差评", "慢", "否"), ("2026-10-14", "A2", "陈静", "差评", "", "是")))
+    assert [(i.key, i.source) for i in got(found) and found] == [("A2", "detected")]
+    rows = submissions(("月末统计", None, "李娜", "2026-10-02 10:00"), ("未发货清单", "2026-09", "李娜", "2026-10-02 10:00"))
+    assert [i.evidence[0].detail for i in detect.detect_monthend(ctx(), rows)] == ["2026-09 的月末统计应于 2026-10-13 前完成：月末统计 未做"]
 
 
 @pytest.mark.parametrize(("as_of", "missing"), [(end_of(T("2026-10-15")), False), (T("2026-10-16 00:00"), True)])
