@@ -344,6 +344,20 @@ def test_the_agent_named_in_a_red_remark_before_the_shipper():
     assert [i.person for i in detect.detect_ship(ctx(staff=staff), table("订单", *rows))] == ["张伟", "张伟"]
 
 
+def test_a_late_promotion_order_goes_to_the_shipper_not_the_agents_sharing_it():
+    """M-PEN-SHIP's points go to a named agent only; a promotion order is shared by the agents on duty
+    for sales (M-FLAG-PROMO), but nobody named it, so the shipper on duty carries the late shipment."""
+    from dataclasses import replace
+
+    from automation.config import Promotion
+
+    staff = STAFF + (Person("孙强", "发货", rest_day=""),)
+    c = ctx(staff=staff)
+    c = replace(c, config=replace(c.config, promotions=(Promotion("双11", T("2026-10-14 00:00"), T("2026-10-14 23:59")),)))
+    found = detect.detect_ship(c, table("订单", order("A1", DONE, "2026-10-14 10:00", "2026-10-19 10:00", agent=None)))
+    assert [i.person for i in found] == ["孙强"]
+
+
 def test_nobody_on_duty_leaves_it_unattributed():
     staff = STAFF + (Person("郑磊", "发货", rest_day="周四"),)
     found = detect.detect_ship(ctx(staff=staff), table("订单", order("A1", DONE, "2026-10-14 10:00", "2026-10-19 10:00", agent=None)))
