@@ -315,6 +315,19 @@ def test_an_unshipped_order_counts_once_its_deadline_has_passed(as_of, late):
     assert len(found) == int(late)
 
 
+def test_skipped_orders_first_do_not_stop_the_ship_check():
+    rows = [order("C1", CLOSED, "2026-10-14 10:00"), order("C2", DONE, "2026-09-29 10:00", "2026-10-09 10:00"),
+            order("C3", DONE, "2026-10-14 10:00", "2026-10-15 09:00"), order("C4", DONE, "2026-10-14 10:00"),
+            order("C5", DONE, "2026-10-14 10:00", "2026-10-16 09:00")]
+    assert [i.key for i in detect.detect_ship(ctx(), table("订单", *rows))] == ["C5"]
+
+
+def test_shipped_at_the_last_moment_of_the_deadline_is_on_time():
+    last = dt.datetime(2026, 10, 15, 23, 59, 59, 999999)
+    row = ["A1", DONE, 100, T("2026-10-14 10:00"), last, "裙", 1, None, None, "陈静"]
+    assert detect.detect_ship(ctx(), table("订单", row)) == []
+
+
 def test_late_shipment_detail_and_evidence():
     orders = table("订单", order("A1", DONE, "2026-10-14 10:00", "2026-10-16 08:30"), order("A2", WAITING, "2026-10-14 10:00"))
     late, never = detect.detect_ship(ctx(), orders)
