@@ -588,6 +588,32 @@ def test_weekly_summary_edges():
     assert detect.detect_weekly(c, submissions(("周报", "2026-W43", None, "2026-10-23 10:00"))) == []  # nobody named: not kept
 
 
+def test_weekly_summaries_of_two_agents():
+    """陈静 and 张伟 keep the sheet from week 39 (September). Week 40 (09-28, due 09-30) is September's;
+    week 42 is sent on Monday 10-19, so it is late for week 42 (its 所属期间), not on time for week 43;
+    陈静 sends week 43 at the last moment of its Friday; 张伟 sends nothing after week 39."""
+    staff = (Person("陈静", "客服"), Person("张伟", "客服"))
+    rows = submissions(("月报", "2026-09", "陈静", "2026-10-09 10:00"), ("周报", "2026-W39", "陈静", "2026-09-25 10:00"),
+                       ("周报", "2026-W39", "张伟", "2026-09-25 10:00"), ("周报", "2026-W41", "陈静", "2026-10-10 10:00"),
+                       ("周报", "2026-W42", "陈静", "2026-10-19 09:00"), ("周报", "2026-W44", "陈静", "2026-10-30 10:00"))
+    rows.records.append(type(rows.records[0])(8, {"report": "周报", "period": "2026-W43", "person": "陈静",
+                                                  "submitted_at": end_of(T("2026-10-23"))}, {}))
+    found = detect.detect_weekly(ctx(staff=staff), rows)
+    assert sorted((i.person, i.key, i.evidence[0].row) for i in found) == [
+        ("张伟", "week:2026-10-05", None), ("张伟", "week:2026-10-12", None), ("张伟", "week:2026-10-19", None),
+        ("张伟", "week:2026-10-26", None), ("陈静", "week:2026-10-12", 6)]
+    # no staff in shop.toml: the names the sheet uses, the same findings
+    assert sorted((i.person, i.key) for i in detect.detect_weekly(ctx(staff=()), rows)) == sorted((i.person, i.key) for i in found)
+
+
+def test_a_week_that_starts_on_the_months_last_day():
+    """August 2026 ends on Monday 08-31; with 09-01..09-04 off, that Monday is its week's last working day."""
+    cal = WorkCalendar(extra_holidays=frozenset(dt.date(2026, 9, d) for d in range(1, 5)))
+    c = make_context("2026-08", cal, ShopConfig(path=None, staff=CHEN), RULES, PenaltySettings(), AS_OF)
+    found = detect.detect_weekly(c, submissions(("周报", "2026-W35", "陈静", "2026-08-28 10:00")))
+    assert [(i.day, i.key) for i in found] == [(T("2026-08-31"), "week:2026-08-31")]
+
+
 def test_the_weekly_summary_of_a_week_starting_last_month():
     """October's first week starts Monday 09-28 and is due 09-30 (September's); the week of 10-05 is due on
     the make-up Saturday 10-10."""
