@@ -549,6 +549,7 @@ def test_a_follow_up_is_missing_only_after_its_day(as_of, missing):
     ("2026-W42", None, "2026-10-12"), ("2026w42", None, "2026-10-12"), ("2026 年 W 42", None, None),
     ("2026年W42", None, "2026-10-12"), ("2026/10/14", None, "2026-10-12"), ("2026年10月18日", None, "2026-10-12"),
     ("2026.10.5", None, "2026-10-05"), ("第42周", T("2026-10-16 15:00"), "2026-10-12"), ("第 42 周", T("2025-10-16"), "2025-10-13"),
+    ("第41周", T("2026-10-16 15:00"), "2026-10-05"),  # the year of the sending day, the week as written
     ("第42周", None, None), ("2026-W60", T("2026-10-16"), None), ("2026-02-30", None, None),
     ("", T("2026-10-16 15:00"), "2026-10-12"), (None, T("2026-10-12"), "2026-10-12"), (None, None, None),
 ])
@@ -641,6 +642,15 @@ def test_month_end_statistics_done_late_by_whoever_did_them():
     found = detect.detect_monthend(ctx(), submissions(("未发货清单", "2026-09", "张伟", "2026-10-14 09:00"),
                                                       ("周报", "2026-W40", "张伟", "2026-09-30 09:00")))
     assert found[0].evidence[0].detail == "month-end statistics for 2026-09 due 2026-10-13: 月末统计 missing, 未发货清单 2026-10-14 09:00 done late"
+
+
+def test_month_end_statistics_at_the_last_moment_and_done_late_by_nobody_named():
+    rows = submissions(("未发货清单", "2026-09", None, "2026-10-14 10:00"))
+    rows.records.append(type(rows.records[0])(3, {"report": "月末统计", "period": "2026-09", "person": "李娜",
+                                                  "submitted_at": end_of(T("2026-10-13"))}, {}))
+    found = detect.detect_monthend(ctx(), rows)
+    assert [(i.person, i.day) for i in found] == [("李娜", T("2026-10-14"))]  # the 客服主管 owes the late list
+    assert found[0].evidence[0].detail == "2026-09 的月末统计应于 2026-10-13 前完成：未发货清单 2026-10-14 10:00 才完成"
 
 
 def test_month_end_statistics_edges():
