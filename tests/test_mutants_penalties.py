@@ -496,6 +496,15 @@ def test_message_problems():
     assert found[1].evidence[0].detail == "message 2026-10-14 18:00 (counts to 2026-10-15), due 2026-10-15 12:00: handled 2026-10-15 12:30, no annotation"
 
 
+def test_skipped_messages_first_and_the_shops_own_cutoff():
+    log = table("留言记录", [None, "买家", "陈静", None, None], [T("2026-09-30 10:00"), "买家", "陈静", None, None],
+                [T("2026-10-14 17:30"), "买家", "陈静", T("2026-10-15 11:00"), "已回复"],
+                [T("2026-10-14 16:59"), "买家", "陈静", T("2026-10-15 09:00"), "已回复"])
+    found = detect.detect_messages(ctx(settings=PenaltySettings(message_cutoff="17:00")), log)
+    # after the shop's 17:00 cutoff: the next day's, due 12:00 (on time); before it: that day's, late the next morning
+    assert [(i.key, i.due) for i in got(found) and found] == [("msg:5", T("2026-10-14"))]
+
+
 def test_an_unhandled_message_before_its_deadline_and_a_log_without_notes():
     log = messages(("2026-10-14 10:00", "陈静", None, None))
     assert detect.detect_messages(ctx(as_of=end_of(T("2026-10-14"))), log) == []
