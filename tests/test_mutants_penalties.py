@@ -467,7 +467,16 @@ def test_wrong_daily_data_found_by_detect_daily():
     rows = service(("2026-10-29", "陈静", 1, "2026-10-30 09:00"), ("2026-10-30", "陈静", 1, "2026-11-02 09:00"))
     log = messages(("2026-10-29 10:00", "陈静", None, None), ("2026-10-29 11:00", "陈静", None, None),
                    ("2026-10-30 10:00", "陈静", None, None))
-    assert [(i.day, i.key) for i in detect.detect_daily(ctx(staff=CHEN), rows, log)] == [(T("2026-10-29"), "daily:2026-10-29")]
+    found = detect.detect_daily(ctx(staff=CHEN), rows, log)
+    assert [(i.day, i.person, i.key, i.source) for i in found] == [(T("2026-10-29"), "陈静", "daily:2026-10-29", "detected")]
+    assert found[0].evidence[0].detail.startswith("陈静 2026-10-29 登记咨询人数 1")
+
+
+def test_a_rest_day_in_the_middle_of_the_kept_days():
+    """Kept from Tuesday 10-27; 陈静 rests on Wednesdays: 10-28 is not owed, 10-29 and 10-30 are."""
+    staff = (Person("陈静", "客服", rest_day="周三"),)
+    found = detect.detect_daily(ctx(staff=staff), service(("2026-10-27", "陈静", 3, "2026-10-28 09:00")))
+    assert [i.day for i in got(found) and found] == [T("2026-10-29"), T("2026-10-30")]
 
 
 # ── M-PEN-MSG ──────────────────────────────────────────────────────────────
