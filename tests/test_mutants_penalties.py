@@ -448,7 +448,8 @@ def test_messages_per_day_by_the_day_they_count_to():
 
 
 @pytest.mark.parametrize(("enquiries", "logged", "wrong"), [((3,), 4, True), ((2, 1), 3, False), ((2, 1), 4, True),
-                                                             ((3,), 3, False), ((5,), 0, False), ((1, None), 4, False)])
+                                                             ((3,), 3, False), ((5,), 0, False), ((1, None), 4, False),
+                                                             ((0,), 1, True)])  # none registered, one logged
 def test_wrong_daily_data_against_the_message_log(enquiries, logged, wrong):
     rows = service(*[("2026-10-29", "陈静", n, "2026-10-30 09:00") for n in enquiries])
     found = detect._wrong_data(rows, "陈静", T("2026-10-29"), rows.records, logged, Decimal("1.5"))
@@ -464,9 +465,8 @@ def test_wrong_daily_data_against_the_message_log(enquiries, logged, wrong):
 
 
 def test_wrong_daily_data_found_by_detect_daily():
-    rows = service(("2026-10-29", "陈静", 1, "2026-10-30 09:00"), ("2026-10-30", "陈静", 1, "2026-11-02 09:00"))
-    log = messages(("2026-10-29 10:00", "陈静", None, None), ("2026-10-29 11:00", "陈静", None, None),
-                   ("2026-10-30 10:00", "陈静", None, None))
+    rows = service(("2026-10-29", "陈静", 1, "2026-10-30 09:00"), ("2026-10-30", "陈静", 0, "2026-11-02 09:00"))
+    log = messages(("2026-10-29 10:00", "陈静", None, None), ("2026-10-29 11:00", "陈静", None, None))  # 10-30: none, 0 is right
     found = detect.detect_daily(ctx(staff=CHEN), rows, log)
     assert [(i.day, i.person, i.key, i.source) for i in found] == [(T("2026-10-29"), "陈静", "daily:2026-10-29", "detected")]
     assert found[0].evidence[0].detail.startswith("陈静 2026-10-29 登记咨询人数 1")
