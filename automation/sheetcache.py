@@ -24,10 +24,42 @@ RACY_SECONDS = 2.0
 Own = dict[str, tuple[tuple[str, str], ...]]
 
 
+@dataclass(frozen=True)
+class FileIdentity:
+    """A file as it was when taken: (mtime, size, inode), and a CRC of its bytes only when it had been
+    modified within RACY_SECONDS (a rewrite of the same size in the same clock tick keeps the stamp).
+    `stamp` is None for a file that was not there."""
+
+    path: str  # the real path
+    stamp: tuple[int, int, int] | None
+    crc: int | None = None
+
+    @classmethod
+    def of(cls, path: Path, missing_ok: bool = True) -> "FileIdentity":
+        real = os.path.realpath(path)
+        try:
+            stamp = _stamp(path)
+        except FileNotFoundError:
+            if not missing_ok:
+                raise
+            return cls(real, None)
+        racy = time.time_ns() - stamp[0] < RACY_SECONDS * 1e9
+        return cls(real, stamp, _crc(real) if racy else None)
+
+    def unchanged(self) -> bool:
+        try:
+            if self.stamp is None:
+                return not os.path.lexists(self.path)
+            if _stamp(self.path) != self.stamp:
+                return False
+            return self.crc is None or _crc(self.path) == self.crc
+        except OSError:
+            return False
+
+
 @dataclass
 class FileReads:
-    stamp: tuple[int, int, int]
-    crc: int | None  # only for a file modified just before it was read
+    identity: FileIdentity  # the file when it was read
     kinds: list[SheetKind] = field(default_factory=list)
     error: UserError | None = None  # the file is not a readable shop sheet (why)
     tables: dict[str, Table] = field(default_factory=dict)  # sheet -> its table, once read
@@ -50,15 +82,6 @@ def _crc(path: Path) -> int:
     return crc
 
 
-def _fresh(path: Path, entry: FileReads) -> bool:
-    try:
-        if _stamp(path) != entry.stamp:
-            return False
-        return entry.crc is None or _crc(path) == entry.crc
-    except OSError:
-        return False
-
-
 def _key(path: Path, own: Own) -> tuple[str, tuple]:
     return os.path.realpath(path), tuple(sorted(own.items()))
 
@@ -67,11 +90,9 @@ def file_reads(path: Path, own: Own) -> FileReads:
     """The file's entry, its kinds found from the header rows (the first time, or after it changed)."""
     key = _key(path, own)
     entry = _FILES.get(key)
-    if entry is not None and _fresh(path, entry):
+    if entry is not None and entry.identity.unchanged():
         return entry
-    stamp = _stamp(path)
-    racy = time.time_ns() - stamp[0] < RACY_SECONDS * 1e9
-    entry = FileReads(stamp, _crc(path) if racy else None)
+    entry = FileReads(FileIdentity.of(path, missing_ok=False))
     try:
         source, ours = open_for_reading(path)
         entry.kinds = find_kinds(source, own=own, skip=ours)

@@ -26,11 +26,14 @@ def _default_language(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_read_cache():
-    """What one test read is never another test's run (automation.sheetcache lives per process)."""
+    """What one test read, computed or drew is never another test's run (automation.sheetcache,
+    automation.runcache and the drawn charts live per process)."""
     yield
-    cache = sys.modules.get("automation.sheetcache")
-    if cache is not None:
-        cache.forget_all()
+    for name, forget in (("automation.sheetcache", "forget_all"), ("automation.runcache", "forget_all"),
+                         ("automation.sales.charts", "forget_drawn")):
+        module = sys.modules.get(name)
+        if module is not None:
+            getattr(module, forget)()
 
 
 def _soffice() -> str | None:

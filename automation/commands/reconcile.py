@@ -102,6 +102,7 @@ def figures(done: MonthReconciliation) -> list[str]:
 def demo_step(shop_dir: Path, console):
     from ..outcome import Outcome
 
-    shop = Shop.open(shop_dir)
-    done = write_month(shop, reconcile_month(shop, demo_month(shop_dir)))
+    from ..courier.section import month_done
+
+    done = month_done(Shop.open(shop_dir), demo_month(shop_dir))  # the monthly e-mail's step reuses it
     return Outcome(pick("月度对账", "Monthly reconciliation"), figures(done), list(done.written))

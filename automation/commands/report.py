@@ -94,18 +94,16 @@ def penalty_figures(report) -> list[str]:
 
 def run_penalties(shop: Shop, month: str, as_of: dt.datetime | None = None, echo: bool = True,
                   as_json: bool = False) -> Outcome:
-    from ..penalties.compute import penalty_report
-    from ..penalties.section import build_section, section_title, workbook_path
-    from ..penalties.workbook import write_penalty_workbook
+    from ..penalties.section import build_section, month_report, month_workbook, section_title, workbook_path
 
     job = pick("扣分报表", "Penalty report")
     empty = run_no_data(shop, month, section_title(month), workbook_path(shop, month), as_json)
     if empty is not None:
         return Outcome(job, [], empty)
     step(pick("计算扣分", "computing points"))
-    report = penalty_report(shop, month, as_of=as_of)
+    report = month_report(shop, month, as_of)
     step(WRITING)
-    workbook = write_penalty_workbook(report, workbook_path(shop, month))
+    workbook = month_workbook(shop, report, reuse=False)  # the job writes; the e-mail after it reuses
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
     outcome = Outcome(job, penalty_figures(report), [workbook, page])
     if as_json:
@@ -148,7 +146,7 @@ def sales_figures(report) -> list[str]:
 
 
 def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = True, as_json: bool = False) -> Outcome:
-    from ..sales.section import build_section, section_title, shop_sales_report, workbook_path
+    from ..sales.section import build_section, month_workbook, section_title, shop_sales_report, workbook_path
     from ..sales.workbook import DAILY_FIGURES, agent_label, write_sales_workbook
 
     job = pick("销售报表", "Sales report")
@@ -177,7 +175,7 @@ def run_sales(shop: Shop, month: str, day: dt.date | None = None, echo: bool = T
                          f"{f.sales:,.2f}", f"{f.refunds:,.2f}"] for _, agent, f in rows])
         _say_written_and_not_checked([written], report.not_checked_lines(DAILY_FIGURES))
         return Outcome(pick("销售日报", "Daily sales"), [], [written])
-    workbook = write_sales_workbook(report, workbook_path(shop, month))
+    workbook = month_workbook(shop, report, reuse=False)  # the job writes; the e-mail after it reuses
     page = write_page(shop, month, build_section(report, workbook), workbook.with_suffix(".html"))
     outcome = Outcome(job, sales_figures(report), [workbook, page])
     if as_json:
@@ -273,10 +271,12 @@ def sales_cmd(path: Path, month: str | None, day: str | None, as_json: bool) -> 
 
 
 def demo_step(shop_dir: Path, console) -> list[Outcome]:
-    """`shopbook demo`: both reports for the demo month 2026-10, deadlines judged at the demo's "now"."""
-    from ..demo.model import AS_OF, MONTH
+    """`shopbook demo`: both reports for the demo month 2026-10. Deadlines are judged as the monthly
+    e-mail judges them, at the end of the latest day in the sheets (10-31, the demo's "now"), so the
+    e-mail's step reuses these reports (automation.runcache) instead of computing them again."""
+    from ..demo.model import MONTH
 
     shop = Shop.open(shop_dir)
-    return [run_penalties(shop, MONTH, AS_OF, echo=False), run_sales(shop, MONTH, echo=False)]
+    return [run_penalties(shop, MONTH, echo=False), run_sales(shop, MONTH, echo=False)]
 
 

@@ -38,9 +38,18 @@ def check_name(code: str) -> str:
     return BY_SLUG[slug].title() if slug in BY_SLUG else code
 
 
+def month_done(shop, month: str):
+    """The month reconciled and its files written, once per process for the same inputs
+    (automation.runcache): the reconcile job and the monthly e-mail of one run share them."""
+    from ..runcache import for_month, written
+
+    done = for_month("reconcile", shop, month, lambda: reconcile_month(shop, month))
+    return written("reconcile.files", done, (shop.month_dir(month), lang()), lambda: write_month(shop, done), lambda d: d.written)
+
+
 def monthly_section(shop, month: str) -> Section | None:
     try:
-        done = write_month(shop, reconcile_month(shop, month))
+        done = month_done(shop, month)
     except UserError as exc:
         if exc.key in ("courier.bill.none", "err.no_table", "months.log_not_covering"):
             note = str(exc)

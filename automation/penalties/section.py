@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,30 @@ CHART_CID = "penalties_points"
 
 def workbook_path(shop, month: str) -> Path:
     return shop.month_dir(month) / output_name("penalties", ".xlsx", month=month)
+
+
+def month_report(shop, month: str, as_of: dt.datetime | None = None) -> PenaltyReport:
+    """The month's penalty report, deadlines judged at `as_of` (default: the end of the latest day
+    in the sheets). Computed once per process for the same inputs (automation.runcache): the report
+    job and the monthly e-mail of one run share it."""
+    from ..runcache import for_month
+    from .compute import data_now
+    from .period import parse_month
+    from .settings import penalty_settings
+
+    parse_month(month)
+    as_of = as_of or data_now(shop)
+    rulebook = shop.root / penalty_settings(shop.config).rulebook
+    return for_month("penalties", shop, month, lambda: penalty_report(shop, month, as_of), as_of, more=[rulebook])
+
+
+def month_workbook(shop, report: PenaltyReport, reuse: bool = True) -> Path:
+    """The report's workbook, written unless this run already wrote it from the same report (unchanged since);
+    `reuse=False` (the report job) always writes it."""
+    from ..runcache import written
+
+    path = workbook_path(shop, report.month)
+    return written("penalties.workbook", report, (path, lang()), lambda: write_penalty_workbook(report, path), lambda p: [p], reuse)
 
 
 def _num(value: Decimal) -> str:
@@ -77,5 +102,5 @@ def monthly_section(shop, month: str) -> Section:
     check = month_check(shop, month)
     if not check.has_data:
         return no_data_section(section_title(month), check)
-    report = penalty_report(shop, month)  # deadlines judged as of the latest day in the sheets
-    return build_section(report, write_penalty_workbook(report, workbook_path(shop, month)))
+    report = month_report(shop, month)  # deadlines judged as of the latest day in the sheets
+    return build_section(report, month_workbook(shop, report))

@@ -7,9 +7,10 @@ here: a cron server or a "only Python" set-up without any system CJK font draws 
 
 from __future__ import annotations
 
+import inspect
 import io
 from decimal import Decimal
-from functools import cache
+from functools import cache, wraps
 
 import matplotlib
 
@@ -58,10 +59,49 @@ def _png(fig, params) -> bytes:
     return buffer.getvalue()
 
 
+_DRAWN: dict[tuple, bytes] = {}
+KEEP_DRAWN = 32
+
+
+def _frozen(value):
+    """An argument as a dictionary key: lists and dicts (a line chart's series) as tuples, in order."""
+    if isinstance(value, dict):
+        return (dict, tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def drawn_once(draw):
+    """The same arguments draw the same PNG, so a chart is drawn once per process: the report job and
+    the monthly e-mail of one `shopbook demo` (or console) run show the same charts. Values compare
+    by `==`, which is what the drawing sees too (each is drawn as `float(v)`)."""
+    signature = inspect.signature(draw)
+
+    @wraps(draw)
+    def chart(*args, **kwargs) -> bytes:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        key = (draw.__name__, _frozen(tuple(bound.arguments.items())))
+        if key not in _DRAWN:
+            if len(_DRAWN) >= KEEP_DRAWN:
+                del _DRAWN[next(iter(_DRAWN))]
+            _DRAWN[key] = draw(*args, **kwargs)
+        return _DRAWN[key]
+
+    return chart
+
+
+def forget_drawn() -> None:
+    """Drop the drawn charts (tests)."""
+    _DRAWN.clear()
+
+
 def _shown(value: float, unit: str) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") + unit
 
 
+@drawn_once
 def bar_chart(title: str, labels: list[str], values: list[Decimal | float], unit: str = "", colour: int = 0,
               axis: str = "") -> bytes:
     fig, ax, params = _figure()
@@ -80,6 +120,7 @@ def bar_chart(title: str, labels: list[str], values: list[Decimal | float], unit
     return _png(fig, params)
 
 
+@drawn_once
 def hbar_chart(title: str, labels: list[str], values: list[Decimal | float], axis: str, colour: int = 0) -> bytes:
     """Horizontal bars (long category names), signed values around a 0 line."""
     fig, ax, params = _figure(6.4, 0.45 * len(labels) + 1.2)
@@ -97,6 +138,7 @@ def hbar_chart(title: str, labels: list[str], values: list[Decimal | float], axi
     return _png(fig, params)
 
 
+@drawn_once
 def line_chart(title: str, days: list[str], series: dict[str, list[Decimal | float]], axis: str = "") -> bytes:
     fig, ax, params = _figure(7.2, 3.2)
     with plt.rc_context(params):

@@ -19,11 +19,25 @@ SHOWN = 10  # rows of each list in the e-mail; the workbook has them all
 
 
 def shop_sales_report(shop: Shop, month: str) -> SalesReport:
-    return sales_report(month, {k: shop.table(k) for k in KINDS}, shop.config, sales_settings(shop.config))
+    """The month's sales report, computed once per process for the same inputs (automation.runcache):
+    the report job and the monthly e-mail of one run share it."""
+    from ..runcache import for_month
+
+    return for_month("sales", shop, month,
+                     lambda: sales_report(month, {k: shop.table(k) for k in KINDS}, shop.config, sales_settings(shop.config)))
 
 
 def workbook_path(shop: Shop, month: str) -> Path:
     return shop.month_dir(month) / output_name("sales", ".xlsx", month=month)
+
+
+def month_workbook(shop: Shop, report: SalesReport, reuse: bool = True) -> Path:
+    """The month's workbook, written unless this run already wrote it from the same report (unchanged since);
+    `reuse=False` (the report job) always writes it."""
+    from ..runcache import written
+
+    path = workbook_path(shop, report.month)
+    return written("sales.workbook", report, (path, lang()), lambda: write_sales_workbook(report, path), lambda p: [p], reuse)
 
 
 def _amount(value: Decimal | None) -> str:
@@ -103,4 +117,4 @@ def monthly_section(shop: Shop, month: str) -> Section:
     if not check.has_data:
         return no_data_section(section_title(month), check)
     report = shop_sales_report(shop, month)
-    return build_section(report, write_sales_workbook(report, workbook_path(shop, month)))
+    return build_section(report, month_workbook(shop, report))
