@@ -11,6 +11,7 @@ import base64
 import importlib
 import shutil
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -132,7 +133,10 @@ def subject_for(month: str) -> str:
     return pick(f"【对账】{year}年{int(mon)}月 快递对账与月报", f"[Reconciliation] {year}-{mon} courier reconciliation and monthly report")
 
 
+@cache
 def templates():
+    """The report templates; one environment per process, so each template is compiled once (the
+    loader still reloads a template whose file changed)."""
     import jinja2
 
     from .paths import data_dir

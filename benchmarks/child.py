@@ -23,6 +23,7 @@ STEPS = {
     "polars_joins": "benchmarks.bench_reconcile:run_joins",
     "shop_kinds": "benchmarks.bench_startup:shop_kinds",
     "command": "benchmarks.bench_startup:run_command",
+    "demo_generated": "benchmarks.bench_startup:run_demo_generated",
     "python_start": "benchmarks.bench_startup:python_start",
 }
 

@@ -162,6 +162,8 @@ def cases(args: argparse.Namespace, data: Path) -> list[Case]:
         Case("Shop finding the sheet kinds of a folder", "header rows only, never a full read",
              Step("shop_kinds", lambda _f, _r: [str(shop()[0])]), None, no_full_reads),
         Case("shopbook demo", "≤ 10 s", Step("command", lambda f, r: ["demo", str(f / f"demo-{r}")]), None, under(10)),
+        Case("shopbook demo, shop generated (no cache: a first run)", "≤ 10 s",
+             Step("demo_generated", lambda f, r: [str(f / f"demo-generated-{r}")]), None, under(10)),
         Case("shopbook --help (baseline: a bare python start)", "≤ 0.2 s", Step("command", lambda _f, _r: ["--help"]),
              Step("python_start", lambda _f, _r: []), under(0.2)),
     ]

@@ -13,6 +13,21 @@ import pytest
 from click.testing import CliRunner
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _demo_cache_of_the_session(tmp_path_factory):
+    """Generated demo shops are kept for this session only (automation.demo.cache), never in the
+    user's cache folder; later `shopbook demo` runs of the session copy them, as a user's second run does."""
+    from automation.demo.cache import DIR_ENV
+
+    before = os.environ.get(DIR_ENV)
+    os.environ[DIR_ENV] = str(tmp_path_factory.mktemp("demo-cache"))
+    yield
+    if before is None:
+        os.environ.pop(DIR_ENV, None)
+    else:
+        os.environ[DIR_ENV] = before
+
+
 @pytest.fixture(autouse=True)
 def _default_language(monkeypatch):
     """Every test starts in the default language; `--lang en` in one test never leaks into the next."""

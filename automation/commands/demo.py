@@ -13,7 +13,8 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from ..click_zh import help_text
-from ..demo import DEFAULT_SEED, KEY_NAME, Demo, build_demo
+from ..demo import DEFAULT_SEED, KEY_NAME, Demo
+from ..demo.cache import demo_shop
 from ..errors import UserError
 from ..i18n import lang, pick, register
 from ..outcome import Outcome
@@ -160,7 +161,7 @@ def command(folder: Path, seed: int, force: bool) -> None:
     check_target(folder, force)
     console = Console(soft_wrap=True)  # paths stay whole, whatever the terminal width
     started = time.perf_counter()
-    demo = build_demo(folder, seed)
+    demo = demo_shop(folder, seed)
     seconds = time.perf_counter() - started
     steps = run_steps(folder, console)
     _summary(console, demo, steps, seconds)

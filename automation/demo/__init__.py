@@ -27,7 +27,7 @@ SHEET_ORDER = ("orders", "stock", "movements", "shipments", "stubs", "handover",
 @dataclass
 class Demo:
     folder: Path
-    world: World
+    world: World | None  # None when the files were copied from the cache (automation.demo.cache)
     key: dict
     written: list[Path]
 

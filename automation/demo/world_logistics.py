@@ -190,11 +190,13 @@ def make_stock(world: World) -> None:
     """Simulate each SKU through the month: daily outbound from shipments, returns, restocks, weekly counts."""
     rng = world.rng
     items = {i.sku: i for i in catalogue()}
+    sku_of = {item.title: sku for sku, item in items.items()}
+    assert len(sku_of) == len(items)  # a title names one SKU
     out: dict[tuple[dt.date, str], int] = defaultdict(int)
     for shipment in world.shipments:
-        titles = shipment["发货商品"].split(";")
-        for sku, item in items.items():
-            out[(shipment["发货日期"], sku)] += titles.count(item.title)
+        for title in shipment["发货商品"].split(";"):
+            if title in sku_of:
+                out[(shipment["发货日期"], sku_of[title])] += 1
     back: list[tuple[dt.date, str, str, bool]] = []
     for ex in world.exchanges:
         if ex["_kind"] in ("换货", "退货") and ex["_back_on"] <= MONTH_END:
