@@ -13,7 +13,7 @@ from automation.commands import gsheet
 from automation.config import load_config
 from automation.errors import UserError
 from automation.sheets import gsheets
-from automation.sheets.edit import CellMark, CellWrite, RowFill, WorkbookEdit
+from automation.sheets.edit import CellMark, CellWrite, NewSheet, RowFill, WorkbookEdit
 from automation.sheets.excel_live import NOTE_HEADER
 from automation.sheets.gsheets import GSheetSource, apply_edit_gsheets, split_requests
 from automation.sheets.writers import NOTE_SEPARATOR
@@ -82,9 +82,10 @@ def test_validate_marks_land_as_fills_notes_and_a_findings_sheet_in_one_batch(se
     assert findings.at("C2") == "=cmd|' /C calc'!A0" and (1, 2) not in findings.formulas  # stays text
     assert (0, 0) in findings.bold and findings.frozen_rows == 1
     assert findings.colour_at("A2") == (0xFF, 0xC7, 0xCE)
-    assert result["marked_cells"] == 1 and result["write_batches"] == 1
-    assert server.count(":batchUpdate") == 1 and server.count("/values:batchGet") == 1
-    assert len(server.log) == 5  # open, metadata, values, existing notes of the marked cells, one write
+    assert result["marked_cells"] == 1 and result["write_batches"] == 2
+    assert server.count("fake-key:batchUpdate") == 1 and server.count("/values:batchUpdate") == 1
+    assert server.count("/values:batchGet") == 1
+    assert len(server.log) == 6  # open, metadata, values, existing notes of the marked cells, one write, our sheet's values
 
     # a second run replaces our note and the findings sheet, never the user's note
     gsheet.run_on_spreadsheet("validate", loopback_client(server), "fake-key", _default_shop())
@@ -119,6 +120,24 @@ def test_large_edits_are_split_under_the_payload_limit(server, monkeypatch):
     assert len(server.book.sheet("订单").notes) == 3000
     chunks = list(split_requests([{"x": "y" * 1000}] * 50, limit=10_000))
     assert all(len(json.dumps({"requests": c})) < 10_000 for c in chunks) and sum(map(len, chunks)) == 50
+
+
+def test_a_big_derived_sheet_goes_as_raw_values_split_under_the_payload_limit(server, monkeypatch):
+    orders = server.book.add_sheet("订单", [HEADER] + [[f"o{i}"] for i in range(3000)])
+    spreadsheet = loopback_client(server).open_by_key("fake-key")
+    rows = [[f"o{i}", "=1+1" if i % 2 else 2.5, None, f"A{i + 2}"] for i in range(3000)]
+    new = NewSheet("订单归属", ["订单编号", "值", "空", "订单行"], rows,
+                   links={(i, 3): ("订单", f"A{i + 2}") for i in range(3000)}, fills={5: "FFF2CC", 6: "FFF2CC"})
+    monkeypatch.setattr(gsheets, "MAX_BODY_BYTES", 30_000)
+    batches = apply_edit_gsheets(spreadsheet, WorkbookEdit(job="flags", new_sheets=[new]))
+    values_calls = server.count("/values:batchUpdate")
+    assert values_calls > 1 and batches == values_calls + server.count("fake-key:batchUpdate")
+    sheet = server.book.sheet("订单归属")
+    assert [sheet.at(f"A{r}") for r in (1, 2, 3001)] == ["订单编号", "o0", "o2999"]
+    assert sheet.at("B3") == "=1+1" and (2, 1) not in sheet.formulas and sheet.at("B2") == 2.5  # text stays text
+    assert sheet.formulas[(3000, 3)] == f'=HYPERLINK("#gid={orders.sheet_id}&range=A3001","A3001")'
+    assert sheet.colour_at("A7") == sheet.colour_at("D8") == (0xFF, 0xF2, 0xCC) and sheet.colour_at("A9") is None
+    assert (0, 0) in sheet.bold and (1, 0) not in sheet.bold
 
 
 def test_quota_429_is_retried_then_succeeds(server):
@@ -227,7 +246,7 @@ def test_flags_on_a_tight_grid_adds_the_column_and_matches_the_file_command(serv
     chart = server.book.add_sheet("图表")
     chart.sheet_type = "OBJECT"
     result = gsheet.run_on_spreadsheet("flags", loopback_client(server), "fake-key", _default_shop())
-    assert result["write_batches"] == 1
+    assert result["write_batches"] == 2  # one batchUpdate, one RAW values:batchUpdate of the derived sheets
 
     path = xlsx(tmp_path / "订单.xlsx", {"订单": rows})
     copy = openpyxl.load_workbook(apply_edit(path, run(path)[3], suffix=".flags"))

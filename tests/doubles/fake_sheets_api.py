@@ -14,7 +14,11 @@ Stands in for the endpoints gspread 6.x calls for shopbook:
 - `POST /v4/spreadsheets/{id}:batchUpdate` — repeatCell (background colour), updateCells
   (userEnteredValue string/number/bool/formula, note, bold, background; refused past the grid
   size, as Sheets does), appendDimension, addSheet, deleteSheet, updateDimensionProperties;
-  applied atomically (all or nothing, 400 on a bad request).
+  applied atomically (all or nothing, 400 on a bad request);
+- `POST /v4/spreadsheets/{id}/values:batchUpdate` — `valueInputOption` RAW only (USER_ENTERED would
+  parse text as Google does, which the fake does not: refused, so shopbook never relies on it):
+  each range's rows written from its top-left cell, JSON null leaving a cell as it is, "" clearing
+  it, text stored as text (never a formula), refused past the grid size; atomic too.
 
 It records every request (`server.log`) and can answer the next N requests with an error status
 (`server.fail_next(429, times=3)`) to exercise quota handling.
@@ -397,6 +401,9 @@ class FakeSheetsServer(LoopbackServer):
                         if method == "POST" and rest == ":batchUpdate":
                             length = int(self.headers.get("Content-Length", 0))
                             return self._send(200, self._batch_update(json.loads(self.rfile.read(length))))
+                        if method == "POST" and rest == "/values:batchUpdate":
+                            length = int(self.headers.get("Content-Length", 0))
+                            return self._send(200, self._values_batch_update(json.loads(self.rfile.read(length))))
                     except (BadRequest, KeyError) as exc:
                         return self._send(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": str(exc)}})
                     return self._send(404, {"error": {"code": 404, "message": f"no fake for {method} {path}"}})
@@ -461,6 +468,31 @@ class FakeSheetsServer(LoopbackServer):
                     _apply(trial, request)
                 server.book.sheets = trial.sheets
                 return {"spreadsheetId": server.book.key, "replies": [{} for _ in body.get("requests", [])]}
+
+            def _values_batch_update(self, body: dict) -> dict:
+                if body.get("valueInputOption") != "RAW":
+                    raise BadRequest(f"the fake writes RAW values only, not {body.get('valueInputOption')}")
+                trial = copy.deepcopy(server.book)
+                cells = 0
+                for block in body.get("data", []):
+                    title, box = split_range(block["range"])
+                    sheet = trial.sheet(title)
+                    top, left = (box[0], box[1]) if box else (0, 0)
+                    for r, row in enumerate(block.get("values", [])):
+                        for c, value in enumerate(row):
+                            key = (top + r, left + c)
+                            if key[0] >= sheet.rows or key[1] >= sheet.columns:
+                                raise BadRequest(f"Range ({block['range']}) exceeds grid limits of {sheet.title}")
+                            if value is None:
+                                continue
+                            sheet.values.pop(key, None)
+                            sheet.formulas.pop(key, None)
+                            if value != "":
+                                sheet.values[key] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+                            cells += 1
+                server.book.sheets = trial.sheets
+                return {"spreadsheetId": server.book.key, "totalUpdatedCells": cells,
+                        "responses": [{"updatedRange": b["range"]} for b in body.get("data", [])]}
 
         return Handler
 
