@@ -747,6 +747,19 @@ def test_detect_all_skips_a_rule_the_shop_removed_and_reads_rest_days_from_the_s
     assert [(i.rule, i.day) for i in out.incidents] == [("M-PEN-DAILY", T("2026-10-30")), ("M-PEN-MSG", T("2026-10-14"))]
 
 
+def test_a_sheet_with_nothing_dated_in_the_month_is_not_a_clean_month():
+    """Messages kept only in September: October's M-PEN-MSG is 'no entries in the month', not clean; a
+    September evening message that counts to October and is late is found, so then M-PEN-MSG is not listed."""
+    from automation.penalties.detect import detect_all
+
+    quiet = messages(("2026-09-29 10:00", "陈静", "2026-09-29 11:00", "已回复"))
+    out = detect_all(ctx(), {"messages": quiet})
+    assert [(n.code, n.reason) for n in out.not_checked if n.reason == "no_rows"] == [("M-PEN-MSG", "no_rows")]
+    late = messages(("2026-09-30 20:00", "陈静", None, None))  # never handled: nothing of it is dated in October
+    out = detect_all(ctx(), {"messages": late})
+    assert [i.key for i in out.incidents] == ["msg:2"] and [n.code for n in out.not_checked if n.reason == "no_rows"] == []
+
+
 def test_rest_days_of_the_staff_sheet():
     staff = table("人员", [" 陈静 ", "客服", "白班", "周五"], ["张伟", "客服", "白班", None], [None, "客服", "白班", "周一"],
                   header=["姓名", "岗位", "班次", "休息日"])
