@@ -993,6 +993,13 @@ def test_the_supervisor_registered_both_agents_linked_points():
     assert findings == []
 
 
+def test_a_service_supervisor_or_lead_without_a_supervisor_is_no_finding():
+    config = ShopConfig(path=None, staff=(Person("李娜", "客服主管"), Person("王芳", "负责人")))
+    _, findings = ledger.score([_inc("2026-10-14", "李娜", "M-PEN-AWAY", 1, "recorded", row=2),
+                                _inc("2026-10-14", "王芳", "M-PEN-AWAY", 1, "recorded", row=3)], RULES, config)
+    assert findings == []
+
+
 def test_linked_points_keep_the_detected_key_and_drop_escalation(tmp_path):
     book = rulebook(tmp_path, '[[rule]]\ncode = "M-PEN-A"\npoints = 1\nsupervisor_points = 0.5\nescalate_from = 1\nescalate_factor = 2\n')
     scored, _ = ledger.score([_inc("2026-10-14", "陈静", "M-PEN-A", 1, key="A1", share=Decimal("0.5"))], book, CONFIG)
@@ -1079,7 +1086,8 @@ def test_the_reports_views():
 def test_the_data_ends_on_the_latest_day_the_sheets_mention():
     """A shop whose sheets end on 10-29: deadlines after that day's end are not judged yet."""
     sheets = {"orders": table("订单", order("A1", DONE, "2026-10-14 10:00", "2026-10-29 08:00")),
-              "messages": messages(("2026-10-20 10:00", "陈静", None, None))}
+              "messages": messages(("2026-10-20 10:00", "陈静", None, None)),
+              "service": service(("2026-10-28", "陈静", 1, None))}  # a date beside the times
     shop = SimpleNamespace(table=sheets.get)  # stands in for Shop: data_now reads only its tables
     assert compute.data_now(shop) == end_of(T("2026-10-29"))
     assert abs(compute.data_now(SimpleNamespace(table=lambda kind: None)) - dt.datetime.now()) < dt.timedelta(minutes=5)
