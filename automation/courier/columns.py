@@ -139,6 +139,12 @@ def type_column(kind_of: Schema, field_name: str, values: list, rows: list[int],
     return typed, problems
 
 
+def _columns_of(rows: list[list[object]]) -> list[tuple]:
+    """The columns every row reaches, transposed in one C-level pass (zip stops at the shortest row:
+    calamine's grids are rectangular, and past a ragged CSV row the caller reads cell by cell)."""
+    return list(zip(*rows))
+
+
 def column_table(source_name: str, sheet: str, grid: list[list[object]], header_index: int, kind: Schema,
                  match: HeaderMatch, notes: CellNotes | None = None, own=(), *, limits: dict | None = None,
                  over_limit=None) -> ColumnTable:
@@ -162,8 +168,9 @@ def column_table(source_name: str, sheet: str, grid: list[list[object]], header_
     row0 = [header_index + 1 + i for i in keep]
     problems = _duplicate_headers(headers, match, kind, own, header_index + 1)
     data: dict[str, pl.Series] = {}
+    across = _columns_of(kept)
     for field_name, col in match.fields.items():
-        values = [r[col] if col < len(r) else None for r in kept]
+        values = across[col] if col < len(across) else [r[col] if col < len(r) else None for r in kept]
         limit = (limits or {}).get(field_name)
         data[field_name], found = type_column(kind, field_name, values, rows, col, headers.get(col, ""), row0, notes, year,
                                               limit, over_limit if limit is not None else None)
