@@ -153,3 +153,23 @@ def test_lost_parcel_lines_close(lines, category_of_first, difference):
     res = reconcile(bill, ships, stubs, card, Tolerances(), "2026-10")
     assert res.lines["category"][0] == category_of_first
     assert res.difference == difference == sum((c.difference for c in res.categories.values()), Decimal("0.00"))
+
+
+def test_many_correct_lines_are_counted_in_the_summary_not_listed(shop_dir, tmp_path, monkeypatch):
+    """Above MAX_OK_ROWS the 核对无误 sheet is left out; the summary keeps its count and says so."""
+    from automation.courier import workbook
+
+    shop = Shop.open(shop_dir)
+    done = reconcile_month(shop, "2026-10")
+    ok = done.results[0].categories["ok"].count
+    monkeypatch.setattr(workbook, "MAX_OK_ROWS", ok - 1)
+    book = openpyxl.load_workbook(workbook.write_reconciliation(done.results, "2026-10", tmp_path / "对账.xlsx"))
+    assert "核对无误" not in book.sheetnames
+    assert {"重复计费", "计费重量超出容差", "缺少底单", "已发货未计费（结转下月）"} <= set(book.sheetnames)
+    rows = [[c.value for c in row] for row in book["汇总"].iter_rows()]
+    assert ["核对无误", "中通", ok] == rows[next(i for i, r in enumerate(rows) if r[0] == "核对无误")][:3]
+    assert any(str(r[0]).startswith(f"核对无误的 {ok} 笔未逐笔列出") for r in rows)
+    monkeypatch.setattr(workbook, "MAX_OK_ROWS", ok)  # at the limit the lines are listed
+    book = openpyxl.load_workbook(workbook.write_reconciliation(done.results, "2026-10", tmp_path / "对账2.xlsx"))
+    assert book["核对无误"].max_row == ok + 1
+    assert not any(str(r[0]).startswith("核对无误的") for r in book["汇总"].iter_rows(values_only=True))
