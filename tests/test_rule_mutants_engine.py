@@ -350,3 +350,57 @@ def test_a_table_without_a_header_match_reports_plain_missing_columns():
     bare = dataclasses.replace(typed("stubs", {"揽收日期": dt.date(2026, 10, 1)}), match=None)
     found = resolve(own("waybill"), bare)
     assert (found.missing, found.unsure) == (["快递单号"], [])
+
+
+# ── a command's own checks: gaps and months without entries (rules/needs.py) ─────────────────────
+def _declared():
+    from automation.rules.needs import Declared
+
+    return (Declared("stubs.weight", "M-CUR-WEIGHT", "stubs", (own("weight"), sheet("shipments", "weight"))),
+            Declared("msg.late", "M-MSG-24H", "messages", (own("received_at"),)),
+            Declared("svc.reply", None, "service", (own("first_reply_seconds"), sheet("messages"))))
+
+
+def test_gaps_name_the_first_unmet_need_of_each_check():
+    from automation.coverage import NotChecked
+    from automation.rules.needs import gaps
+
+    stubs = typed("stubs", {"快递单号": "78123456780001", "揽件快递员的名字": "老李", "底单重量(kg)": 1})
+    shipments = typed("shipments", {"快递单号": "78123456780001"})
+    service = typed("service", {"日期": dt.date(2026, 10, 1)})
+    tables = {"stubs": stubs, "shipments": shipments, "messages": None, "service": service}
+    assert gaps(_declared(), tables) == [
+        NotChecked("stubs.weight", "M-CUR-WEIGHT", "no_columns", ("重量(kg)",), "店铺.xlsx › 发货登记"),
+        NotChecked("msg.late", "M-MSG-24H", "no_sheet", ("留言记录",)),
+        NotChecked("svc.reply", None, "no_columns", ("平均首次响应(秒)",), "店铺.xlsx › 服务统计")]
+    assert gaps(_declared()[:1], tables, "底单.xlsx")[0].where == "底单.xlsx"
+    from automation.rules.needs import Declared
+
+    unsure = typed("stubs", {"快递单号": "78123456780001", "快递员称的重量（公斤）": 1, "揽件快递员的名字": "老李"})
+    signed = Declared("stubs.signed", None, "stubs", (own("weight", "courier_staff"),))
+    found = gaps([signed], {"stubs": unsure})
+    assert [(n.reason, n.missing, n.hint) for n in found] == [
+        ("unsure_header", ("底单重量(kg)", "快递员"),
+         '[headers.stubs] "快递员称的重量（公斤）" = "weight"；[headers.stubs] "快递员称的重量（公斤）" = "courier_staff"；'
+         '[headers.stubs] "揽件快递员的名字" = "courier_staff"')]
+
+
+def test_a_quiet_check_over_a_sheet_without_entries_in_the_month_is_not_clean():
+    from automation.coverage import NotChecked
+    from automation.rules.needs import quiet_in_month
+
+    first, last = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    september = typed("messages", {"留言时间": D(2026, 9, 30, 23, 59)})
+    october = typed("messages", {"留言时间": D(2026, 9, 2)}, {"留言时间": D(2026, 10, 31, 23, 59)})
+    service = typed("service", {"日期": dt.date(2026, 10, 1)})
+    stubs = typed("stubs", {"揽收日期": dt.date(2026, 11, 1)})
+    tables = {"messages": september, "service": service, "stubs": stubs}
+    assert quiet_in_month(_declared(), tables, first, last) == [
+        NotChecked("stubs.weight", "M-CUR-WEIGHT", "no_rows", (), "店铺.xlsx › 快递底单"),
+        NotChecked("msg.late", "M-MSG-24H", "no_rows", (), "店铺.xlsx › 留言记录"),
+        NotChecked("svc.reply", None, "no_rows", (), "店铺.xlsx › 留言记录")]  # its own sheet has October: the next one
+    assert quiet_in_month(_declared(), tables, first, last, found=("msg.late", "stubs.weight")) == [
+        NotChecked("svc.reply", None, "no_rows", (), "店铺.xlsx › 留言记录")]
+    assert quiet_in_month(_declared(), {**tables, "messages": october, "stubs": None}, first, last) == []
+    dated_day = typed("service", {"日期": dt.date(2026, 10, 31)})  # a date (not a datetime) on the last day
+    assert quiet_in_month(_declared()[2:], {"service": dated_day, "messages": october}, first, last) == []
