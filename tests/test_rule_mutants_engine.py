@@ -97,6 +97,7 @@ def test_the_longer_prefix_wins_and_a_tie_goes_to_ignore():
     assert enabled(Selection(("ORD010",), ("ORD010",))) == []
     assert enabled(Selection(("ALL",), ("ALL",))) == []
     assert enabled(Selection(("STK",), ("ALL",))) == ["STK001", "STK002"]
+    assert enabled(Selection(("O",), ("ALL",))) == ["ORD001", "ORD009", "ORD010", "ORD019"]  # any prefix beats ALL
 
 
 def selection(toml: str = "", select=(), ignore=()):
@@ -217,13 +218,19 @@ def test_a_rule_is_registered_once_with_a_known_severity():
     with pytest.raises(ValueError, match=r"^rule code ORD001 registered twice$"):
         rule("ORD001", "x", "error", None, "orders", zh="", en="", fix_zh="", fix_en="")(noop)
     try:
-        assert rule("ZZZ902", "x-y", "info", None, "orders", zh="z", en="e", fix_zh="fz", fix_en="fe",
-                    options={"n": 1}, requires=own("phone"))(noop) is noop
+        assert rule("ZZZ902", "x-y", "info", "M-X", "orders", zh="z", en="e", fix_zh="fz", fix_en="fe", field="phone",
+                    options={"n": 1}, needs=("stock",), requires=own("phone"))(noop) is noop
         made = REGISTRY["ZZZ902"]
-        assert (made.severity, made.message, made.fix, made.options, made.requires) == (
-            "info", ("z", "e"), ("fz", "fe"), {"n": 1}, (own("phone"),))
+        assert (made.code, made.name, made.severity, made.clause, made.kind, made.message, made.fix, made.check,
+                made.field, made.options, made.needs, made.requires) == (
+            "ZZZ902", "x-y", "info", "M-X", "orders", ("z", "e"), ("fz", "fe"), noop, "phone", {"n": 1}, ("stock",),
+            (own("phone"),))
+        rule("ZZZ903", "x", "info", None, "orders", zh="", en="", fix_zh="", fix_en="",
+             requires=(own("phone"), sheet("stock", "sku")))(noop)
+        assert REGISTRY["ZZZ903"].requires == (own("phone"), sheet("stock", "sku"))
     finally:
         REGISTRY.pop("ZZZ902", None)
+        REGISTRY.pop("ZZZ903", None)
 
 
 def test_requirements_add_the_joined_sheets_once():
@@ -404,3 +411,11 @@ def test_a_quiet_check_over_a_sheet_without_entries_in_the_month_is_not_clean():
     assert quiet_in_month(_declared(), {**tables, "messages": october, "stubs": None}, first, last) == []
     dated_day = typed("service", {"日期": dt.date(2026, 10, 31)})  # a date (not a datetime) on the last day
     assert quiet_in_month(_declared()[2:], {"service": dated_day, "messages": october}, first, last) == []
+
+
+def test_a_finding_as_json_leaves_out_the_column_index():
+    found, _ = checked("STK004", {"stock": [{"商家编码": "A", "实际库存": -1}]})
+    assert found[0].as_dict() == {
+        "code": "STK004", "severity": "error", "clause": "M-STK-LOW", "file": "店铺.xlsx", "sheet": "库存", "row": 2,
+        "column": "实际库存", "cell": "B2", "value": -1, "message": "库存为负数：-1",
+        "fix": "库存不可能为负：核对出入库登记与盘点数。", "key": "A", "field": "real_stock", "basis": ""}
