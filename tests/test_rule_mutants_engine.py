@@ -127,6 +127,8 @@ def test_rules_section_and_the_command_line_are_joined():
     ("options = {ORD009 = 1}", "[rules.options.ORD009] must be a table"),
     ("[options.ORD009]\nfoo = 1", "[rules.options.ORD009] foo: unknown option (options of ORD009: max_ratio)"),
     ("[options.STF001]\nx = 1", "[rules.options.STF001] x: unknown option (options of STF001: none)"),
+    ("[options.ORD010]\nx = 1",
+     "[rules.options.ORD010] x: unknown option (options of ORD010: weight_kg, courier, free_shipping_ok, tolerance)"),
     ('[options.ORD009]\nmax_ratio = "abc"', "[rules.options.ORD009] max_ratio = 'abc' is not a number"),
     ("[options.HND001]\nevery_day = 1", "[rules.options.HND001] every_day must be true or false"),
     ("[options.HND003]\nmax_days = true", "[rules.options.HND003] max_days = True must be a whole number"),
