@@ -47,6 +47,11 @@ def test_clauses_are_given_on_orders_and_returns_only():
     assert [(f.column, f.clause) for f in found] == [("订单编号", None)]
 
 
+def test_an_absurdly_large_number_is_a_bad_number():
+    found, _ = checked("READ004", {"shipments": [{"快递单号": "78123456780001", "重量(kg)": 1e300}]})
+    assert [(f.row, f.column, f.message) for f in found] == [(2, "重量(kg)", "不是数字或金额：1e+300")]
+
+
 def test_a_bad_choice_in_an_enum_or_a_yes_no_column():
     found, _ = checked("READ005", {"staff": [{"姓名": "陈静", "在职": "也许", "班次": "蓝班"}]})
     assert [(f.column, f.message) for f in found] == [("在职", "不是可选值之一：也许"), ("班次", "不是可选值之一：蓝班")]
