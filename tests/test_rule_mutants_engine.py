@@ -426,3 +426,24 @@ def test_a_finding_as_json_leaves_out_the_column_index():
         "code": "STK004", "severity": "error", "clause": "M-STK-LOW", "file": "店铺.xlsx", "sheet": "库存", "row": 2,
         "column": "实际库存", "cell": "B2", "value": -1, "message": "库存为负数：-1",
         "fix": "库存不可能为负：核对出入库登记与盘点数。", "key": "A", "field": "real_stock", "basis": ""}
+
+
+def test_not_checked_entries_carry_the_rules_clause():
+    rows = [{"订单编号": "1", "买家应付邮费": 1, "收货地址": "广东省 广州市"}]
+    _, skipped = checked("ORD010", {"orders": rows})
+    assert {(n.code, n.clause, n.reason) for n in skipped if n.code in ("ORD010", "AS001")} == {
+        ("ORD010", "M-ORD-FREIGHT", "no_config"), ("AS001", "M-AS-WINDOW", "disabled")}
+
+
+def test_a_second_sheet_of_a_kind_is_checked_when_the_first_lacks_the_columns():
+    from automation.config import ShopConfig
+    from automation.rules.engine import check_rules
+    from automation.workdays import WorkCalendar
+
+    bare = typed("stock", {"商家编码": "A"})
+    full = typed("stock", {"商家编码": "B", "实际库存": -2})
+    done = check_rules([bare, full], {"stock": full}, ShopConfig(None), lambda: WorkCalendar.from_config({}),
+                       Selection(("STK004",)))
+    assert [(f.code, f.row, f.message) for f in done.findings] == [("STK004", 2, "库存为负数：-2")]
+    assert [(n.code, n.reason, n.missing) for n in done.not_checked if n.code == "STK004"] == [
+        ("STK004", "no_columns", ("实际库存",))]
