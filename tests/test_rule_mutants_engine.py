@@ -433,6 +433,8 @@ def test_not_checked_entries_carry_the_rules_clause():
     _, skipped = checked("ORD010", {"orders": rows})
     assert {(n.code, n.clause, n.reason) for n in skipped if n.code in ("ORD010", "AS001")} == {
         ("ORD010", "M-ORD-FREIGHT", "no_config"), ("AS001", "M-AS-WINDOW", "disabled")}
+    for sheets in ({"orders": [{"订单编号": "1", "商家编码": "A"}]}, {"stock": [{"商家编码": "A", "实际库存": 1}]}):
+        assert [(n.clause, n.reason) for n in checked("STK005", sheets)[1] if n.code == "STK005"] == [("M-STK-LOW", "no_sheet")]
 
 
 def test_a_second_sheet_of_a_kind_is_checked_when_the_first_lacks_the_columns():
