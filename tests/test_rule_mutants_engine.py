@@ -212,6 +212,7 @@ def test_findings_sorted_by_row_then_severity_then_code_and_summed_up():
     assert summary(found) == {"total": 4, "error": 1, "warning": 3, "info": 0,
                               "by_code": {"STK001": 1, "STK002": 1, "STK003": 1, "STK004": 1}}
     assert summary([]) == {"total": 0, "error": 0, "warning": 0, "info": 0, "by_code": {}}
+    assert summary(found + found[:1])["by_code"] == {"STK001": 1, "STK002": 1, "STK003": 1, "STK004": 2}
 
 
 # ── the catalog: registering, requirements, how a hit becomes a finding ───────────────────────────
@@ -435,6 +436,20 @@ def test_not_checked_entries_carry_the_rules_clause():
         ("ORD010", "M-ORD-FREIGHT", "no_config"), ("AS001", "M-AS-WINDOW", "disabled")}
     for sheets in ({"orders": [{"订单编号": "1", "商家编码": "A"}]}, {"stock": [{"商家编码": "A", "实际库存": 1}]}):
         assert [(n.clause, n.reason) for n in checked("STK005", sheets)[1] if n.code == "STK005"] == [("M-STK-LOW", "no_sheet")]
+    joined_without_sku = {"stock": [{"商家编码": "A", "实际库存": 1}], "orders": [{"订单编号": "1"}]}
+    assert [(n.clause, n.reason) for n in checked("STK005", joined_without_sku)[1] if n.code == "STK005"] == [
+        ("M-STK-LOW", "no_columns")]
+
+
+def test_run_rules_gives_the_findings_of_check_rules():
+    from automation.config import ShopConfig
+    from automation.rules.engine import check_rules, run_rules
+    from automation.workdays import WorkCalendar
+
+    stock = typed("stock", {"商家编码": "A", "实际库存": -1}, {"商家编码": "B", "实际库存": -2})
+    args = ([stock], {"stock": stock}, ShopConfig(None), lambda: WorkCalendar.from_config({}), Selection(("STK004",)))
+    assert run_rules(*args) == check_rules(*args).findings
+    assert [(f.row, f.message) for f in run_rules(*args)] == [(2, "库存为负数：-1"), (3, "库存为负数：-2")]
 
 
 def test_a_second_sheet_of_a_kind_is_checked_when_the_first_lacks_the_columns():

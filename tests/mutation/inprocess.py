@@ -17,7 +17,9 @@ Options: `--survivors` re-runs the matching mutants recorded as survived (after 
 every matching mutant; by default only those not run yet. `--new-tests` also runs, first, every
 collected test that mutmut's stats do not know yet (written since `run.py run` measured them; which
 functions they reach is not known, so each mutant runs all of them): a survivor re-run against the
-tests written for it without a new stats run. Run it niced, after `run.py run` has made
+tests written for it without a new stats run. Those tests are first run once with no mutant, and
+the run stops if one fails (it would "kill" every mutant: e.g. a test of code newer than the
+mutated copy). Run it niced, after `run.py run` has made
 the mutants and the stats (`nice -n 19 .venv/bin/python -m tests.mutation.inprocess PATTERN …`).
 """
 
@@ -107,6 +109,9 @@ class Verdicts:
         gc.collect()
         gc.freeze()  # a child's garbage collector would touch (and so copy) every page of the parent's heap
         unknown = [t for t in items if t not in self.duration] if self.new_tests else []
+        if unknown and self._verdict("", [items[t] for t in unknown], 0.0) != SURVIVED:
+            # a new test that fails with no mutant would "kill" every mutant
+            raise SystemExit("--new-tests: a new test fails without any mutant; run them with pytest first")
         for done, name in enumerate(self.mutants, 1):
             known = sorted((t for t in self.tests_of.get(mangled(name), ()) if t in items), key=lambda t: self.duration.get(t, 0.0))
             tests = unknown + known
