@@ -417,6 +417,8 @@ def test_a_quiet_check_over_a_sheet_without_entries_in_the_month_is_not_clean():
     assert quiet_in_month(_declared(), tables, first, last, found=("msg.late", "stubs.weight")) == [
         NotChecked("svc.reply", None, "no_rows", (), "店铺.xlsx › 留言记录")]
     assert quiet_in_month(_declared(), {**tables, "messages": october, "stubs": None}, first, last) == []
+    assert quiet_in_month(_declared()[2:], {"service": None, "messages": september}, first, last) == [
+        NotChecked("svc.reply", None, "no_rows", (), "店铺.xlsx › 留言记录")]  # its own sheet absent: the next one
     dated_day = typed("service", {"日期": dt.date(2026, 10, 31)})  # a date (not a datetime) on the last day
     assert quiet_in_month(_declared()[2:], {"service": dated_day, "messages": october}, first, last) == []
 
