@@ -448,10 +448,14 @@ def test_run_rules_gives_the_findings_of_check_rules():
     from automation.rules.engine import check_rules, run_rules
     from automation.workdays import WorkCalendar
 
-    stock = typed("stock", {"商家编码": "A", "实际库存": -1}, {"商家编码": "B", "实际库存": -2})
-    args = ([stock], {"stock": stock}, ShopConfig(None), lambda: WorkCalendar.from_config({}), Selection(("STK004",)))
+    stock = typed("stock", {"商家编码": "A", "实际库存": -1, "盘点日期": dt.date(2026, 10, 20)})
+    staff = typed("staff", {"姓名": "李娜", "岗位": "客服", "班次": None})
+    args = ([stock, staff], {"stock": stock, "staff": staff}, ShopConfig(None), lambda: WorkCalendar.from_config({}),
+            Selection(("STK001", "STF001")), dt.date(2026, 10, 31))
     assert run_rules(*args) == check_rules(*args).findings
-    assert [(f.row, f.message) for f in run_rules(*args)] == [(2, "库存为负数：-1"), (3, "库存为负数：-2")]
+    # the selection (not STK004), the period's end (10-31, not the count's own day) and the config's shifts
+    assert [(f.code, f.row, f.message) for f in run_rules(*args)] == [
+        ("STF001", 2, "李娜 没有填写班次（可选：白班、晚班）"), ("STK001", 2, "最近一次盘点是 2026-10-20，已超过 7 天")]
 
 
 def test_a_second_sheet_of_a_kind_is_checked_when_the_first_lacks_the_columns():
