@@ -450,11 +450,14 @@ def test_run_rules_gives_the_findings_of_check_rules():
 
     stock = typed("stock", {"商家编码": "A", "实际库存": -1, "盘点日期": dt.date(2026, 10, 20)})
     staff = typed("staff", {"姓名": "李娜", "岗位": "客服", "班次": None})
-    args = ([stock, staff], {"stock": stock, "staff": staff}, ShopConfig(None), lambda: WorkCalendar.from_config({}),
-            Selection(("STK001", "STF001")), dt.date(2026, 10, 31))
+    book = typed("handover", {"日期": dt.date(2026, 10, 30), "班次": "白班"}, {"日期": dt.date(2026, 10, 30), "班次": "晚班"})
+    args = ([stock, staff, book], {"stock": stock, "staff": staff, "handover": book}, ShopConfig(None),
+            lambda: WorkCalendar.from_config({}), Selection(("STK001", "STF001", "HND001")), dt.date(2026, 11, 2))
     assert run_rules(*args) == check_rules(*args).findings
-    # the selection (not STK004), the period's end (10-31, not the count's own day) and the config's shifts
+    # the selection (not STK004), the period's end (11-02, not the count's own day), the config's shifts and
+    # the calendar (10-31 and 11-01 are the weekend)
     assert [(f.code, f.row, f.message) for f in run_rules(*args)] == [
+        ("HND001", 3, "2026-11-02 白班没有交接记录"), ("HND001", 3, "2026-11-02 晚班没有交接记录"),
         ("STF001", 2, "李娜 没有填写班次（可选：白班、晚班）"), ("STK001", 2, "最近一次盘点是 2026-10-20，已超过 7 天")]
 
 
