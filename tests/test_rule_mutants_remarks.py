@@ -118,3 +118,67 @@ def test_each_orders_sheet_has_its_own_remarks():
     assert [(f.row, f.message) for f in done.findings] == [
         (2, "红旗备注缺少：客服姓名（【红旗】要发韵达）"), (3, "红旗备注缺少：客服姓名（【红旗】要发顺丰）"),
         (4, "红旗备注缺少：顾客要求（李四：）")]
+
+
+# ── the name-shape guess when the remark names nobody on the staff list ────────────────────────────
+@pytest.mark.parametrize("word, surname, expected", [
+    ("王芳", True, True), ("王小芳", True, True), ("王小芳芳", True, False),  # a surname name has at most 3 characters
+    ("芳芳", True, False), ("芳芳", False, True), ("王小芳芳", False, True),  # without a surname only a bare name counts
+    ("王", False, False), ("王小芳芳芳", False, False), ("王a", False, False),  # 2–4 CJK characters, nothing mixed
+    ("换货", False, False), ("王退款", True, False),                            # words of the trade are never names
+    ("Amy", False, True), ("Amy", True, False), ("J.Li", False, True),          # Latin names only where no surname is asked
+    ("A" + "b" * 15, False, True), ("A" + "b" * 16, False, False), (".Amy", False, False),
+    ("XL", False, False), ("xxl", False, False), ("XS", False, False), ("XXXL", False, False),  # sizes and couriers
+    ("SF", False, False), ("ems", False, False), ("XLL", False, True),
+])
+def test_name_shape(word, surname, expected):
+    from automation.remarks import _is_name_shape
+
+    assert _is_name_shape(word, surname=surname) is expected
+
+
+# ── the remark rewritten in the shop's convention (the flags command's 规范备注 column) ───────────
+@pytest.mark.parametrize("text, expected", [
+    ("【灰旗】随便写写 ", "【灰旗】随便写写"),  # grey: as written
+    ("【红旗】", "【红旗】 〔缺：姓名、顾客要求〕"),
+    ("【红旗】要发顺丰", "【红旗】要发顺丰 〔缺：姓名〕"),
+    ("红旗 张三：", "【红旗】张三： 〔缺：顾客要求〕"),
+    ("【红旗】张三：要发顺丰", "【红旗】张三：要发顺丰"),
+    ("【黄旗】李四：尺码偏大", "【黄旗】李四：尺码偏大"),
+    ("【黄旗】尺码偏大", "【黄旗】：尺码偏大 〔缺：姓名或公共订单〕"),
+    ("【紫旗】2026-10-12 换货：白色L换黑色XL 质量问题 差价0 运费卖家承担10元 到付 新单号75880000000001 李四",
+     "【紫旗】2026-10-12 换货：白色L换黑色XL 质量问题 差价0 运费卖家承担10元 到付 新单号75880000000001 李四"),
+    ("【紫旗】2026-10-12 质量问题 李四", "【紫旗】2026-10-12 质量问题 李四 〔缺：换货内容、差价、运费〕"),
+    ("【蓝旗】2026-10-12 退款：质量问题 运费卖家承担10元 到付 李四", "【蓝旗】2026-10-12 退款：质量问题 运费卖家承担10元 到付 李四"),
+    ("【蓝旗】2026-10-12 李四", "【蓝旗】2026-10-12 李四 〔缺：原因、运费〕"),
+])
+def test_canonical_remark(text, expected):
+    from automation.remarks import canonical, parse_remark
+
+    assert canonical(parse_remark(text, staff=("张三", "李四"))) == expected
+
+
+def test_no_remark_text_with_a_flag_cell_is_an_empty_remark_of_that_flag():
+    from automation.remarks import parse_remark
+
+    found = parse_remark(None, "红")
+    assert (found.flag, found.flag_source, found.text, found.name, found.missing) == ("红", "column", "", None, ("name", "requests"))
+    assert parse_remark(None).text == "" and parse_remark(None).flag is None
+
+
+def test_an_unhashable_flag_cell_is_parsed_without_the_cache_and_the_same_way():
+    from automation.remarks import parse_remark
+
+    found = parse_remark("【紫旗】10-12 换货 张三", [], staff=("张三",), default_year=2025)
+    assert (found.flag, found.flag_source, found.name, found.date) == ("紫", "marker", "张三", dt.date(2025, 10, 12))
+    assert found == parse_remark("【紫旗】10-12 换货 张三", None, staff=("张三",), default_year=2025)
+
+
+def test_a_flag_cell_of_true_and_of_1_are_parsed_apart():
+    """True == 1 as a cache key, but a cell holding TRUE is no flag and 1 is 红 (Taobao's flag number)."""
+    from automation.remarks import parse_remark
+
+    text = "张三：要发顺丰（只在这个测试里出现）"
+    assert parse_remark(text, True, staff=("张三",)).flag is None
+    assert parse_remark(text, 1, staff=("张三",)).flag == "红"
+    assert parse_remark(text, 1.0, staff=("张三",)).flag == "红"
