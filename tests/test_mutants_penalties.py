@@ -807,8 +807,19 @@ def test_recorded_entries_of_the_month():
 def test_recorded_entries_on_the_first_and_last_day_and_without_a_name():
     sheet = incidents_sheet(("2026-10-01", "陈静", "M-PEN-MSG", None, "", None), ("2026-10-31", "陈静", "M-PEN-MSG", None, "", None),
                             ("2026-10-14", None, "M-PEN-MSG", None, "", None))  # nobody named, not an every-agent rule
-    found, _ = ledger.recorded_incidents(sheet, RULES, CONFIG, T("2026-10-01"), T("2026-10-31"))
-    assert [(i.day, i.person) for i in found] == [(T("2026-10-01"), "陈静"), (T("2026-10-31"), "陈静"), (T("2026-10-14"), "")]
+    found, findings = ledger.recorded_incidents(sheet, RULES, CONFIG, T("2026-10-01"), T("2026-10-31"))
+    # a row that names nobody is not counted to a blank person: it is a finding to fix
+    assert [(i.day, i.person) for i in found] == [(T("2026-10-01"), "陈静"), (T("2026-10-31"), "陈静")]
+    assert [(f.message, f.evidence.row) for f in findings] == [
+        ("M-PEN-MSG 这一行没有填写人员（未计分）。请填写被扣分人的姓名，或“全体客服”。", 4)]
+
+
+def test_a_row_without_a_name_is_not_counted_in_english_too():
+    set_lang("en")  # conftest resets the language after each test
+    found, findings = ledger.recorded_incidents(incidents_sheet(("2026-10-14", "  ", "M-PEN-MSG", None, "", None)),
+                                                RULES, ShopConfig(path=None), T("2026-10-01"), T("2026-10-31"))
+    assert found == []
+    assert [f.message for f in findings] == ["M-PEN-MSG: this row names nobody (not counted). Enter the person's name, or 全体客服 (all agents)."]
 
 
 @pytest.mark.parametrize(("person", "rule", "points", "used", "messages"), [

@@ -33,6 +33,8 @@ register({
                              "{code} applies to {roles} but {person} is {role} (still counted). Check the rule code."),
     "penalties.unknown_person": ("“{person}”不在 shop.toml 的人员名单中（仍计分）。请核对姓名写法。",
                                  "'{person}' is not in the staff list of shop.toml (still counted). Check the spelling."),
+    "penalties.no_person": ("{code} 这一行没有填写人员（未计分）。请填写被扣分人的姓名，或“全体客服”。",
+                            "{code}: this row names nobody (not counted). Enter the person's name, or 全体客服 (all agents)."),
 })
 
 
@@ -51,6 +53,10 @@ def recorded_incidents(table: Table, rules: Rulebook, config: ShopConfig,
         if rule is None:
             findings.append(Finding(where, t("penalties.unknown_rule", code=record.get("rule"))))
             continue
+        for_everyone = person.lower() in EVERYONE or (rule.every_agent_on_duty and not person)
+        if not person and not for_everyone:
+            findings.append(Finding(where, t("penalties.no_person", code=rule.code)))
+            continue
         role = getattr(config.person(person), "role", None)
         low, high = rule.range_for(role)
         given = record.get("points")
@@ -61,7 +67,6 @@ def recorded_incidents(table: Table, rules: Rulebook, config: ShopConfig,
         if role is not None and role not in rule.roles:
             findings.append(Finding(where, t("penalties.wrong_role", code=rule.code, roles="、".join(rule.roles),
                                              person=person, role=role)))
-        for_everyone = person.lower() in EVERYONE or (rule.every_agent_on_duty and not person)
         if config.staff and not for_everyone and config.person(person) is None:
             findings.append(Finding(where, t("penalties.unknown_person", person=person)))
         incident = Incident(day, person, rule.code, points, "recorded", (where,), note=str(record.get("note") or ""),
