@@ -345,3 +345,106 @@ def test_waybill_missing_names_the_part_in_english():
     found, _ = checked("ORD012", {"orders": rows})
     assert [(f.row, f.column, f.message) for f in found] == [(2, "物流单号", "Shipped order without a waybill number"),
                                                               (3, "物流公司", "Shipped order without a courier")]
+
+
+# ── the evening run's survivors (docs/mutation-survivors.md, times … waybills), in-memory ─────────
+from automation.errors import UserError  # noqa: E402
+
+WED, THU, FRI = dt.date(2026, 10, 14), dt.date(2026, 10, 15), dt.date(2026, 10, 16)  # 10-15 is 10-14's deadline
+WAITING = {"订单状态": PAID, **NOT_SHIPPED}
+
+
+def _seen(found):
+    return [(f.row, f.column, f.value, f.message) for f in found]
+
+
+def test_late_shipping_points_at_the_ship_time_and_shows_the_day_shipped():
+    rows = [order("5000000000000000001", 订单付款时间=D(2026, 10, 14, 10), 发货时间=D(2026, 10, 16, 9)),  # a day late
+            order("5000000000000000002", 订单付款时间=D(2026, 10, 14, 10), 发货时间=D(2026, 10, 15, 23, 59)),  # on the deadline
+            order("5000000000000000003", 订单付款时间=D(2026, 10, 14, 10), **WAITING)]  # not shipped at all
+    found, _ = checked("ORD011", {"orders": rows}, as_of=FRI)
+    assert _seen(found) == [
+        (2, "发货时间", FRI, "付款 10-14 10:00 后未在下一个工作日（10-15）内发货：2026-10-16"),
+        (4, "发货时间", None, "付款 10-14 10:00 后未在下一个工作日（10-15）内发货：（空）")]
+
+
+def test_late_shipping_without_a_ship_time_column_points_at_the_payment_time():
+    """The shipping register gives the day; the finding points at 订单付款时间, the only time on the sheet."""
+    rows = [order("5000000000000000001", 发货时间=...),  # shipped 10-16 by the register
+            order("5000000000000000002", 发货时间=..., 订单状态=PAID, 物流公司=None, 物流单号=None)]  # not in it
+    shipments = [{"发货日期": FRI, "订单编号": "5000000000000000001"}]
+    found, _ = checked("ORD011", {"orders": rows, "shipments": shipments}, as_of=FRI)
+    assert [(f.row, f.column, f.value) for f in found] == [(2, "订单付款时间", FRI), (3, "订单付款时间", D(2026, 10, 14, 10))]
+    assert found[0].message == "付款 10-14 10:00 后未在下一个工作日（10-15）内发货：2026-10-16"
+
+
+def test_the_register_row_with_a_date_counts_not_one_without():
+    shipments = [{"发货日期": None, "订单编号": "5000000000000000001"},  # written before the parcel left
+                 {"发货日期": FRI, "订单编号": "5000000000000000001"}]
+    found, _ = checked("ORD011", {"orders": [order("5000000000000000001", 发货时间=...)], "shipments": shipments}, as_of=FRI)
+    assert [(f.row, f.value) for f in found] == [(2, FRI)]
+
+
+def test_closed_and_unpaid_rows_are_skipped_before_a_late_one():
+    rows = [order("5000000000000000001", 订单状态=CLOSED, 订单付款时间=D(2026, 10, 14, 10), **NOT_SHIPPED),  # paid, then closed
+            order("5000000000000000002", 订单状态=UNPAID, 订单付款时间=None, **NOT_SHIPPED),
+            order("5000000000000000003", 订单付款时间=D(2026, 10, 14, 10), 发货时间=D(2026, 10, 16, 9))]
+    found, _ = checked("ORD011", {"orders": rows}, as_of=FRI)
+    assert [f.row for f in found] == [4]
+
+
+def test_without_a_status_only_a_shipping_detail_means_shipped():
+    """A team's own order sheet without 订单状态: a paid order with no ship time, courier or waybill
+    is not shipped (ORD011 flags it past the deadline); any one of the three means it was."""
+    bare = _without(order("5000000000000000001", 订单付款时间=D(2026, 10, 14, 10), **NOT_SHIPPED), "订单状态")
+    found, _ = checked("ORD011", {"orders": [bare]}, as_of=FRI)
+    assert [(f.row, f.column) for f in found] == [(2, "发货时间")]
+    rows = [_without(order(f"500000000000000000{n}", **{**NOT_SHIPPED, **detail}), "订单状态") for n, detail in enumerate([
+        {"发货时间": D(2026, 10, 14, 17)},  # shipped: both parts missing
+        {"物流公司": "中通"},  # shipped: the waybill missing
+        {"物流单号": "78123456780003"},  # shipped: the courier missing
+        {}], 1)]  # nothing: not shipped, nothing missing
+    found, _ = checked("ORD012", {"orders": rows})
+    assert [(f.row, f.column) for f in found] == [(2, "物流单号"), (2, "物流公司"), (3, "物流单号"), (4, "物流公司")]
+
+
+def test_without_a_status_a_payment_time_means_paid():
+    rows = [_without(order("5000000000000000001", 收货人姓名=None), "订单状态"),  # paid: the name is owed
+            _without(order("5000000000000000002", 收货人姓名=None, 订单付款时间=None), "订单状态")]  # not paid yet
+    found, _ = checked("ORD001", {"orders": rows})
+    assert [(f.row, f.column) for f in found] == [(2, "收货人姓名")]
+
+
+@pytest.mark.parametrize("chase_at", ["10:30", "23:00", "16:59", "0:05"])
+def test_the_chase_time_is_read_to_the_minute(chase_at):
+    hour, minute = map(int, chase_at.split(":"))
+    at = D(2026, 10, 14, hour, minute)
+    rows = [order("5000000000000000001", **{**UNPAID_ROW, "订单创建时间": at - dt.timedelta(minutes=1)}, 催付时间=None),  # before it
+            order("5000000000000000002", **{**UNPAID_ROW, "订单创建时间": at}, 催付时间=None)]  # at it: not before
+    found, _ = checked("ORD017", {"orders": rows}, f'[rules.options.ORD017]\nchase_at = "{chase_at}"\n', as_of=THU)
+    created = at - dt.timedelta(minutes=1)
+    assert _seen(found) == [(2, "订单创建时间", created, f"下单 {created:%m-%d %H:%M} 到 {hour:02d}:{minute:02d} 仍未付款，没有催付记录")]
+
+
+@pytest.mark.parametrize("chase_at", ["24:00", "16:60", "25:61", "7:5"])
+def test_a_chase_time_that_is_not_a_time_of_day_is_one_clear_error(chase_at):
+    with pytest.raises(UserError) as error:
+        checked("ORD017", {"orders": [order("5000000000000000001", **UNPAID_ROW, 催付时间=None)]},
+                f'[rules.options.ORD017]\nchase_at = "{chase_at}"\n', as_of=THU)
+    assert error.value.key == "rules.bad_config" and f"chase_at = '{chase_at}' must be a time written HH:MM" in str(error.value)
+
+
+def test_a_shared_waybill_message_names_the_waybill_and_the_other_row():
+    rows = [order("5000000000000000001", 物流单号="78123456780001"), order("5000000000000000002", 物流单号="78123456780001")]
+    found, _ = checked("ORD014", {"orders": rows})
+    assert _seen(found) == [(2, "物流单号", "78123456780001", "快递单号 78123456780001 也用在第 3 行的订单上，且备注中没有换货说明"),
+                            (3, "物流单号", "78123456780001", "快递单号 78123456780001 也用在第 2 行的订单上，且备注中没有换货说明")]
+
+
+def test_an_order_id_written_none_is_not_the_same_as_an_empty_one():
+    """`str(None)` is "None": a row whose id is the text None and a row without an id share a key, but
+    only one of them has a value, so there is no group."""
+    rows = [order("5000000000000000001"), {**order("5000000000000000002"), "订单编号": "None"},
+            {**order("5000000000000000003"), "订单编号": None}]
+    found, _ = checked("ORD015", {"orders": rows})
+    assert found == []
