@@ -1,21 +1,26 @@
 """Tests that catch a wrong rule: each one fails under one of the small wrong changes (mutants) that
 once left the whole suite green (issue 11 §6): a comparison's direction, a dropped abs(), a deadline
 day, upper-case markers, the order of the bill categories, and totals checked against sums made
-here from the bill lines rather than by the code under test."""
+here from the bill lines rather than by the code under test; and orders.py's address, phone and
+postcode rules against the survivors of its mutation run (docs/mutation-survivors.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 import courier_helpers as month_data
+from automation.config import ShopConfig
 from automation.courier.rates import parse_rate_card
 from automation.courier.reconcile import reconcile
 from automation.courier.settings import Tolerances
 from automation.remarks import flag_from_cell, parse_remark
-from tests.rules_helpers import PAID, findings, order, rows_with, sheet
+from automation.rules.engine import Selection, check_rules
+from automation.workdays import WorkCalendar
+from tests.rules_helpers import PAID, checked, findings, order, rows_with, sheet, typed
 
 CARD = parse_rate_card("中通", {"zones": [{"name": "全国", "provinces": ["*"], "first": 4, "additional": 1}]})
 
@@ -151,3 +156,99 @@ def test_tolerances_at_the_threshold(grams, cents, category):
                                                 [("77000000000001", "正常")], weights={0: grams})
     res = reconcile(bill, ships, stubs, CARD, Tolerances(weight_kg=Decimal("1"), fee=Decimal("1.00")), "2026-10")
     assert res.lines["category"].to_list() == [category]
+
+
+# ══ orders.py: addresses, phones, postcodes (ORD002–ORD007) ═══════════════════════════════════════
+# Each rule is run by the engine over a small in-memory orders sheet (tests.rules_helpers.checked);
+# every finding is compared whole: code, row, column, value, message, severity.
+ADDR = "广东省 广州市 越秀区 黄花岗街道 1号(510080)"
+
+
+def _seen(found):
+    return [(f.code, f.row, f.column, f.value, f.message, f.severity) for f in found]
+
+
+def test_an_address_without_province_is_the_changed_one_when_there_is_one():
+    rows = [order("5000000000000000001", 收货地址="广州市 越秀区 黄花岗街道 1号(510080)"),  # no province, not changed
+            order("5000000000000000002", 修改后的收货地址="越秀区 环市东路 2号(510060)"),  # changed to one without
+            order("5000000000000000003", 收货地址="火星 基地 1号", 修改后的收货地址="内蒙古自治区 呼和浩特市 新城区 1号(010010)"),
+            order("5000000000000000004", 收货地址="北京市朝阳区建国路 8号"),  # a municipality needs no 省
+            order("5000000000000000005", 订单状态="等待买家付款", 订单付款时间=None, 收货地址="越秀区 3号")]  # unpaid
+    found, _ = checked("ORD003", {"orders": rows})
+    assert _seen(found) == [
+        ("ORD003", 2, "收货地址", "广州市 越秀区 黄花岗街道 1号(510080)", "地址中找不到省份：广州市 越秀区 黄花岗街道 1号(510080)", "error"),
+        ("ORD003", 3, "修改后的收货地址", "越秀区 环市东路 2号(510060)", "地址中找不到省份：越秀区 环市东路 2号(510060)", "error")]
+
+
+def test_a_changed_address_stands_in_for_a_blank_one():
+    rows = [order("5000000000000000001", 收货地址=None, 修改后的收货地址=ADDR),  # the buyer's new address: complete
+            order("5000000000000000002", 收货地址=None, 修改后的收货地址=None)]
+    found, _ = checked("ORD002", {"orders": rows})
+    assert _seen(found) == [("ORD002", 3, "收货地址", None, "已付款订单缺少收货地址", "error")]
+
+
+@pytest.mark.parametrize(("columns", "column"), [
+    ({"联系手机": "13812345678"}, "联系手机"),  # Taobao's mobile column alone
+    ({"联系手机": ..., "联系电话": "020-83331234"}, "联系电话"),  # a team sheet with only a telephone column
+])
+def test_a_paid_order_without_any_phone_points_at_the_column_there_is(columns, column):
+    blank = {name: None for name in columns if columns[name] is not ...}
+    rows = [order("5000000000000000001", **columns), order("5000000000000000002", **{**columns, **blank})]
+    found, _ = checked("ORD004", {"orders": rows})
+    assert _seen(found) == [("ORD004", 3, column, None, "已付款订单没有联系电话", "error")]
+
+
+def test_a_landline_alone_is_a_phone_and_the_mobile_column_is_pointed_at_when_both_are_blank():
+    rows = [order("5000000000000000001", 联系手机=None, 联系电话="0755-88881234"),  # a landline is enough
+            order("5000000000000000002", 联系手机=None, 联系电话=None)]
+    found, _ = checked("ORD004", {"orders": rows})
+    assert _seen(found) == [("ORD004", 3, "联系手机", None, "已付款订单没有联系电话", "error")]
+
+
+def test_phones_as_staff_type_them():
+    good = ["138-1234-5678", "138 1234 5678", "+86 138 1234 5678", "(0755)8888-1234", "１３８１２３４５６７８", "0086 13812345678"]
+    bad = ["138-1234-567", "1381234567"]  # ten digits, with and without dashes
+    rows = [order(f"50000000000000000{i:02d}", 联系手机=phone) for i, phone in enumerate(good + bad, 1)]
+    rows.append(order("5000000000000000099", 联系电话="12345"))  # a telephone column is checked too
+    found, _ = checked("ORD005", {"orders": rows})
+    assert _seen(found) == [
+        ("ORD005", 8, "联系手机", "138-1234-567", "电话号码格式不对：138-1234-567", "error"),
+        ("ORD005", 9, "联系手机", "1381234567", "电话号码格式不对：1381234567", "error"),
+        ("ORD005", 10, "联系电话", "12345", "电话号码格式不对：12345", "error")]
+
+
+POSTCODE_ROWS = [
+    order("5000000000000000001", 邮编="51008"),  # the team's postcode column: five digits
+    order("5000000000000000002", 邮编="５１００８０"),  # full-width digits: a good postcode
+    order("5000000000000000003", 邮编="000000"),
+    order("5000000000000000004", 收货地址="广东省 广州市 越秀区 黄花岗街道 1号(5100800)"),  # none in the column: the address's
+    order("5000000000000000005", 修改后的收货地址="广东省 广州市 越秀区 环市东路 2号(000000)"),  # the changed address's, not ADDR's
+]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("ORD006", [("ORD006", 2, "邮编", "51008", "邮编不是 6 位数字：51008", "error"),
+                ("ORD006", 5, "收货地址", "5100800", "邮编不是 6 位数字：5100800", "error")]),
+    ("ORD007", [("ORD007", 4, "邮编", "000000", "邮编是占位的 000000", "warning"),
+                ("ORD007", 6, "修改后的收货地址", "000000", "邮编是占位的 000000", "warning")]),
+])
+def test_the_postcode_comes_from_its_column_then_the_changed_address_then_the_address(code, expected):
+    found, _ = checked(code, {"orders": POSTCODE_ROWS})
+    assert _seen(found) == expected
+
+
+def test_each_orders_sheet_has_its_own_postcodes():
+    """Two order exports in one run (October's and November's): the postcodes found once per run for
+    ORD006 and ORD007 are each sheet's own."""
+    def export(name, *rows):
+        return replace(typed("orders", *rows), source=name)
+
+    october = export("ExportOrderList202610.xlsx", order("5000000000000000001", 收货地址="广东省 广州市 越秀区 1号(5100)"),
+                     order("5000000000000000002", 收货地址="广东省 广州市 越秀区 2号(000000)"))
+    november = export("ExportOrderList202611.xlsx", order("5000000000000000003"),
+                      order("5000000000000000004", 收货地址="广东省 广州市 越秀区 4号(51006)"))
+    done = check_rules([october, november], {"orders": october}, ShopConfig(None), lambda: WorkCalendar.from_config({}),
+                       Selection(("ORD006", "ORD007")))
+    assert [(f.file, f.code, f.row, f.value) for f in done.findings] == [
+        ("ExportOrderList202610.xlsx", "ORD006", 2, "5100"), ("ExportOrderList202610.xlsx", "ORD007", 3, "000000"),
+        ("ExportOrderList202611.xlsx", "ORD006", 3, "51006")]
