@@ -374,8 +374,18 @@ def test_late_shipping_without_a_ship_time_column_points_at_the_payment_time():
             order("5000000000000000002", 发货时间=..., 订单状态=PAID, 物流公司=None, 物流单号=None)]  # not in it
     shipments = [{"发货日期": FRI, "订单编号": "5000000000000000001"}]
     found, _ = checked("ORD011", {"orders": rows, "shipments": shipments}, as_of=FRI)
-    assert [(f.row, f.column, f.value) for f in found] == [(2, "订单付款时间", FRI), (3, "订单付款时间", D(2026, 10, 14, 10))]
-    assert found[0].message == "付款 10-14 10:00 后未在下一个工作日（10-15）内发货：2026-10-16"
+    # the order never shipped shows no ship time, not its payment time (the cell pointed at)
+    assert [(f.row, f.column, f.value) for f in found] == [(2, "订单付款时间", FRI), (3, "订单付款时间", None)]
+    assert [f.message for f in found] == ["付款 10-14 10:00 后未在下一个工作日（10-15）内发货：2026-10-16",
+                                          "付款 10-14 10:00 后未在下一个工作日（10-15）内发货：（空）"]
+
+
+def test_same_day_warning_without_a_ship_time_column_shows_no_ship_time():
+    """ORD018 while the order waits (paid 10-14 15:00 before the cut-off, as of 10-15): not the payment time."""
+    rows = [order("5000000000000000001", 发货时间=..., 订单状态=PAID, 订单付款时间=D(2026, 10, 14, 15), 物流公司=None, 物流单号=None)]
+    found, _ = checked("ORD018", {"orders": rows, "shipments": []}, as_of=THU)
+    assert [(f.row, f.column, f.value, f.message) for f in found] == [
+        (2, "订单付款时间", None, "10-14 15:00 付款（截单 16:00 前），当天未发货：（空）")]
 
 
 def test_the_register_row_with_a_date_counts_not_one_without():

@@ -313,7 +313,8 @@ def shipped_late(table: Table, ctx: Context) -> Iterator[Hit]:
         if shipped is not None and shipped > deadline:
             yield hit(record, field_name, shipped, paid=f"{paid:%m-%d %H:%M}", deadline=f"{deadline:%m-%d}")
         elif shipped is None and not is_shipped(record) and ctx.as_of > deadline:
-            yield hit(record, field_name, None, paid=f"{paid:%m-%d %H:%M}", deadline=f"{deadline:%m-%d}")
+            # no value (shown as （空）), not the cell's: without 发货时间 that cell is the payment time
+            yield Hit(record.row, field_name, None, {"paid": f"{paid:%m-%d %H:%M}", "deadline": f"{deadline:%m-%d}"})
 
 
 @rule("ORD018", "not-shipped-same-day", "warning", "M-SHIP-SAMEDAY", "orders", field="shipped_at",
@@ -344,7 +345,8 @@ def not_shipped_same_day(table: Table, ctx: Context) -> Iterator[Hit]:
         late_today = shipped is not None and day < shipped <= deadline
         waiting = shipped is None and not is_shipped(record) and day < ctx.as_of <= deadline
         if late_today or waiting:
-            yield hit(record, field_name, shipped, paid=f"{paid:%m-%d %H:%M}", cutoff=f"{cutoff:%H:%M}")
+            # the ship day, or no value (as in ORD011): never the payment time of the cell pointed at
+            yield Hit(record.row, field_name, shipped, {"paid": f"{paid:%m-%d %H:%M}", "cutoff": f"{cutoff:%H:%M}"})
 
 
 # ── M-ORD-WAYBILL ───────────────────────────────────────────────────────────
