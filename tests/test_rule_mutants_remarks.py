@@ -5,6 +5,7 @@ survived the mutation run (docs/testing.md): the rules run through the engine on
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -182,3 +183,133 @@ def test_a_flag_cell_of_true_and_of_1_are_parsed_apart():
     assert parse_remark(text, True, staff=("张三",)).flag is None
     assert parse_remark(text, 1, staff=("张三",)).flag == "红"
     assert parse_remark(text, 1.0, staff=("张三",)).flag == "红"
+
+
+# ── the parser's parts, against the survivors of _body, _name, _take_name, _stitch and the money ───
+STAFF = ("张三", "李四", "王五", "小美")
+
+
+def parsed(text, flag=None, staff=STAFF):
+    from automation.remarks import parse_remark
+
+    return parse_remark(text, flag, staff=staff, default_year=2026)
+
+
+def parts(remark, *names):
+    return tuple(getattr(remark, n) for n in names)
+
+
+@pytest.mark.parametrize("text, requests, date", [
+    ("红旗 张三：10月12日前发货", "10月12日前发货", dt.date(2026, 10, 12)),  # a date in the request stays in it
+    ("红旗 张三：要发顺丰；", "要发顺丰", None),  # trailing punctuation is not part of the request
+    ("红旗 张三：XL换XXL", "XL换XXL", None),  # a request may start with a size
+])
+def test_red_requests_are_the_text_after_the_name_and_colon(text, requests, date):
+    from automation.remarks import canonical
+
+    remark = parsed(text)
+    assert parts(remark, "flag", "name", "requests", "reason", "date", "missing") == ("红", "张三", requests, None, date, ())
+    assert canonical(remark) == f"【红旗】张三：{requests}"
+
+
+def test_a_green_remark_written_name_first_keeps_its_reason():
+    remark = parsed("【绿旗】张三：10.12 快递截单")
+    assert parts(remark, "name", "date", "reason", "requests", "missing") == (
+        "张三", dt.date(2026, 10, 12), "快递截单", None, ())
+
+
+def test_the_name_before_the_colon_is_the_agent_not_a_name_inside_the_request():
+    remark = parsed("红旗 张三：转交李四处理")
+    assert parts(remark, "name", "requests", "missing") == ("张三", "转交李四处理", ())
+
+
+def test_a_name_before_the_colon_needs_no_surname():
+    assert parts(parsed("红旗 Lily：周五前发货", staff=()), "name", "requests", "missing") == ("Lily", "周五前发货", ())
+
+
+def test_a_last_word_without_a_surname_is_no_name_unless_an_agent_prefix_says_so():
+    remark = parsed("绿旗 10.12 快递截单 等通知", staff=())
+    assert parts(remark, "name", "reason", "missing") == (None, "快递截单 等通知", ("name",))
+    remark = parsed("绿旗 10.12 快递截单 客服Amy", staff=())
+    assert parts(remark, "name", "reason", "missing") == ("Amy", "快递截单", ())
+
+
+@pytest.mark.parametrize("signed", ["By 张三", "by张三", "客服张三", "经办人 张三"])
+def test_the_agent_prefix_before_a_staff_name_is_cut_with_it(signed):
+    remark = parsed(f"绿旗 10.12 快递截单 {signed}")
+    assert parts(remark, "name", "reason", "missing") == ("张三", "快递截单", ())
+
+
+def test_a_staff_name_written_straight_before_the_text():
+    remark = parsed("【黄旗】李四跟进 尺码偏大")
+    assert parts(remark, "name", "requests", "public", "missing") == ("李四", "跟进 尺码偏大", False, ())
+
+
+def test_staff_given_as_unhashable_records_with_a_name():
+    from types import SimpleNamespace
+
+    remark = parsed("红旗 Amy：加急", staff=[SimpleNamespace(name="Amy"), SimpleNamespace(name="张三")])
+    assert parts(remark, "name", "requests", "missing") == ("Amy", "加急", ())
+
+
+# purple: what is exchanged against why
+@pytest.mark.parametrize("text, items, reason", [
+    ("紫旗 10.12 换货：白色L 换成黑色XL 差价0 运费买家承担 李四", "白色L 换成黑色XL", None),  # 换成 names an item
+    ("紫旗 10.12 换货内容：尺码M 差价0 运费买家承担 李四", "尺码M", None),  # labelled, though 尺码 is a reason word
+    ("紫旗 10.12 偏小换大一码 差价0 运费买家承担 李四", "偏小换大一码", None),  # an exchange, not also the reason
+    ("紫旗 10.12 黑色XL 差价0 运费买家承担 李四", "黑色XL", None),  # nothing else written: the items
+    ("紫旗 10.12 尺码偏小 白色L换黑色XL 差价0 运费买家承担 李四", "白色L换黑色XL", "尺码偏小"),
+])
+def test_purple_items_and_reason(text, items, reason):
+    remark = parsed(text)
+    assert parts(remark, "items", "reason", "price_diff", "postage_payer", "name", "missing") == (
+        items, reason, Decimal(0), "买家", "李四", ())
+
+
+@pytest.mark.parametrize("label", ["原因", "事由", "理由", "换货原因"])
+def test_purple_labelled_reason_without_a_reason_word_is_the_reason(label):
+    remark = parsed(f"紫旗 10.12 {label}：客人改主意 差价0 运费买家承担 李四")
+    assert parts(remark, "reason", "items", "missing") == ("客人改主意", None, ("items",))
+
+
+# money in the canonical form: as many decimals as it needs
+def test_canonical_amounts_and_postage_without_a_payer():
+    from automation.remarks import canonical
+
+    remark = parsed("紫旗 10.12 换货：白色L换黑色XL 差价12.00 运费12.50元 李四")
+    assert parts(remark, "price_diff", "postage", "postage_payer", "missing") == (Decimal("12.00"), Decimal("12.50"), None, ())
+    assert canonical(remark) == "【紫旗】2026-10-12 换货：白色L换黑色XL 差价12 运费12.50元 李四"
+    remark = parsed("紫旗 10.12 换货：白色L换黑色XL 退差价0.5元 运费买家承担 李四")
+    assert remark.price_diff == Decimal("-0.5")
+    assert canonical(remark) == "【紫旗】2026-10-12 换货：白色L换黑色XL 差价-0.5 运费买家承担 李四"
+    remark = parsed("蓝旗 10.13 退款：质量问题 包邮 张三")
+    assert parts(remark, "postage", "postage_payer") == (Decimal(0), "卖家")
+    assert canonical(remark) == "【蓝旗】2026-10-13 退款：质量问题 包邮 张三"
+
+
+# the parts stitched back together with the writer's own punctuation
+@pytest.mark.parametrize("text, requests, name, missing", [
+    ("红旗 要发顺丰，送小样", "要发顺丰，送小样", None, ("name",)),  # the writer's comma kept
+    ("红旗 要发顺丰　送小样", "要发顺丰 送小样", None, ("name",)),  # a full-width space is a space
+    ("【黄旗】顾客问尺码 10.12 已回复 李四", "顾客问尺码 已回复", "李四", ()),  # across a cut-out date: one space
+])
+def test_requests_keep_the_writers_punctuation(text, requests, name, missing):
+    assert parts(parsed(text), "requests", "name", "missing") == (requests, name, missing)
+
+
+@pytest.mark.parametrize("cell, flag", [("1.0", "红"), ("0.0", "灰"), ("5.0", "紫"), ("2.0", "黄")])
+def test_flag_codes_written_as_decimal_text(cell, flag):
+    """A flag column saved as numbers and exported as text ("1.0") is still Taobao's code."""
+    from automation.remarks import flag_from_cell
+
+    assert flag_from_cell(cell) == flag
+
+
+@pytest.mark.xfail(strict=True, reason="known bug, remarks.py frozen this session: _stitch copies the original text "
+                   "between two non-neighbouring pieces, so a purple reason swallows the items written between them")
+def test_purple_reason_does_not_swallow_the_items_written_between_reasons():
+    from automation.remarks import canonical
+
+    remark = parsed("紫旗 10.12 尺码偏小 白色L换黑色XL 质量问题 差价0 运费买家承担 李四")
+    assert parts(remark, "items", "reason") == ("白色L换黑色XL", "尺码偏小 质量问题")
+    assert canonical(remark) == "【紫旗】2026-10-12 换货：白色L换黑色XL 尺码偏小 质量问题 差价0 运费买家承担 李四"
