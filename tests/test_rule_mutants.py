@@ -217,6 +217,27 @@ def test_phones_as_staff_type_them():
         ("ORD005", 10, "联系电话", "12345", "电话号码格式不对：12345", "error")]
 
 
+def test_landline_extensions_and_long_dashes_are_phones_as_typed():
+    """Found by the mutation run: `_digits` took out the dash before a landline's extension, and a
+    long dash (—, typed by an input method) was not a separator."""
+    good = ["020-83331234-8001", "020-8333-1234-8001", "0755 8888 1234-12", "138—1234—5678", "138–1234–5678"]
+    bad = ["020-83331234-8001234", "20-83331234-8001"]  # a seven-digit extension; no area code
+    rows = [order(f"50000000000000000{i:02d}", 联系电话=phone, 联系手机=None) for i, phone in enumerate(good + bad, 1)]
+    found, _ = checked("ORD005", {"orders": rows})
+    assert [(f.row, f.value) for f in found] == [(7, "020-83331234-8001234"), (8, "20-83331234-8001")]
+
+
+def test_an_empty_or_full_width_postcode_after_the_address():
+    """Found by the mutation run: `()` after an address is no postcode (not ORD006's （空）), and a
+    full-width （００００００） is the placeholder, as it is in the 邮编 column."""
+    rows = [order("5000000000000000001", 收货地址="广东省 广州市 越秀区 1号()"),
+            order("5000000000000000002", 收货地址="广东省 广州市 越秀区 2号（００００００）"),
+            order("5000000000000000003", 收货地址="广东省 广州市 越秀区 3号（５１００８）")]
+    six, placeholder = (checked(code, {"orders": rows})[0] for code in ("ORD006", "ORD007"))
+    assert [(f.row, f.value, f.message) for f in six] == [(4, "51008", "邮编不是 6 位数字：51008")]
+    assert [(f.row, f.column, f.value) for f in placeholder] == [(3, "收货地址", "000000")]
+
+
 POSTCODE_ROWS = [
     order("5000000000000000001", 邮编="51008"),  # the team's postcode column: five digits
     order("5000000000000000002", 邮编="５１００８０"),  # full-width digits: a good postcode

@@ -26,7 +26,9 @@ DONE = "交易成功"
 CLOSED = "交易关闭"
 
 MOBILE = re.compile(r"^(?:(?:\+|00)86)?1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^(?:0\d{2,3})?\d{7,8}(?:(?:转|ext|#|-)\d{1,6})?$")
+LANDLINE = re.compile(r"^(?:0\d{2,3})?\d{7,8}(?:(?:转|ext|#)\d{1,6})?$")
+# With its area code: only then is a last `-digits` an extension (138-1234-567 is a mobile short of a digit)
+LANDLINE_WITH_EXTENSION = re.compile(r"^0\d{2,3}[1-9]\d{6,7}-\d{1,6}$")
 SIX_DIGITS = re.compile(r"\d{6}")
 POSTCODE_IN_ADDRESS = re.compile(r"[（(]\s*(\d*)\s*[)）]\s*$")
 ITEM_SEPARATORS = re.compile(r"[;；]")
@@ -89,14 +91,18 @@ def address_no_province(table: Table, ctx: Context) -> Iterator[Hit]:
 
 
 def _digits(phone: str) -> str:
-    return re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", phone))
+    return re.sub(r"[\s\-()（）—–‐‑]", "", unicodedata.normalize("NFKC", phone))
 
 
 def phone_ok(phone: str) -> bool:
     if phone.isascii() and phone.isdigit():  # the usual cell: nothing for _digits to take out
         return bool(MOBILE.match(phone) or LANDLINE.match(phone))
     text = _digits(phone)
-    return bool(MOBILE.match(text) or LANDLINE.match(text))
+    if MOBILE.match(text) or LANDLINE.match(text):
+        return True
+    # 020-83331234-8001: a landline's last dash separates its extension, which _digits took out
+    head, dash, extension = unicodedata.normalize("NFKC", phone).strip().rpartition("-")
+    return bool(dash and LANDLINE_WITH_EXTENSION.match(f"{_digits(head)}-{extension}"))
 
 
 @rule("ORD004", "phone-missing", "error", "M-ORD-ADDR", "orders", field="phone",
@@ -129,15 +135,18 @@ def postcode_of(record: Record) -> tuple[str | None, str | None]:
         return unicodedata.normalize("NFKC", str(record.get("postcode"))).strip(), "postcode"
     for name in ("changed_address", "address"):
         found = POSTCODE_IN_ADDRESS.search(str(record.get(name) or ""))
-        if found:
-            return found.group(1), name
+        if found:  # an empty `()` is no postcode (it is optional); full-width digits count as digits
+            code = unicodedata.normalize("NFKC", found.group(1))
+            return (code, name) if code else (None, None)
     return None, None
 
 
 @rule("ORD006", "postcode-invalid", "error", "M-ORD-ADDR", "orders", field="postcode",
       requires=own(any_of("postcode", "address", "changed_address")),
       zh="邮编不是 6 位数字：{value}", en="The postcode is not 6 digits: {value}",
-      fix_zh="邮编为 6 位数字，可不填；请核对或删除。", fix_en="A postcode is 6 digits and optional; correct or remove it.")
+      fix_zh="邮编为 6 位数字，可不填；请核对或删除。以 0 开头的邮编（如 010010）请把单元格设为文本，否则表格会去掉开头的 0。",
+      fix_en="A postcode is 6 digits and optional; correct or remove it. Format the cell as text for a postcode starting with 0 "
+             "(such as 010010), or the spreadsheet drops the leading 0.")
 def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
     for record, code, where in postcodes(table, ctx):
         if not SIX_DIGITS.fullmatch(code):
