@@ -136,6 +136,10 @@ def log_days(shop, kind: str) -> tuple[dt.date, ...] | None:
     table = shop.table(kind)
     if table is None:
         return None
+    if hasattr(table, "typed"):  # read to Arrow columns (automation.courier.arrow): no Record is built for it
+        import polars as pl
+
+        return tuple(table.typed("date", _day, pl.Date).drop_nulls().unique().sort().to_list())
     return tuple(sorted({d for r in table.records if (d := _day(r.data.get("date"))) is not None}))
 
 

@@ -103,9 +103,11 @@ def file_reads(path: Path, own: Own) -> FileReads:
     return entry
 
 
-def tables_of(path: Path, own: Own, kind: str | None = None) -> list[Table]:
+def tables_of(path: Path, own: Own, kind: str | None = None, read=None) -> list[Table]:
     """The file's tables (of one kind, or all), each sheet read in full at most once per run.
-    Raises the file's UserError when it holds no readable shop sheet."""
+    `read` reads a sheet not read yet (default `tables.read_kind`; the courier match reads the shipment
+    log and stubs to Arrow columns with `courier.arrow.read_columns`); a sheet read before is returned
+    as it was read. Raises the file's UserError when it holds no readable shop sheet."""
     entry = file_reads(path, own)
     if entry.error is not None:
         raise entry.error
@@ -115,7 +117,7 @@ def tables_of(path: Path, own: Own, kind: str | None = None) -> list[Table]:
         source = entry.source or open_for_reading(path)[0]
         try:
             for found in missing:
-                entry.tables[found.sheet] = read_kind(source, found, own)
+                entry.tables[found.sheet] = (read or read_kind)(source, found, own)
         except UserError as exc:
             entry.error = exc
             raise

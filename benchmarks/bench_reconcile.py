@@ -96,18 +96,23 @@ def run_reconcile(folder: str) -> dict:
     """`shopbook reconcile FOLDER --month 2026-10` end to end, counting full reads of each workbook."""
     from collections import Counter
 
+    from automation.courier import arrow
     from automation.courier.run import reconcile_month, write_month
     from automation.sheets import source
     from automation.shop import Shop
 
     reads: Counter[str] = Counter()
-    grid = source.CalamineSource.grid
+    grid, load_cells = source.CalamineSource.grid, arrow.load_cells
 
     def counted(self, sheet):
         reads[Path(self.path).name] += 1
         return grid(self, sheet)
 
-    source.CalamineSource.grid = counted
+    def counted_cells(path, sheet, first_row):  # the read straight to Arrow columns (shipments, stubs)
+        reads[Path(path).name] += 1
+        return load_cells(path, sheet, first_row)
+
+    source.CalamineSource.grid, arrow.load_cells = counted, counted_cells
     shop = Shop.open(folder)
     done = write_month(shop, reconcile_month(shop, "2026-10"))
     assert all(r.closes() for r in done.results)

@@ -32,9 +32,12 @@ def to_kg(value_grams: int | None) -> Decimal | None:
     return None if value_grams is None else (Decimal(int(value_grams)) / GRAMS).normalize()
 
 
-def _column(table: Table, field_name: str, convert=None) -> list:
+def _column(table: Table, field_name: str, convert=None, dtype=pl.Utf8) -> list | pl.Series:
     """A field's values down the table; `convert` runs once per distinct value (columns repeat them:
-    a few couriers, statuses and weights over 100k rows)."""
+    a few couriers, statuses and weights over 100k rows). A table read to Arrow columns
+    (`courier.arrow`) gives them as a polars column, without a `Record`."""
+    if hasattr(table, "typed"):
+        return table.typed(field_name, convert, dtype)
     values = [r.data.get(field_name) for r in table.records]
     if convert is None:
         return values
@@ -42,15 +45,19 @@ def _column(table: Table, field_name: str, convert=None) -> list:
     return [converted[v] for v in values]
 
 
+def _rows(table: Table) -> list[int] | pl.Series:
+    return table.rows if hasattr(table, "typed") else [r.row for r in table.records]
+
+
 def shipments_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:
     return pl.DataFrame({
-        "ship_row": [r.row for r in table.records],
+        "ship_row": _rows(table),
         "waybill": _column(table, "waybill"),
         "order_id": _column(table, "order_id"),
-        "ship_date": _column(table, "date"),
+        "ship_date": _column(table, "date", dtype=pl.Date),
         "ship_courier": _column(table, "courier", settings.canonical),
         "ship_province": _column(table, "province"),
-        "ship_weight_g": _column(table, "weight", grams),
+        "ship_weight_g": _column(table, "weight", grams, pl.Int64),
     }, schema={"ship_row": pl.Int64, "waybill": pl.Utf8, "order_id": pl.Utf8, "ship_date": pl.Date,
                "ship_courier": pl.Utf8, "ship_province": pl.Utf8, "ship_weight_g": pl.Int64})
 
@@ -74,14 +81,14 @@ def stub_status(written: object) -> str | None:
 
 def stubs_frame(table: Table, settings: CourierSettings) -> pl.DataFrame:
     return pl.DataFrame({
-        "stub_row": [r.row for r in table.records],
+        "stub_row": _rows(table),
         "waybill": _column(table, "waybill"),
-        "stub_date": _column(table, "date"),
+        "stub_date": _column(table, "date", dtype=pl.Date),
         "stub_courier": _column(table, "courier", settings.canonical),
-        "stub_weight_g": _column(table, "weight", grams),
-        "stub_fee_c": _column(table, "fee", cents),
+        "stub_weight_g": _column(table, "weight", grams, pl.Int64),
+        "stub_fee_c": _column(table, "fee", cents, pl.Int64),
         "stub_status": _column(table, "status", stub_status),
-        "stub_archived": _column(table, "archived"),
+        "stub_archived": _column(table, "archived", dtype=pl.Boolean),
     }, schema={"stub_row": pl.Int64, "waybill": pl.Utf8, "stub_date": pl.Date, "stub_courier": pl.Utf8,
                "stub_weight_g": pl.Int64, "stub_fee_c": pl.Int64, "stub_status": pl.Utf8, "stub_archived": pl.Boolean})
 

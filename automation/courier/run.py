@@ -9,6 +9,7 @@ from ..outnames import output_name
 from ..coverage import NotChecked
 from ..errors import UserError
 from ..rules.needs import Declared, gaps, label, own, table_where
+from .arrow import read_columns
 from .bill import Bill, bill_identity, find_bills, read_bill
 from .frames import empty_stubs, shipments_frame, stubs_frame
 from .months import check_month, previous_month
@@ -71,12 +72,12 @@ def reconcile_month(shop, month: str, bill_files: list[Path] | None = None) -> M
     from ..months import require_shipments_cover
 
     check_month(month)
+    shipment_table = shop.require("shipments", read=read_columns)  # one read for the match and every later job
     require_shipments_cover(shop, month)
     settings = load_settings(shop.config)
     cards = load_rate_cards(shop.config)
-    shipment_table = shop.require("shipments")
     shipments = shipments_frame(shipment_table, settings)
-    stub_table = shop.table("stubs")
+    stub_table = shop.table("stubs", read=read_columns)
     stubs = stubs_frame(stub_table, settings) if stub_table is not None else empty_stubs()
     results, skipped = [], not_checked(shipment_table, stub_table)
     for bill, previous in _bills(shop, month, bill_files, settings):

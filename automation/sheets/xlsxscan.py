@@ -37,6 +37,7 @@ class SheetScan:
     max_col: int = 0  # 1-based
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) -> "#REF!"
     uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without a value
+    merged: bool = False  # the sheet has merged ranges (courier.arrow reads only sheets without)
 
     @property
     def cells(self) -> int:
@@ -98,6 +99,7 @@ def _scan_chunk(data: bytes, scan: SheetScan, columns: set[bytes]) -> None:
     for letters, row in set(_WIDE_CELL.findall(data)):
         columns.add(letters)
         scan.max_row = max(scan.max_row, int(row))
+    scan.merged = scan.merged or b"<mergeCell" in data
     if b't="e"' in data:
         for hit in _ERROR_VALUE.finditer(data):
             if (ref := _cell_ref(data, hit.start())) is not None:
