@@ -108,9 +108,9 @@ def run_reconcile(folder: str) -> dict:
         reads[Path(self.path).name] += 1
         return grid(self, sheet)
 
-    def counted_cells(path, sheet, first_row):  # the read straight to Arrow columns (shipments, stubs)
+    def counted_cells(path, sheet, first_row, *text):  # the read straight to Arrow columns (shipments, stubs)
         reads[Path(path).name] += 1
-        return load_cells(path, sheet, first_row)
+        return load_cells(path, sheet, first_row, *text)
 
     source.CalamineSource.grid, arrow.load_cells = counted, counted_cells
     shop = Shop.open(folder)

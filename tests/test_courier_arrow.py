@@ -152,9 +152,9 @@ def test_reconcile_first_then_stubs_and_validate_read_each_sheet_once(tmp_path, 
         counts[(self.path.name, sheet)] += 1
         return read(self, sheet)
 
-    def counted_load(path, sheet, first_row):
+    def counted_load(path, sheet, first_row, *text):
         counts[(path.name, sheet)] += 1
-        return load(path, sheet, first_row)
+        return load(path, sheet, first_row, *text)
 
     monkeypatch.setattr(sources.CalamineSource, "_read", counted_read)
     monkeypatch.setattr(arrow, "load_cells", counted_load)
@@ -173,3 +173,51 @@ def test_reconcile_first_then_stubs_and_validate_read_each_sheet_once(tmp_path, 
     usual = reconcile_month(Shop.open(folder), "2026-10")
     for a, b in zip(columnar.results, usual.results):
         assert a.categories == b.categories and a.lines.equals(b.lines)
+
+
+BILL_HEADERS = ["序号", "运单编号", "揽收时间", "目的省份", "结算重量", "快递运费", "其他费用", "合计", "备注"]
+waybills = st.one_of(st.integers(0, 10 ** 9).map(lambda i: f"7731{i:010d}"),
+                     st.sampled_from(["YT8618312346766", "SF1412345678901", " 77310003210005 ", "7.7310003E+13", "abc-123",
+                                      "773312000099999.0", "ＹＴ８６１８３１２３４６７６６", ""]))
+amounts = st.one_of(st.decimals(-20, 200, places=2).map(float), st.sampled_from([0.0, 4.0, 6.74, 1e300, 0.005, 12.345, 1e7]))
+line_kinds = {"序号": st.integers(1, 10 ** 6).map(float), "运单编号": waybills, "揽收时间": stamps, "目的省份": texts,
+              "结算重量": numbers, "快递运费": amounts, "其他费用": st.one_of(st.none(), amounts), "合计": amounts,
+              "备注": st.one_of(st.none(), texts)}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.fixed_dictionaries(line_kinds), max_size=25), st.integers(0, 3), st.booleans(), st.sampled_from([0, 1]),
+       st.one_of(st.none(), amounts))
+def test_the_bill_read_to_arrow_gives_the_usual_bill(tmp_path, lines, top, lead_column, label_column, stated):
+    """Title block, lines, then 合计 (in 序号 or in the waybill column) and a signature line under the
+    table: the bill read straight to Arrow is the bill the usual read gives, cell problems included."""
+    from automation.config import ShopConfig
+    from automation.courier.bill import _bill_tables, read_bill
+
+    body = [[line[h] for h in BILL_HEADERS] for line in lines]
+    total = [None] * len(BILL_HEADERS)
+    total[label_column], total[7] = "合计", stated
+    body += [[None] * len(BILL_HEADERS), total, ["制表人：王五"] + [None] * (len(BILL_HEADERS) - 1)]
+    path = _write(tmp_path / "中通_2026-10.xlsx", "对账单", BILL_HEADERS, top, body, lead_column)
+    config = load_settings(ShopConfig(path=None))
+    columnar = read_bill(path, "中通", config)
+    [table] = _bill_tables(path, {"bill": config.bill_aliases("中通")})
+    assert table.cells is not None  # one kind of cell in each of the bill's columns: the Arrow read took it
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrow, "_eligible", lambda source, found: False)
+        usual = read_bill(path, "中通", config)
+    assert columnar.lines.equals(usual.lines)
+    assert columnar.problems == usual.problems
+    assert columnar.stated_total == usual.stated_total and columnar.sheet == usual.sheet
+
+
+def test_a_bill_signed_under_its_date_column_takes_the_usual_read(tmp_path):
+    from courier_helpers import write_bill
+
+    from automation.config import ShopConfig
+    from automation.courier.bill import _bill_tables
+
+    path = write_bill(tmp_path / "中通_2026-10.xlsx")  # 审核： under 揽收时间: that column mixes text and dates
+    config = load_settings(ShopConfig(path=None))
+    [table] = _bill_tables(path, {"bill": config.bill_aliases("中通")})
+    assert table.cells is None and table.height > 0

@@ -37,22 +37,25 @@ _NO_NOTES = CellNotes()
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "could not determine dtype" of an empty column is no news
 
 
-def load_cells(path: Path, sheet: str, first_row: int) -> pl.DataFrame | None:
+def load_cells(path: Path, sheet: str, first_row: int, as_text: tuple[int, ...] = ()) -> pl.DataFrame | None:
     """Every column of the sheet from 0-based row `first_row` down (column names: the 0-based sheet
-    column), or None when a column mixes kinds of cell or fastexcel cannot read the sheet. The one
-    full read of the sheet on this path (the read-once tests and the benchmark count it)."""
+    column), or None when a column mixes kinds of cell or fastexcel cannot read the sheet. The
+    columns `as_text` are read as text whatever their cells (the bill's own columns: 序号 above a
+    合计 label). The one full read of the sheet on this path (the read-once tests and the benchmark
+    count it)."""
     import fastexcel
 
     try:
         loaded = fastexcel.read_excel(str(path)).load_sheet(sheet, header_row=None, skip_rows=first_row,
-                                                            schema_sample_rows=None, dtype_coercion="strict")
+                                                            schema_sample_rows=None, dtype_coercion="strict",
+                                                            dtypes=dict.fromkeys(as_text, "string") or None)
         frame = loaded.to_polars()
     except (fastexcel.FastExcelError, OSError):
         return None
     return frame.rename({c.name: str(c.absolute_index) for c in loaded.selected_columns})
 
 
-def _as_calamine(series: pl.Series) -> list[object]:
+def as_calamine(series: pl.Series) -> list[object]:
     """The cells as python-calamine's grid has them: "" for empty, a date for a date-time at midnight."""
     values = series.to_list()
     if series.dtype == pl.Datetime:
@@ -128,7 +131,7 @@ class ArrowTable(Table):
             plain = (raw.str.contains(_PLAIN_ID) & ~raw.str.contains(_SCIENTIFIC)).fill_null(False)
         rest = raw.filter(~plain) if plain is not None else raw
         distinct = rest.drop_nulls().unique()
-        typed = raw.replace_strict(distinct, pl.Series([final(v) for v in _as_calamine(distinct)], dtype=dtype),
+        typed = raw.replace_strict(distinct, pl.Series([final(v) for v in as_calamine(distinct)], dtype=dtype),
                                    default=None, return_dtype=dtype)
         if (empty := final("")) is not None:
             typed = typed.fill_null(empty) if plain is None else pl.select(
@@ -152,19 +155,19 @@ def _final(column, year: int | None, convert) -> Callable[[object], object]:
     return run
 
 
-def _year(cells: pl.DataFrame, date_cols: list[int]) -> int | None:
+def default_year(cells: pl.DataFrame, date_cols: list[int]) -> int | None:
     """`tables._default_year` over the same first 500 body rows."""
     head = cells.head(500)
     width = max(date_cols, default=-1) + 1
     grid = [[""] * width for _ in range(head.height)]
     for col in date_cols:
         if str(col) in head.columns:
-            for row, value in zip(grid, _as_calamine(head[str(col)])):
+            for row, value in zip(grid, as_calamine(head[str(col)])):
                 row[col] = value
     return _default_year(grid, date_cols)
 
 
-def _filled(cells: pl.DataFrame) -> pl.Series:
+def filled(cells: pl.DataFrame) -> pl.Series:
     """The rows with any cell that is not empty (nor the empty text), as build_table keeps them."""
     if cells.width == 0:
         return pl.Series([], dtype=pl.Boolean)
@@ -182,21 +185,35 @@ def _eligible(source, found: SheetKind) -> bool:
     return scan is not None and not scan.errors and not scan.uncached and not getattr(scan, "merged", True)
 
 
+def sheet_cells(source, found: SheetKind, own_as_text: bool = False) -> pl.DataFrame | None:
+    """The body of a found sheet as Arrow columns (`load_cells`), or None when the sheet is not one
+    this path takes (see the module docstring). `own_as_text` reads every column that is not one of
+    the sheet kind's fields as text."""
+    if not _eligible(source, found):
+        return None
+    as_text = ()
+    if own_as_text:
+        mapped = set(found.match.fields.values())
+        as_text = tuple(i for i in range(source.scan(found.sheet).max_col) if i not in mapped)
+    cells = load_cells(Path(source.path), found.sheet, found.header_index + 1, as_text)
+    return cells if cells is not None and _plain(cells) else None
+
+
 def read_columns(source, found: SheetKind, own=None) -> Table:
     """`tables.read_kind` for the shipment log and the stubs: an `ArrowTable` when the sheet allows
     (see the module docstring), else the usual typed read."""
-    cells = load_cells(Path(source.path), found.sheet, found.header_index + 1) if _eligible(source, found) else None
-    if cells is None or not _plain(cells):
+    cells = sheet_cells(source, found)
+    if cells is None:
         return read_kind(source, found, own)
     header_cells = source.head(found.sheet, found.header_index + 1)[found.header_index]
     headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
     kind, match = found.schema, found.match
     date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
-    kept = _filled(cells)
+    kept = filled(cells)
     rows = pl.Series(range(found.header_index + 2, found.header_index + 2 + cells.height), dtype=pl.Int64).filter(kept)
     table = ArrowTable(source.name, found.sheet, kind, found.header_index + 1, dict(match.fields), headers,
                        dict(match.unmapped), [], [], match=match, cells=cells, kept=kept, rows=rows,
-                       year=_year(cells, date_cols))
+                       year=default_year(cells, date_cols))
     built: list[Table] = []
 
     def full() -> Table:
@@ -214,6 +231,6 @@ def _grid(header_cells: list[object], cells: pl.DataFrame, header_index: int) ->
     """The sheet's grid as calamine gives it, from A1, rebuilt from the Arrow columns (for `build_table`)."""
     width = max([len(header_cells), *(int(n) + 1 for n in cells.columns)])
     empty = [""] * cells.height
-    columns = [_as_calamine(cells[str(i)]) if str(i) in cells.columns else empty for i in range(width)]
+    columns = [as_calamine(cells[str(i)]) if str(i) in cells.columns else empty for i in range(width)]
     head = [[] for _ in range(header_index)] + [list(header_cells) + [""] * (width - len(header_cells))]
     return head + [list(row) for row in zip(*columns)]

@@ -18,8 +18,9 @@ from ..errors import UserError
 from ..i18n import register
 from ..schema import schema
 from ..sheets.source import CSV_SUFFIXES, WORKBOOK_SUFFIXES
-from ..tables import CellProblem, Table, read_tables
-from .columns import ColumnTable, column_table
+from ..tables import CellProblem, Table, find_kinds, open_for_reading, read_kind
+from .arrow import sheet_cells
+from .columns import ColumnTable, arrow_column_table, column_table
 from .frames import to_money
 from .settings import CourierSettings
 
@@ -142,7 +143,7 @@ def read_bill(path: str | Path, courier: str | None, settings: CourierSettings,
             raise UserError("courier.bill.unknown_courier", path=path)
     aliases = (*(own or {}).get("bill", ()), *settings.bill_aliases(courier))
     try:
-        tables = read_tables(path, kind="bill", own={"bill": aliases}, build=_bill_table)
+        tables = _bill_tables(path, {"bill": aliases})
     except UserError as exc:
         if exc.key == "err.no_header_kind":
             raise UserError("courier.bill.no_header", path=path, courier=courier) from None
@@ -162,6 +163,23 @@ def _absurd(value: Decimal) -> tuple[str, dict] | None:
 def _bill_table(*args, **kwargs) -> ColumnTable:
     limits = dict.fromkeys(MONEY_FIELDS, float(MAX_AMOUNT))
     return column_table(*args, **kwargs, limits=limits, over_limit=_absurd)
+
+
+def _bill_tables(path: Path, own: dict) -> list[ColumnTable]:
+    """`read_tables(path, "bill", build=_bill_table)`, each sheet read straight to Arrow columns when
+    it allows (`courier.arrow.sheet_cells`; the bill's own columns, 序号 and 备注, read as text)."""
+    source, ours = open_for_reading(path)
+    tables = []
+    for found in find_kinds(source, "bill", None, own, ours):
+        cells = sheet_cells(source, found, own_as_text=True)
+        if cells is None:
+            tables.append(read_kind(source, found, own, _bill_table))
+            continue
+        header_cells = source.head(found.sheet, found.header_index + 1)[found.header_index]
+        tables.append(arrow_column_table(source.name, found.sheet, cells, header_cells, found.header_index, found.schema,
+                                         found.match, own.get("bill", ()), limits=dict.fromkeys(MONEY_FIELDS, float(MAX_AMOUNT)),
+                                         over_limit=_absurd))
+    return tables
 
 
 def _column(table: ColumnTable, name: str, dtype) -> pl.Series:

@@ -20,6 +20,7 @@ from ..coerce import coercer
 from ..headers import HeaderMatch
 from ..schema import Schema
 from ..tables import CellNotes, CellProblem, Record, Table, _cell_problem, _default_year, _duplicate_headers, _memoised
+from .arrow import as_calamine, default_year, filled
 from .frames import cents, grams
 
 _NUMBER = (float, int)
@@ -38,6 +39,7 @@ class ColumnTable(Table):
     rows: pl.Series | None = None  # the sheet row number of each data row
     raw: list[list[object]] = field(default_factory=list)  # the data rows as read (for the few read as records)
     year: int | None = None
+    cells: pl.DataFrame | None = None  # instead of `raw`: the data rows read to Arrow (courier.arrow), columns by index
 
     @property
     def height(self) -> int:
@@ -48,13 +50,24 @@ class ColumnTable(Table):
         out = []
         for i in positions:
             data = {name: column[i] for name, column in self.data.items()}
-            raw = self.raw[i]
+            raw = self.raw[i] if self.cells is None else _arrow_row(self.cells, i)
             extra = {h: raw[c] for c, h in self.unmapped.items() if c < len(raw) and raw[c] not in (None, "")}
             out.append(Record(int(self.rows[i]), data, extra))
         return out
 
 
-def _floats(values: list) -> pl.Series:
+def _arrow_row(cells: pl.DataFrame, i: int) -> list[object]:
+    """Row i of Arrow cells as a grid row: by 0-based column, "" where empty."""
+    width = max((int(n) + 1 for n in cells.columns), default=0)
+    row: list[object] = [""] * width
+    for name, [value] in cells.slice(i, 1).to_dict(as_series=False).items():
+        row[int(name)] = "" if value is None else value
+    return row
+
+
+def _floats(values: list | pl.Series) -> pl.Series:
+    if isinstance(values, pl.Series):  # Arrow cells: a column of numbers, or none of them
+        return values if values.dtype == pl.Float64 else pl.Series([None] * values.len(), dtype=pl.Float64)
     return pl.Series([float(v) if v.__class__ in _NUMBER else None for v in values], dtype=pl.Float64)
 
 
@@ -73,8 +86,12 @@ def _scaled(values: list, scale: int, limit: float | None) -> tuple[pl.Series, p
 
 def _fast(kind: str, values: list, limit: float | None) -> tuple[pl.Series, pl.Series]:
     """(typed column, mask of the cells it typed exactly) for one schema type; the mask may be all false."""
+    arrow = isinstance(values, pl.Series)  # Arrow cells (courier.arrow): one kind of cell per column
     if kind in ("waybill", "id"):
-        text = pl.Series([v if v.__class__ is str else None for v in values], dtype=pl.Utf8)
+        if arrow:
+            text = values if values.dtype == pl.Utf8 else pl.Series([None] * values.len(), dtype=pl.Utf8)
+        else:
+            text = pl.Series([v if v.__class__ is str else None for v in values], dtype=pl.Utf8)
         plain = text.str.contains(_PLAIN_ID) & ~text.str.contains(_SCIENTIFIC)
         return text, plain.fill_null(False)
     if kind == "money":
@@ -82,6 +99,11 @@ def _fast(kind: str, values: list, limit: float | None) -> tuple[pl.Series, pl.S
     if kind == "decimal":
         return _scaled(values, 1000, None)
     if kind == "datetime":
+        if arrow and values.dtype == pl.Datetime:  # calamine gives a date-time at midnight as a date: the coercer's
+            stamps = values.cast(pl.Datetime("us"))
+            return stamps, (stamps.is_not_null() & (stamps.dt.time() != dt.time())).fill_null(False)
+        if arrow:
+            values = [None] * values.len()
         stamps = pl.Series([v if v.__class__ is dt.datetime else None for v in values], dtype=pl.Datetime("us"))
         return stamps, stamps.is_not_null()
     return pl.Series([None] * len(values), dtype=DTYPES.get(kind, pl.Utf8)), pl.Series([False] * len(values), dtype=pl.Boolean)
@@ -102,6 +124,7 @@ def type_column(kind_of: Schema, field_name: str, values: list, rows: list[int],
                 row0: list[int], notes: CellNotes, year: int | None, limit=None, over_limit=None) -> tuple[pl.Series, list[CellProblem]]:
     """One field's column typed: the vectorised rule where it is exact, the coercer for every other cell.
 
+    `values` are the cells (a list as calamine gives them, or an Arrow column of one kind of cell).
     `row0` is each cell's 0-based grid row (for error cells and their messages). `over_limit(value)`
     returns the problem of an amount the caller will not take (the bill's implausible amounts)."""
     kind = kind_of.column(field_name).type
@@ -110,6 +133,8 @@ def type_column(kind_of: Schema, field_name: str, values: list, rows: list[int],
     others = exact.cast(pl.Boolean).not_().arg_true().to_list()  # the cells the coercer types, found without a Python loop
     if noted:
         others = sorted({*others, *(i for i, r in enumerate(row0) if r in noted)})
+    if isinstance(values, pl.Series):
+        values = dict(zip(others, as_calamine(values.gather(others))))
     convert = _memoised(coercer(kind_of.column(field_name), year))
     problems: list[CellProblem] = []
     slow_at, slow_values = [], []
@@ -178,3 +203,28 @@ def column_table(source_name: str, sheet: str, grid: list[list[object]], header_
     problems.sort(key=lambda p: (p.row, p.column))
     return ColumnTable(source_name, sheet, kind, header_index + 1, dict(match.fields), headers, dict(match.unmapped),
                        [], problems, match=match, data=data, rows=pl.Series(rows, dtype=pl.Int64), raw=kept, year=year)
+
+
+def arrow_column_table(source_name: str, sheet: str, cells: pl.DataFrame, header_cells: list[object], header_index: int,
+                       kind: Schema, match: HeaderMatch, own=(), *, limits: dict | None = None, over_limit=None) -> ColumnTable:
+    """`column_table` over a sheet's body read to Arrow columns (`courier.arrow.sheet_cells`: no
+    error cell, no formula without a value), each field typed from its column without a Python grid."""
+    headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
+    date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
+    year = default_year(cells, date_cols)
+    kept_mask = filled(cells)
+    kept = cells.filter(kept_mask) if cells.width else cells
+    keep = kept_mask.arg_true().to_list() if cells.width else []
+    rows = [header_index + 2 + i for i in keep]
+    row0 = [header_index + 1 + i for i in keep]
+    problems = _duplicate_headers(headers, match, kind, own, header_index + 1)
+    data: dict[str, pl.Series] = {}
+    for field_name, col in match.fields.items():
+        values = kept[str(col)] if str(col) in kept.columns else pl.Series([None] * len(keep), dtype=pl.Null)
+        limit = (limits or {}).get(field_name)
+        data[field_name], found = type_column(kind, field_name, values, rows, col, headers.get(col, ""), row0, CellNotes(), year,
+                                              limit, over_limit if limit is not None else None)
+        problems += found
+    problems.sort(key=lambda p: (p.row, p.column))
+    return ColumnTable(source_name, sheet, kind, header_index + 1, dict(match.fields), headers, dict(match.unmapped),
+                       [], problems, match=match, data=data, rows=pl.Series(rows, dtype=pl.Int64), year=year, cells=kept)
