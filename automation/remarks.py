@@ -355,8 +355,10 @@ def _pieces(cutter: _Cutter) -> list[_Piece]:
     return out
 
 
-def _stitch(cutter: _Cutter, pieces: list[_Piece]) -> str | None:
-    """The pieces as written, with the user's own punctuation between neighbours (a space across a cut)."""
+def _stitch(cutter: _Cutter, pieces: list[_Piece], others: list[_Piece] = ()) -> str | None:
+    """The pieces as written, with the user's own punctuation between neighbours (a space across a cut
+    or across `others`: another part's pieces written in between, e.g. a purple reason on both sides
+    of the exchanged items)."""
     out = ""
     previous = None
     for piece in pieces:
@@ -364,7 +366,8 @@ def _stitch(cutter: _Cutter, pieces: list[_Piece]) -> str | None:
             continue
         if previous is not None:
             gap = cutter.original[previous:piece.start]
-            out += gap if _BLANK not in cutter.text[previous:piece.start] and gap.strip() else " "
+            crossed = _BLANK in cutter.text[previous:piece.start] or any(previous <= o.start < piece.start for o in others)
+            out += gap if not crossed and gap.strip() else " "
         out += cutter.original[piece.start:piece.end]
         previous = piece.end
     return out.strip() or None
@@ -444,7 +447,7 @@ def _body(flag: str | None, cutter: _Cutter, who: _Name):
         rest = [p for p in pieces if p not in items and p not in reasons]
         if not items:
             items, rest = rest, []
-        return _stitch(cutter, reasons + rest), None, _stitch(cutter, items)
+        return _stitch(cutter, reasons + rest, items), None, _stitch(cutter, items, reasons + rest)
     if flag in ("绿", "蓝"):
         return _stitch(cutter, pieces), None, None
     return None, None, None

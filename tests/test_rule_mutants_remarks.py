@@ -305,11 +305,15 @@ def test_flag_codes_written_as_decimal_text(cell, flag):
     assert flag_from_cell(cell) == flag
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, remarks.py frozen this session: _stitch copies the original text "
-                   "between two non-neighbouring pieces, so a purple reason swallows the items written between them")
 def test_purple_reason_does_not_swallow_the_items_written_between_reasons():
     from automation.remarks import canonical
 
     remark = parsed("紫旗 10.12 尺码偏小 白色L换黑色XL 质量问题 差价0 运费买家承担 李四")
     assert parts(remark, "items", "reason") == ("白色L换黑色XL", "尺码偏小 质量问题")
     assert canonical(remark) == "【紫旗】2026-10-12 换货：白色L换黑色XL 尺码偏小 质量问题 差价0 运费买家承担 李四"
+
+
+def test_purple_items_on_both_sides_of_a_reason_keep_the_reason_out():
+    """The other way round (fixed with the one above): items written around a reason, with the writer's commas."""
+    remark = parsed("紫旗 10.12 白色L换黑色XL，尺码偏小，红色M换蓝色M 差价0 运费买家承担 李四")
+    assert parts(remark, "items", "reason") == ("白色L换黑色XL 红色M换蓝色M", "尺码偏小")
