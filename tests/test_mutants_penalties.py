@@ -816,9 +816,10 @@ def test_recorded_entries_on_the_first_and_last_day_and_without_a_name():
 
 def test_a_row_without_a_name_is_not_counted_in_english_too():
     set_lang("en")  # conftest resets the language after each test
-    found, findings = ledger.recorded_incidents(incidents_sheet(("2026-10-14", "  ", "M-PEN-MSG", None, "", None)),
+    found, findings = ledger.recorded_incidents(incidents_sheet(("2026-10-14", "  ", "M-PEN-MSG", None, "", None),
+                                                                ("2026-10-15", "陈静", "M-PEN-MSG", None, "", None)),
                                                 RULES, ShopConfig(path=None), T("2026-10-01"), T("2026-10-31"))
-    assert found == []
+    assert [i.person for i in found] == ["陈静"]  # the rows after a nameless one still count
     assert [f.message for f in findings] == ["M-PEN-MSG: this row names nobody (not counted). Enter the person's name, or 全体客服 (all agents)."]
 
 
