@@ -66,7 +66,7 @@ def generated(monkeypatch):
     """The folders build_demo was asked to generate (it only marks them here: generating is the other test's)."""
     asked = []
 
-    def build(folder, seed):
+    def build(folder, seed, **_options):
         asked.append(Path(folder))
         return cache.Demo(Path(folder), "world", {"seed": seed}, [])
 

@@ -47,6 +47,16 @@ def check_target(folder: Path, force: bool) -> None:
 AREAS = {"validation": ("校验", "validation"), "courier": ("快递", "courier"), "people": ("人员考核", "people")}
 
 
+def prepare_steps() -> None:
+    """Import every job and the charts the report jobs draw (matplotlib: the slowest import of all),
+    so that they are ready when the steps start; run while the demo's workbooks are being written."""
+    from ..cli import command_modules
+    from ..sales.charts import cjk_font
+
+    list(command_modules())
+    cjk_font()
+
+
 def run_steps(folder: Path, console: Console) -> list[tuple[Outcome, float, str | None]]:
     """Every `demo_step(shop_dir, console)` of the command modules, in COMMAND_MODULES order: each
     job's outcome, the seconds it took and the error that stopped it (None when it ran)."""
@@ -161,7 +171,7 @@ def command(folder: Path, seed: int, force: bool) -> None:
     check_target(folder, force)
     console = Console(soft_wrap=True)  # paths stay whole, whatever the terminal width
     started = time.perf_counter()
-    demo = demo_shop(folder, seed)
+    demo = demo_shop(folder, seed, meanwhile=prepare_steps)
     seconds = time.perf_counter() - started
     steps = run_steps(folder, console)
     _summary(console, demo, steps, seconds)

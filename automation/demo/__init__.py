@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..jsonout import dumps
 from ..paths import data_dir
@@ -77,11 +78,13 @@ def copy_shop_files(folder: Path) -> list[Path]:
     return copied
 
 
-def build_demo(folder: str | Path, seed: int = DEFAULT_SEED) -> Demo:
+def build_demo(folder: str | Path, seed: int = DEFAULT_SEED, *, meanwhile: Callable[[], object] | None = None) -> Demo:
+    """Generate and write the shop; `meanwhile` runs while the workbooks are being written (see
+    `write_workbooks`), or not at all where they are written in one process."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     w = generate(seed)
-    written = write_workbooks(folder, list(w.sheets.values()))
+    written = write_workbooks(folder, list(w.sheets.values()), meanwhile=meanwhile)
     (folder / "shop.toml").write_text(shop_toml(w), encoding="utf-8")
     written += copy_shop_files(folder)
     key = build_key(w, str(folder))

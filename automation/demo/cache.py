@@ -21,6 +21,7 @@ import sys
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Callable
 
 from ..jsonout import dumps
 from . import KEY_NAME, Demo, build_demo
@@ -56,19 +57,20 @@ def code_hash() -> str:
     return digest.hexdigest()[:24]
 
 
-def demo_shop(folder: str | Path, seed: int) -> Demo:
-    """`build_demo(folder, seed)`, or its files copied from the cache (then `Demo.world` is None)."""
+def demo_shop(folder: str | Path, seed: int, *, meanwhile: Callable[[], object] | None = None) -> Demo:
+    """`build_demo(folder, seed)`, or its files copied from the cache (then `Demo.world` is None and
+    `meanwhile` does not run)."""
     folder = Path(folder)
     if os.environ.get(SWITCH_ENV) == "0":
-        return build_demo(folder, seed)
+        return build_demo(folder, seed, meanwhile=meanwhile)
     try:
         entry = cache_root() / "demo" / f"{code_hash()}-{seed}"
         copied = _copy_from(entry, folder)
     except OSError:
-        return build_demo(folder, seed)
+        return build_demo(folder, seed, meanwhile=meanwhile)
     if copied is not None:
         return copied
-    demo = build_demo(folder, seed)
+    demo = build_demo(folder, seed, meanwhile=meanwhile)
     try:
         _store(entry, demo)
     except OSError:

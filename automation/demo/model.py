@@ -208,15 +208,9 @@ class World:
             return "YT" + self.unique_digits(self.rng.choice(("7", "8")), 13)
         return "SF" + self.unique_digits(self.rng.choice(("14", "13")), 13)
 
-    def clean_orders(self, *, shipped: bool | None = None, exclude: tuple[str, ...] = ()) -> list[Order]:
-        """Orders no plant or after-sales step has touched (candidates for a new plant)."""
-        out = []
-        for order in self.orders:
-            if order.tags or order.unpaid_closed or order.refunded_before_ship or order.payment == "货到付款":
-                continue
-            if shipped is not None and order.shipped != shipped:
-                continue
-            if any(x in order.tags for x in exclude):
-                continue
-            out.append(order)
-        return out
+    def clean_orders(self, *, shipped: bool | None = None) -> list[Order]:
+        """Orders no plant or after-sales step has touched (candidates for a new plant). One pass
+        with no calls per order: the plants ask for candidates ~70 times over ~3000 orders."""
+        return [order for order in self.orders
+                if not (order.tags or order.unpaid_closed or order.refunded_before_ship or order.payment == "货到付款")
+                and (shipped is None or (order.shipped_at is not None) == shipped)]
