@@ -21,9 +21,9 @@ from .world import order_cells
 
 TEXT_TYPES = ("id", "waybill", "phone", "text")
 # What `meanwhile` costs, in cells written: importing the demo's jobs (polars, matplotlib…) takes
-# about as long as writing 140k cells (measured: 1.65 s against 2.5 s for the shop's 209k), so this
-# process leaves that many more to the child.
-MEANWHILE_CELLS = 140_000
+# about as long as writing 85k–140k cells (1.0–1.65 s of CPU against 2.5 s for the shop's 209k,
+# on a busy machine), so this process leaves about that many more to the child.
+MEANWHILE_CELLS = 125_000
 WIDTHS = {"id": 22, "waybill": 18, "phone": 14, "datetime": 19, "date": 11, "money": 10, "decimal": 10, "int": 8}
 
 

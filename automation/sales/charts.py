@@ -13,10 +13,9 @@ from decimal import Decimal
 from functools import cache, wraps
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 CJK_FAMILY = "Noto Sans CJK SC"  # the simplified-Chinese face of the bundled collection
 COLOURS = ("#3b6fb6", "#e07b39", "#4b9e5f", "#b8473f", "#7d5ba6", "#8c6d4f", "#d16ba5", "#6f6f6f")
@@ -44,21 +43,22 @@ def chart_params() -> dict:
 
 def _figure(width: float = 6.4, height: float = 3.2):
     params = chart_params()
-    with plt.rc_context(params):
-        fig, ax = plt.subplots(figsize=(width, height), dpi=110)
+    with matplotlib.rc_context(params):  # a bare Figure: pyplot's figure manager is for interactive windows
+        fig = Figure(figsize=(width, height), dpi=110)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax, params
 
 
 def _png(fig, params) -> bytes:
     buffer = io.BytesIO()
-    with plt.rc_context(params):
+    with matplotlib.rc_context(params):
         fig.tight_layout()
         # tight_layout leaves a placeholder layout engine behind, which makes savefig lay the
         # figure out once more in a draw of its own (a third of a chart's time); the layout is done
         fig.set_layout_engine(None)
         fig.savefig(buffer, format="png")
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -108,7 +108,7 @@ def _shown(value: float, unit: str) -> str:
 def bar_chart(title: str, labels: list[str], values: list[Decimal | float], unit: str = "", colour: int = 0,
               axis: str = "") -> bytes:
     fig, ax, params = _figure()
-    with plt.rc_context(params):
+    with matplotlib.rc_context(params):
         numbers = [float(v) for v in values]
         bars = ax.bar(labels, numbers, color=COLOURS[colour % len(COLOURS)])
         ax.bar_label(bars, labels=[_shown(v, unit) for v in numbers], fontsize=8)
@@ -127,7 +127,7 @@ def bar_chart(title: str, labels: list[str], values: list[Decimal | float], unit
 def hbar_chart(title: str, labels: list[str], values: list[Decimal | float], axis: str, colour: int = 0) -> bytes:
     """Horizontal bars (long category names), signed values around a 0 line."""
     fig, ax, params = _figure(6.4, 0.45 * len(labels) + 1.2)
-    with plt.rc_context(params):
+    with matplotlib.rc_context(params):
         numbers = [float(v) for v in values]
         bars = ax.barh(labels, numbers, color=COLOURS[colour % len(COLOURS)])
         ax.bar_label(bars, labels=[_shown(v, "") for v in numbers], fontsize=8, padding=2)
@@ -144,7 +144,7 @@ def hbar_chart(title: str, labels: list[str], values: list[Decimal | float], axi
 @drawn_once
 def line_chart(title: str, days: list[str], series: dict[str, list[Decimal | float]], axis: str = "") -> bytes:
     fig, ax, params = _figure(7.2, 3.2)
-    with plt.rc_context(params):
+    with matplotlib.rc_context(params):
         for i, (name, values) in enumerate(series.items()):
             ax.plot(days, [float(v) for v in values], marker="o", markersize=2.5, label=name, color=COLOURS[i % len(COLOURS)])
         ax.set_title(title)
