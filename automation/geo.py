@@ -34,6 +34,7 @@ _FORMS = sorted(((form, name) for name, forms in PROVINCES.items() for form in (
 _BY_HEAD: dict[str, tuple[tuple[str, str], ...]] = {}
 for _form, _name in _FORMS:
     _BY_HEAD[_form[:2]] = (*_BY_HEAD.get(_form[:2], ()), (_form, _name))
+assert all(unicodedata.normalize("NFKC", form) == form and not form[0].isspace() for form, _ in _FORMS)
 _LEADING = re.compile(r"^(?:中国|中華人民共和國|中华人民共和国)?[\s,，:：]*")
 _LEADS = "中,，:："  # the characters a _LEADING match can start with in a stripped text
 
@@ -42,6 +43,10 @@ def province_of(address: str | None) -> str | None:
     """The province an address starts with (canonical short form), or None when none is recognisable."""
     if not address:
         return None
+    if address.__class__ is str:  # the usual address starts with a form as written: no normalising
+        for form, name in _BY_HEAD.get(address[:2], ()):
+            if address.startswith(form):
+                return name  # the forms are NFKC-stable ideographs, so NFKC would leave this start alone
     text = unicodedata.normalize("NFKC", str(address)).strip()
     if text[:1] in _LEADS:  # only then can _LEADING take anything away (most addresses start with the province)
         text = _LEADING.sub("", text)
