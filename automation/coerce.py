@@ -351,7 +351,7 @@ def fast_column(kind: str, values: Iterable[object], convert: Callable[[object],
     ("" or None) becomes: SLOW, or None when the caller knows no reading check concerns it; then
     the other cells are typed as a column of their own (a mostly empty column costs its filled cells)."""
     values = values if isinstance(values, (list, tuple)) else list(values)
-    if empty is not SLOW and ('' in values or None in values):  # one C pass each
+    if empty is not SLOW and not all(values) and ('' in values or None in values):  # C passes; all() is the cheap one
         filled = list(compress(count(), map(not_, map(_BLANK.__contains__, values))))
         out = [empty] * len(values)
         for i, typed in zip(filled, fast_column(kind, list(map(values.__getitem__, filled)), convert)):
