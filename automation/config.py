@@ -11,14 +11,15 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
-from .config_errors import did_you_mean, key_lines, line_of, problem_line, problems
-from .config_schema import ROLES, ShopToml
+from .config_names import ROLES  # noqa: F401 - imported from here by the penalties
 from .errors import UserError
 from .i18n import pick
+
+if TYPE_CHECKING:
+    from .config_schema import ShopToml
 
 CONFIG_NAME = "shop.toml"
 SHIFTS = ("白班", "晚班")
@@ -123,7 +124,13 @@ def config_path(path: Path) -> Path:
 
 
 def validated(raw: dict, text: str, path: Path) -> ShopToml:
-    """The whole file against the declared schema; every problem at once, each with its line."""
+    """The whole file against the declared schema; every problem at once, each with its line.
+    (pydantic and the schema are imported here: a run without a shop.toml never needs them.)"""
+    from pydantic import ValidationError
+
+    from .config_errors import problems
+    from .config_schema import ShopToml
+
     found: list[str] = []
     try:
         model = ShopToml.model_validate(raw)
@@ -140,6 +147,7 @@ def validated(raw: dict, text: str, path: Path) -> ShopToml:
 
 
 def _header_kind_problems(raw: dict, text: str) -> list[str]:
+    from .config_errors import did_you_mean, key_lines, line_of, problem_line
     from .schema import schemas
 
     headers = raw.get("headers")

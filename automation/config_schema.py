@@ -16,14 +16,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-ROLES = ("客服", "客服主管", "仓库", "发货", "在线编辑", "文案", "美工", "负责人")
-WEEKDAY_NAMES = {
-    1: ("周一", "星期一", "礼拜一", "Mon", "Monday"), 2: ("周二", "星期二", "礼拜二", "Tue", "Tuesday"),
-    3: ("周三", "星期三", "礼拜三", "Wed", "Wednesday"), 4: ("周四", "星期四", "礼拜四", "Thu", "Thursday"),
-    5: ("周五", "星期五", "礼拜五", "Fri", "Friday"), 6: ("周六", "星期六", "礼拜六", "Sat", "Saturday"),
-    7: ("周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天", "Sun", "Sunday"),
-}
-WEEKDAYS = {name.lower(): number for number, names in WEEKDAY_NAMES.items() for name in names}
+from .config_names import ROLES, WEEKDAY_NAMES, WEEKDAYS  # noqa: F401 - also imported from here
+
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

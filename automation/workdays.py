@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from .config_schema import WEEKDAYS
+from .config_names import WEEKDAYS
 from .errors import UserError
 
 

@@ -92,13 +92,14 @@ def _scan_chunk(data: bytes, scan: SheetScan, columns: set[bytes]) -> None:
         scan.max_row = max(scan.max_row, int(rows[-1]), 0 if many else max(map(int, rows)))
     if b' r="' in data:  # the widest single-letter column (wider than the widest seen so far): I, not Z, for A:I
         known = max((c[0] for c in columns if len(c) == 1), default=ord("A") - 1)
-        while known < ord("Z") and (hit := _wider_than(known).search(data)):  # one pass when none is wider
-            known = hit.group(1)[0]  # r="ZA1" is wider still, and _WIDE_CELL has it
+        if known >= ord("Z") or _wider_or_wide(known).search(data):  # else one pass says neither loop finds anything
+            while known < ord("Z") and (hit := _wider_than(known).search(data)):  # one pass when none is wider
+                known = hit.group(1)[0]  # r="ZA1" is wider still, and _WIDE_CELL has it
+            for letters, row in set(_WIDE_CELL.findall(data)):
+                columns.add(letters)
+                scan.max_row = max(scan.max_row, int(row))
         if known >= ord("A"):
             columns.add(bytes([known]))
-    for letters, row in set(_WIDE_CELL.findall(data)):
-        columns.add(letters)
-        scan.max_row = max(scan.max_row, int(row))
     scan.merged = scan.merged or b"<mergeCell" in data
     if b't="e"' in data:
         for hit in _ERROR_VALUE.finditer(data):
@@ -115,6 +116,12 @@ def _scan_chunk(data: bytes, scan: SheetScan, columns: set[bytes]) -> None:
 def _wider_than(letter: int) -> re.Pattern:
     """A cell reference whose column starts with a letter after `letter` (one regex pass, not one find per letter)."""
     return re.compile(rb' r="([' + bytes([letter + 1]) + rb'-Z])')
+
+
+@cache
+def _wider_or_wide(letter: int) -> re.Pattern:
+    """What `_wider_than(letter)` or `_WIDE_CELL` would find, in one pass (a sheet up to column Z has neither)."""
+    return re.compile(rb' r="(?:[A-Z]{2}|[' + bytes([letter + 1]) + rb'-Z])')
 
 
 def _cell_ref(data: bytes, before: int) -> tuple[int, int] | None:
