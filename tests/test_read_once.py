@@ -23,13 +23,20 @@ from sheet_builders import csv_file, xlsx
 
 @pytest.fixture
 def full_reads(monkeypatch):
-    """(file name, sheet) -> how many times it was read in full (calamine grid or CSV parse)."""
+    """(file name, sheet) -> how many times it was read in full (calamine grid, the read straight to
+    Arrow columns of courier.arrow, or CSV parse)."""
+    from automation.courier import arrow
+
     counts: collections.Counter = collections.Counter()
-    read, csv_grid = sources.CalamineSource._read, sources._csv_grid
+    read, csv_grid, load_cells = sources.CalamineSource._read, sources._csv_grid, arrow.load_cells
 
     def counted_read(self, sheet):
         counts[(self.path.name, sheet)] += 1
         return read(self, sheet)
+
+    def counted_cells(path, sheet, first_row, *text):
+        counts[(path.name, sheet)] += 1
+        return load_cells(path, sheet, first_row, *text)
 
     def counted_csv(text, tabs, rows=None):
         if rows is None:
@@ -38,6 +45,7 @@ def full_reads(monkeypatch):
 
     monkeypatch.setattr(sources.CalamineSource, "_read", counted_read)
     monkeypatch.setattr(sources, "_csv_grid", counted_csv)
+    monkeypatch.setattr(arrow, "load_cells", counted_cells)
     return counts
 
 
