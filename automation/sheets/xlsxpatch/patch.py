@@ -7,16 +7,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..edit import FORMULA_TRIGGERS, NewSheet, WorkbookEdit
+from ..edit import NewSheet, WorkbookEdit
 from .newsheet import write_sheet
 from .notes import SheetNotes
 from .package import (CT_WORKSHEET, NS_STRICT, REL_WORKSHEET, CompressedPart, Package, PackageError, add_relationship,
                       attr, compress_to, ensure_override, free_part_name, insert_before_close)
+from . import fastrows
+from .cells import CellOp, edit_cell, with_row_fill
 from .record import CellRecord, JobRecord, Record, read_record, write_record
 from .sheetstream import Row, column_index, column_letters, rewrite_sheet
 from .styles import StyleBook
 
-KEEP = object()  # "leave the value as it is"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DIMENSION = re.compile(rb'(<(?:\w+:)?dimension\b[^>]*?\bref=")([^"]*)(")')
 _ILLEGAL_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -28,14 +29,6 @@ class PatchResult:
     sheets: dict[str, str] = field(default_factory=dict)  # our sheet name -> its name in the workbook
     cells: int = 0
     notes_skipped: list[str] = field(default_factory=list)  # cells holding a threaded comment
-
-
-@dataclass
-class _CellOp:
-    fill: str | None = None
-    note: str | None = None
-    value: object = KEEP
-    width: int | None = None  # on the row-fill entry (column -1): columns from A, None = the cells the row has
 
 
 def unsupported_format(path: Path) -> str | None:
@@ -87,8 +80,8 @@ def apply_patch(source: Path, out, edit: WorkbookEdit) -> PatchResult:
 
 # ---- what to do to which cell ----------------------------------------------------------------------------
 
-def _cell_ops(edit: WorkbookEdit, sheets: dict) -> dict[str, dict[int, dict[int, _CellOp]]]:
-    ops: dict[str, dict[int, dict[int, _CellOp]]] = {}
+def _cell_ops(edit: WorkbookEdit, sheets: dict) -> dict[str, dict[int, dict[int, CellOp]]]:
+    ops: dict[str, dict[int, dict[int, CellOp]]] = {}
 
     def sheet_of(sheet: str) -> str:
         if sheet in sheets:
@@ -97,8 +90,8 @@ def _cell_ops(edit: WorkbookEdit, sheets: dict) -> dict[str, dict[int, dict[int,
             return sheet_title(sheet)
         raise PackageError("no_sheet", sheet)
 
-    def op(sheet: str, row: int, col: int) -> _CellOp:
-        return ops.setdefault(sheet_of(sheet), {}).setdefault(row, {}).setdefault(col, _CellOp())
+    def op(sheet: str, row: int, col: int) -> CellOp:
+        return ops.setdefault(sheet_of(sheet), {}).setdefault(row, {}).setdefault(col, CellOp())
 
     for mark in edit.marks:  # marks come worst severity first: the first fill wins
         cell = op(mark.sheet, mark.row, mark.column)
@@ -115,11 +108,8 @@ def _cell_ops(edit: WorkbookEdit, sheets: dict) -> dict[str, dict[int, dict[int,
 
 # ---- one user sheet -------------------------------------------------------------------------------------
 
-JOB_PRIORITY = ("validate", "flags")  # whose fill shows when two jobs colour one cell: problems first
-
-
 def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRecord, part: str, sheet: str,
-                 ops: dict[int, dict[int, _CellOp]], edit: WorkbookEdit, result: PatchResult):
+                 ops: dict[int, dict[int, CellOp]], edit: WorkbookEdit, result: PatchResult):
     cells = record.cells.setdefault(sheet, {})
     spans = record.spans.setdefault(sheet, {})
     by_row: dict[int, dict[int, str]] = {}
@@ -144,16 +134,12 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
         every = row_ops.pop(-1, None)
         if every is not None:
             for col in (list(row.cells) if every.width is None else range(every.width)):
-                found = row_ops.get(col)
-                if found is None:
-                    row_ops[col] = every
-                elif found.fill is None:
-                    row_ops[col] = _CellOp(every.fill, found.note, found.value)
+                row_ops[col] = with_row_fill(row_ops.get(col), every)
         mine = by_row.get(row.number, {})
         row.spans_base = spans.get(str(row.number))
         for col in sorted(set(row_ops) | set(mine)):
             key = (row.number, col)
-            rec = _edit_cell(row, col, edit.job, row_ops.get(col), cells.get(key), column_styles, styles, shared)
+            rec = edit_cell(row, col, edit.job, row_ops.get(col), cells.get(key), column_styles, styles, shared)
             if rec is None:
                 cells.pop(key, None)
             else:
@@ -190,11 +176,15 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
         added = sheet_notes.vml_rid if sheet_notes.vml is not None and sheet_notes.vml_rid != old_rid else None
         return sheet_notes.legacy_drawing_tail(tail, removed, added)
 
+    # rows where nothing of ours is yet and no note goes: edited on their bytes, a plan per row shape
+    plain_rows = set(ops) - {r for r, _ in cells} - {r for r, _ in notes} - {int(r) for r in spans}
+    fast_row = fastrows.RowRestyle(edit.job, styles, cells, shared, ops, plain_rows)
+
     temp = tempfile.TemporaryFile()
     try:
         with package.zip.open(part) as source:
             compressed = compress_to(temp, lambda write: rewrite_sheet(source.read, write, wanted_rows, edit_row,
-                                                                        edit_head, edit_tail, row_written))
+                                                                        edit_head, edit_tail, row_written, fast_row))
     except ValueError as exc:
         temp.close()
         raise PackageError("damaged", f"{part}: {exc}") from exc
@@ -207,70 +197,7 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
     return temp
 
 
-def _edit_cell(row: Row, col: int, job: str, op: _CellOp | None, rec: CellRecord | None,
-               column_styles: dict[int, int], styles: StyleBook, shared) -> CellRecord | None:
-    """Put the cell in the state all jobs want (this job's new wish replacing its old one); returns
-    its record, or None when nothing of ours is left on it (it is then exactly as the user had it)."""
-    cell = row.cells.get(col)
-    current = cell.style if cell is not None else None
-    if rec is None and op is not None and op.value is KEEP and op.fill:  # the common case: a fresh fill
-        effective = current if current is not None else (row.default_style(column_styles, col) if cell is None else 0)
-        ours = styles.derive(effective, fill=op.fill)
-        (cell if cell is not None else row.cell(col)).set_style(ours)
-        return shared(current, cell is None, ours, op.fill)
-    if rec is None:
-        rec = CellRecord(current, cell is None)
-    else:
-        rec = rec.copy()  # records are shared between cells that look alike: never change one in place
-        if current != rec.ours:  # the user restyled the cell since: that is their style now, with their fill
-            rec.orig, rec.absent = (styles.fill_of(current or 0, rec.orig or 0) if cell is not None else None), cell is None
-    if rec.wrote_by == job and cell is not None:
-        _restore_value(cell, rec.value)
-        rec.wrote_by, rec.quote = None, False
-    rec.fills.pop(job, None)
-    if op is not None and op.fill:
-        rec.fills[job] = op.fill
-    if op is not None and op.value is not KEEP:
-        cell = row.cell(col)
-        if rec.wrote_by is None:
-            rec.value = _value_of(cell)
-        rec.wrote_by = job
-        rec.quote = isinstance(op.value, str) and op.value.startswith(FORMULA_TRIGGERS)
-        cell.set_value(op.value, row.prefix)
-    fill = next((rec.fills[j] for j in (*JOB_PRIORITY, *sorted(rec.fills)) if j in rec.fills), None)
-    if fill is None and rec.wrote_by is None:  # nothing of ours left: exactly the user's cell again
-        if cell is not None:
-            cell.set_style(rec.orig)
-            if rec.absent and not cell.has_content():
-                cell.dropped = True
-        return None
-    cell = row.cell(col)
-    effective = rec.orig if rec.orig is not None else (row.default_style(column_styles, col) if rec.absent else 0)
-    rec.ours = styles.derive(effective, fill=fill, quote_prefix=rec.quote) if (fill or rec.quote) else rec.orig
-    cell.set_style(rec.ours)
-    return rec
-
-
-def _value_of(cell) -> str:
-    """A cell's value as recorded: its type attribute and content, to put back exactly."""
-    if cell.new or not cell.has_content():
-        return ""
-    t = re.search(rb'\st="([^"]*)"', cell.attrs)
-    return ((t.group(1).decode() if t else "") + "\x00" + (cell.inner or b"").decode())
-
-
-def _restore_value(cell, value: str | None) -> None:
-    cell.attrs = re.sub(rb'\st="[^"]*"', b"", cell.attrs)
-    if not value:
-        cell.inner = None
-        return
-    t, inner = value.split("\x00", 1)
-    if t:
-        cell.attrs += f' t="{t}"'.encode()
-    cell.inner = inner.encode()
-
-
-def _bbox(ops: dict[int, dict[int, _CellOp]], others: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _bbox(ops: dict[int, dict[int, CellOp]], others: list[tuple[int, int]]) -> tuple[int, int] | None:
     rows = [*ops, *(r for r, _ in others)]
     cols = [*(c if c >= 0 else (op.width or 1) - 1 for row in ops.values() for c, op in row.items()), *(c for _, c in others)]
     return (max(rows), max(cols)) if rows else None

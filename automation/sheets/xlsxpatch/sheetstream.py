@@ -59,15 +59,13 @@ class Cell:
     @property
     def style(self) -> int | None:
         if self._style is _UNPARSED:
-            found = _S_ATTR.search(self.attrs) if b"s=" in self.attrs else None
-            self._style = int(found.group(1)) if found else None
+            self._style = style_of(self.attrs)
         return self._style
 
     def set_style(self, style: int | None) -> None:
         if style == self.style:
             return
-        without = _S_ATTR_SPACED.sub(b"", self.attrs) if self._style is not None else self.attrs
-        self.attrs = without if style is None else _insert_after_r(without, b's="%d"' % style)
+        self.attrs = restyled(self.attrs, self._style, style)
         self._style = style
 
     def has_content(self) -> bool:
@@ -97,6 +95,18 @@ class Cell:
         if self.inner is None:
             return b"<" + tag + attrs + b"/>"
         return b"<" + tag + attrs + b">" + self.inner + b"</" + tag + b">"
+
+
+def style_of(attrs: bytes) -> int | None:
+    """The style index of a cell's start-tag attributes (None: no s attribute)."""
+    found = _S_ATTR.search(attrs) if b"s=" in attrs else None
+    return int(found.group(1)) if found else None
+
+
+def restyled(attrs: bytes, current: int | None, style: int | None) -> bytes:
+    """A cell's attributes with style `style` instead of `current` (its s attribute right after r)."""
+    without = _S_ATTR_SPACED.sub(b"", attrs) if current is not None else attrs
+    return without if style is None else _insert_after_r(without, b's="%d"' % style)
 
 
 def _insert_after_r(attrs: bytes, new: bytes) -> bytes:
@@ -149,14 +159,19 @@ class StreamResult:
 
 
 RowEditor = Callable[[Row, dict[int, int]], None]
+# (the row's tag, its content as written, the column styles) -> (new content, first and last cell's
+# column), or None to leave the row to the RowEditor
+FastRow = Callable[[Row, bytes, dict[int, int]], "tuple[bytes, int | None, int | None] | None"]
 
 
 def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object], wanted: Iterable[int],
                   edit_row: RowEditor, edit_head: Callable[[bytes], bytes] | None = None,
                   edit_tail: Callable[[bytes], bytes] | None = None,
-                  row_written: Callable[[Row], None] | None = None) -> StreamResult:
+                  row_written: Callable[[Row], None] | None = None, fast_row: FastRow | None = None) -> StreamResult:
     """Copy a worksheet part from `read` to `write`, calling `edit_row` for every wanted row number
-    (rows the sheet lacks are created). `edit_head` may rewrite what precedes <sheetData>,
+    (rows the sheet lacks are created). `fast_row`, when given, is offered each wanted row the sheet
+    has first, as bytes: what it does not decline is written as it returns it, unparsed (the common
+    edit of a big sheet done on the row's bytes). `edit_head` may rewrite what precedes <sheetData>,
     `edit_tail` what follows </sheetData> (both small; the rows are streamed)."""
     stream = _Stream(read, write)
     while (opened := _SD_OPEN.search(stream.buf)) is None:
@@ -222,10 +237,14 @@ def rewrite_sheet(read: Callable[[int], bytes], write: Callable[[bytes], object]
                     continue
                 inner, end = buf[m.end():close_at], close_at + len(closing)
             stream.emit(buf[stream.pos:m.start()])
-            parsed, trailer = _parse_cells(inner, number)
-            row = Row(number, m.group(2), parsed, prefix=m.group(1))
-            edit_row(row, column_styles)
-            stream.emit(_row_xml(row, m.group(1), result, trailer))
+            row = Row(number, m.group(2), prefix=m.group(1))
+            fast = fast_row(row, inner, column_styles) if fast_row else None
+            if fast is not None:
+                stream.emit(_row_wrap(row, m.group(1), result, *fast))
+            else:
+                row.cells, trailer = _parse_cells(inner, number)
+                edit_row(row, column_styles)
+                stream.emit(_row_xml(row, m.group(1), result, trailer))
             if row_written:
                 row_written(row)
             stream.pos = stream.scan = end
@@ -328,6 +347,30 @@ def _column_styles(head: bytes) -> dict[int, int]:
 
 
 _COLUMNS: dict[bytes, int] = {}
+_CELL_STARTS: dict[bytes, re.Pattern] = {}
+_DIGITS = b"0123456789"
+
+
+def cell_starts(prefix: bytes) -> re.Pattern:
+    """The start tags of a row's cells (`<c …>`, `<c …/>`; their attributes in group 1), with `prefix`."""
+    found = _CELL_STARTS.get(prefix)
+    if found is None:
+        found = _CELL_STARTS[prefix] = re.compile(rb"<" + re.escape(prefix) + rb"c(?=[\s/>])([^>]*?)/?>")
+    return found
+
+
+def ref_column(attrs: bytes) -> int | None:
+    """The column of a cell whose attributes start with its reference (` r="AB12"`, as every writer
+    puts it); None for any other cell."""
+    if not attrs.startswith(b' r="'):
+        return None
+    letters = attrs[4:attrs.find(b'"', 4)].rstrip(_DIGITS)
+    col = _COLUMNS.get(letters)
+    if col is None:
+        if not letters or not letters.isalpha() or not letters.isupper():
+            return None
+        col = _COLUMNS.setdefault(letters, column_index(letters))
+    return col
 
 
 def _parse_cells(inner: bytes, row: int) -> tuple[dict[int, Cell], bytes]:
@@ -352,21 +395,26 @@ def _parse_cells(inner: bytes, row: int) -> tuple[dict[int, Cell], bytes]:
 
 
 def _row_xml(row: Row, prefix: bytes, result: StreamResult, trailer: bytes = b"") -> bytes:
-    result.rows_rewritten += 1
-    result.max_row = max(result.max_row, row.number)
     tag = prefix + b"c"
     cells = [c for _, c in sorted(row.cells.items()) if not c.dropped]
-    if cells:
-        result.max_col = max(result.max_col, cells[-1].col)
+    body = b"".join(c.xml(tag, row.number) for c in cells) + trailer
+    return _row_wrap(row, prefix, result, body, cells[0].col if cells else None, cells[-1].col if cells else None)
+
+
+def _row_wrap(row: Row, prefix: bytes, result: StreamResult, body: bytes, first: int | None, last: int | None) -> bytes:
+    """The rewritten row around its cells' XML `body` (`first`/`last`: its first and last cell's column)."""
+    result.rows_rewritten += 1
+    result.max_row = max(result.max_row, row.number)
+    if last is not None:
+        result.max_col = max(result.max_col, last)
     attrs = row.attrs
     if not _R_ATTR.search(attrs):
         attrs = b' r="%d"' % row.number + attrs
     spans = _SPANS.search(attrs)
-    if spans and cells:  # spans is only a hint, but a true one: widen it for our cells, narrow it back after
+    if spans and last is not None:  # spans is only a hint, but a true one: widen it for our cells, narrow it back after
         lo, hi = (int(v) for v in (row.spans_base or f"{int(spans.group(1))}:{int(spans.group(2))}").split(":"))
-        lo2, hi2 = min(lo, cells[0].col + 1), max(hi, cells[-1].col + 1)
+        lo2, hi2 = min(lo, first + 1), max(hi, last + 1)
         if (lo2, hi2) != (lo, hi):
             row.spans_widened = f"{lo}:{hi}"
         attrs = attrs[:spans.start()] + b'spans="%d:%d"' % (lo2, hi2) + attrs[spans.end():]
-    body = b"".join(c.xml(tag, row.number) for c in cells) + trailer
     return b"<" + prefix + b"row" + attrs + b">" + body + b"</" + prefix + b"row>"
