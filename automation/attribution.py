@@ -26,6 +26,7 @@ from .tables import Record, Table
 BASES = ("column", "remark", "promotion", "unattributed")
 BASIS_ZH = {"column": "客服列", "remark": "备注姓名", "promotion": "活动平分", "unattributed": "未归属"}
 SHARE_STEP = Decimal("0.0001")
+WHOLE = Decimal(1)  # an order not shared
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _SEVERAL = re.compile(r"\s*[,，、/;；&+]\s*|\s+")
 
@@ -79,22 +80,23 @@ def attribute_order(record: Record, config: ShopConfig, *, staff: list[str] | No
                     agent_names: list[str] | None = None, remark: Remark | None = None) -> list[Attribution]:
     order_id = record.get("order_id")
     moment = order_moment(record)
-    explicit = [n for n in _SEVERAL.split(str(record.get("agent") or "").strip()) if n]
+    agent = record.get("agent")
+    explicit = [n for n in _SEVERAL.split(str(agent).strip()) if n] if agent else []
     if explicit:
         return _shared(record.row, order_id, list(dict.fromkeys(explicit)), "column")
     staff = staff if staff is not None else [p.name for p in config.staff]
-    promo = config.promotion_at(moment) is not None
+    promo = bool(config.promotions) and config.promotion_at(moment) is not None
     if remark is None:
         remark = parse_remark(record.get("remark"), record.get("flag"), staff=staff, promo=promo,
                               default_year=moment.year if moment else None)
     if remark.flag in ("红", "黄") and remark.name:
-        return [Attribution(record.row, order_id, remark.name, Decimal(1), "remark")]
+        return [Attribution(record.row, order_id, remark.name, WHOLE, "remark")]
     if promo:
         day = moment.date() if isinstance(moment, dt.datetime) else moment
         on_duty = agents_on_duty(config, day, agent_names)
         if on_duty:
             return _shared(record.row, order_id, on_duty, "promotion")
-    return [Attribution(record.row, order_id, None, Decimal(1), "unattributed")]
+    return [Attribution(record.row, order_id, None, WHOLE, "unattributed")]
 
 
 def _shared(row: int, order_id: str | None, agents: list[str], basis: str) -> list[Attribution]:

@@ -10,6 +10,7 @@ Reads the orders table, parses each remark (automation.remarks), attributes each
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,12 +66,16 @@ def read_flags(orders: Table, config: ShopConfig) -> list[OrderFlag]:
     """Every order's remark parsed under the conventions (names optional during a promotion)."""
     staff = [p.name for p in config.staff]
     out = []
+    canonicals: dict[int, str] = {}  # id(remark) -> its canonical form: parse_remark hands out one object per distinct remark
     for record in orders.records:
         moment = record.get("paid_at") or record.get("created_at")
-        promotion = config.promotion_at(moment)
+        promotion = config.promotion_at(moment) if config.promotions else None
         remark = parse_remark(record.get("remark"), record.get("flag"), staff=staff, promo=promotion is not None,
                               default_year=moment.year if moment else None)
-        out.append(OrderFlag(record, remark, canonical(remark), promotion.name if promotion else None))
+        text = canonicals.get(id(remark))
+        if text is None:
+            text = canonicals[id(remark)] = canonical(remark)
+        out.append(OrderFlag(record, remark, text, promotion.name if promotion else None))
     return out
 
 
@@ -106,10 +111,6 @@ def canonical_column(orders: Table) -> int:
     return max([column, *(c1 + 1 for _, _, _, c1 in orders.merged)])
 
 
-def _link(orders: Table, record: Record) -> str:
-    return f"{column_letter(orders.columns.get('order_id', 0))}{record.row}"
-
-
 def _missing(remark: Remark) -> str:
     return "、".join(pick(*MISSING_ZH[p]) for p in remark.missing)
 
@@ -118,10 +119,11 @@ def _sheet(name: tuple[str, str], header: list[tuple[str, str]], orders: Table,
            rows: list[tuple[Record, list[object]]], fill: str | None = None) -> NewSheet:
     """A derived sheet whose last column links back to the order row."""
     link_col = len(header)
+    letters = column_letter(orders.columns.get("order_id", 0))
+    links = [f"{letters}{record.row}" for record, _ in rows]
     sheet = NewSheet(pick(*name), [pick(*h) for h in header] + [pick("订单行", "Order row")],
-                     [values + [_link(orders, record)] for record, values in rows])
-    for i, (record, _) in enumerate(rows):
-        sheet.links[(i, link_col)] = (orders.sheet, _link(orders, record))
+                     [values + [link] for (_, values), link in zip(rows, links)])
+    sheet.links = {(i, link_col): (orders.sheet, link) for i, link in enumerate(links)}
     if fill:
         sheet.fills = {i: fill for i in range(len(rows))}
     return sheet
@@ -202,8 +204,8 @@ def attribution_sheet(orders: Table, flags: list[OrderFlag], attributions: list[
     records = {f.record.row: f.record for f in flags}
     header = [("订单编号", "Order ID"), ("客服", "Agent"), ("份额", "Share"), ("依据", "Basis"), ("活动", "Promotion")]
     basis = {k: pick(v, k) for k, v in BASIS_ZH.items()}
-    rows = [(records[a.row], [a.order_id, a.agent or pick("（未归属）", "(unattributed)"), a.share, basis[a.basis],
-                              promotions.get(a.row)])
+    unattributed = pick("（未归属）", "(unattributed)")
+    rows = [(records[a.row], [a.order_id, a.agent or unattributed, a.share, basis[a.basis], promotions.get(a.row)])
             for a in attributions]
     return _sheet(("订单归属", "Attribution"), header, orders, rows)
 
@@ -228,10 +230,20 @@ def summarise(flags: list[OrderFlag], attributions: list[Attribution]) -> dict:
 
 
 def analyse(orders: Table, config: ShopConfig) -> tuple[list[OrderFlag], list[Attribution], WorkbookEdit]:
-    """Remarks parsed, orders attributed (reusing the parsed remarks), the edit built. Pure."""
-    flags = read_flags(orders, config)
-    attributions = attribute_orders(orders, config, remarks={f.record.row: f.remark for f in flags})
-    return flags, attributions, build_edit(orders, flags, attributions)
+    """Remarks parsed, orders attributed (reusing the parsed remarks), the edit built. Pure.
+
+    This makes a few objects per order and no garbage cycles, yet each burst of them would start a
+    collection walking every cell of the table still alive (a 100k-row sheet: ~0.7 s of it), so the
+    collector is paused meanwhile, as `tables.build_table` does."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        flags = read_flags(orders, config)
+        attributions = attribute_orders(orders, config, remarks={f.record.row: f.remark for f in flags})
+        return flags, attributions, build_edit(orders, flags, attributions)
+    finally:
+        if was:
+            gc.enable()
 
 
 def run(path: str | Path) -> tuple[Table, list[OrderFlag], list[Attribution], WorkbookEdit]:

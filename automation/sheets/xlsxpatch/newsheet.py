@@ -78,40 +78,51 @@ class _Cells:
     """Data rows' XML, a block of rows at a time and a column at a time. What follows a cell's
     reference (style, type, value) and the lines its text takes are worked out once per distinct
     (value, fill, link) of a column: derived sheets repeat names, labels, shares and dates on every
-    row. A column whose values are mostly distinct (order ids, row links) is not memoised."""
+    row. A column whose values are mostly distinct (order ids, row links) is not memoised. A row is
+    put together by one format call, from a template per pattern of empty cells."""
 
     def __init__(self, new: NewSheet, styles: StyleBook, date1904: bool, widths: list[float]):
         self.new, self.styles, self.date1904, self.widths = new, styles, date1904, widths
         self.memo: list[dict | None] = [{} for _ in widths]
+        self.plain = [_PlainText(width, styles) for width in widths]
+        self.linked: dict[int, set[int]] = {}  # column -> the rows with a link there
+        for r, c in new.links:
+            self.linked.setdefault(c, set()).add(r)
+        self.templates: dict[tuple[bool, ...], str] = {}
 
     def rows(self, start: int, block: list[list[object]], letters: list[str]) -> str:
         tall: dict[int, int] = {}
         columns = [self._column(c, start, block, tall) for c in range(len(self.widths))]
         out = []
         for j, row_cells in enumerate(zip(*columns)):
-            number = str(start + j + 2)
             lines = tall.get(j)
             ht = f' ht="{LINE_HEIGHT * lines}" customHeight="1"' if lines else ""
-            body = "".join([f'<c r="{letters[c]}{number}"{xml}' for c, xml in enumerate(row_cells) if xml is not None])
-            out.append(f'<row r="{number}"{ht}>{body}</row>')
+            empty = tuple([xml is None for xml in row_cells])
+            template = self.templates.get(empty)
+            if template is None:
+                template = self.templates[empty] = "".join(
+                    ['<row r="{0}"{1}>', *(f'<c r="{letters[c]}{{0}}"{{{c + 2}}}' for c, none in enumerate(empty) if not none),
+                     "</row>"])
+            out.append(template.format(start + j + 2, ht, *row_cells))
         return "".join(out)
 
     def _column(self, c: int, start: int, block: list[list[object]], tall: dict[int, int]) -> list[str | None]:
         """Column `c` of the block: each cell's XML after its reference (None: no cell)."""
-        fills, links, memo = self.new.fills, self.new.links, self.memo[c]
-        plain = _PlainText(self.widths[c], self.styles)
+        fills, memo, linked, plain = self.new.fills, self.memo[c], self.linked.get(c, ()), self.plain[c]
+        heads = plain.heads
         out: list[str | None] = []
-        for j, row in enumerate(block):
+        append = out.append
+        for i, row in enumerate(block, start):
             value = row[c] if c < len(row) else None
-            fill = fills.get(start + j) if fills else None
+            fill = fills.get(i) if fills else None
             if value is None or value == "":
                 if not fill:
-                    out.append(None)
+                    append(None)
                     continue
                 value = None
-            link = (start + j, c) in links
+            link = i in linked
             if memo is None and fill is None and type(value) is str and plain(value):  # an id: no lookups at all
-                out.append(plain.head(link) + value + "</t></is></c>")
+                append((heads.get(link) or plain.head(link)) + value + "</t></is></c>")
                 continue
             key = (type(value), value, fill, link)
             found = memo.get(key) if memo is not None else None
@@ -119,9 +130,9 @@ class _Cells:
                 found = self._cell(c, *key[1:])
                 if memo is not None:
                     memo[key] = found
-            out.append(found[0])
-            if found[1] > 1 and found[1] > tall.get(j, 1):
-                tall[j] = found[1]
+            append(found[0])
+            if found[1] > 1 and found[1] > tall.get(i - start, 1):
+                tall[i - start] = found[1]
         if memo is not None and start == 0 and len(memo) > len(block) // 2:
             self.memo[c] = None  # mostly distinct values: memoising would only cost
         return out
