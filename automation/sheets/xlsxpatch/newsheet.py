@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
+from itertools import repeat
 
 from ...textwidth import display_width
 from ..edit import FORMULA_TRIGGERS, NewSheet
@@ -39,6 +40,7 @@ def sheet_xml(new: NewSheet, styles: StyleBook, date1904: bool) -> bytes:
     return b"".join(parts)
 
 
+WHOLE_COLUMNS = True  # tests turn the whole-column passes off to hold them to the cell-by-cell way
 ROWS_PER_WRITE = 2000  # rows joined into one write: few calls, and never the whole sheet in memory
 
 
@@ -108,6 +110,11 @@ class _Cells:
 
     def _column(self, c: int, start: int, block: list[list[object]], tall: dict[int, int]) -> list[str | None]:
         """Column `c` of the block: each cell's XML after its reference (None: no cell)."""
+        if not self.new.fills and WHOLE_COLUMNS:
+            values = [row[c] if c < len(row) else None for row in block]
+            whole = self._whole_column(c, start, values, tall)
+            if whole is not None:
+                return whole
         fills, memo, linked, plain = self.new.fills, self.memo[c], self.linked.get(c, ()), self.plain[c]
         heads = plain.heads
         out: list[str | None] = []
@@ -137,6 +144,34 @@ class _Cells:
             self.memo[c] = None  # mostly distinct values: memoising would only cost
         return out
 
+    def _whole_column(self, c: int, start: int, values: list[object], tall: dict[int, int]) -> list[str | None] | None:
+        """The column of a block without fills, in C-level passes where it is all alike: plain texts
+        (ids, row links) with a link on every row or on none, or, where it is memoised, values looked
+        up all at once. None: go cell by cell."""
+        linked, memo, n = self.linked.get(c, ()), self.memo[c], len(values)
+        link = bool(linked) and all(map(linked.__contains__, range(start, start + n)))
+        if linked and not link:
+            return None
+        if memo is None:
+            plain = self.plain[c]
+            if not (values and set(map(type, values)) == {str} and "" not in values and plain.all(values)):
+                return None
+            head, tail = plain.heads.get(link) or plain.head(link), "</t></is></c>"
+            return [head + value + tail for value in values]
+        found = list(map(memo.get, zip(map(type, values), values, repeat(None), repeat(link))))
+        for j in [j for j, hit in enumerate(found) if hit is None]:
+            value = values[j]
+            if value is None or value == "":
+                continue
+            key = (type(value), value, None, link)
+            found[j] = memo[key] = self._cell(c, value, None, link)
+        for j in [j for j, hit in enumerate(found) if hit is not None and hit[1] > 1]:
+            if found[j][1] > tall.get(j, 1):
+                tall[j] = found[j][1]
+        if start == 0 and len(memo) > n // 2:
+            self.memo[c] = None  # mostly distinct values: memoising would only cost
+        return [hit[0] if hit is not None else None for hit in found]
+
     def _cell(self, c: int, value: object, fill: str | None, link: bool) -> tuple[str, int]:
         """(what follows the cell's r="…": its style, type and value; the lines its text needs)."""
         if value is None:
@@ -158,6 +193,14 @@ class _PlainText:
     def __call__(self, text: str) -> bool:
         return (len(text) <= self.room and text.isascii() and text.isprintable() and not text.startswith(FORMULA_TRIGGERS)
                 and "&" not in text and "<" not in text and ">" not in text)
+
+    def all(self, texts: list[str]) -> bool:
+        """Every text of a list needs nothing (one pass each over their lengths, their joined
+        characters and their first characters)."""
+        joined = "".join(texts)
+        return (max(map(len, texts)) <= self.room and joined.isascii() and joined.isprintable()
+                and "&" not in joined and "<" not in joined and ">" not in joined
+                and not any(map(str.startswith, texts, repeat(FORMULA_TRIGGERS))))
 
     def head(self, link: bool) -> str:
         """Such a cell's XML after its reference, up to its text."""
