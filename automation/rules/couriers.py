@@ -47,10 +47,10 @@ def courier_name(config: ShopConfig, written: object) -> str | None:
     try:
         return names[key]
     except KeyError:  # each distinct spelling is resolved once per config (a column repeats a handful)
-        found = names[key] = settings.canonical(written) if str(written).strip() else None
+        found = names[key] = settings.canonical(written)  # None for blank text too
         return found
     except TypeError:
-        return settings.canonical(written) if str(written).strip() else None
+        return settings.canonical(written)
 
 
 _LOADED: dict[int, tuple[ShopConfig, object, dict]] = {}
