@@ -20,10 +20,11 @@ from .model import Formula, Order, Sheet
 from .world import order_cells
 
 TEXT_TYPES = ("id", "waybill", "phone", "text")
-# What `meanwhile` costs, in cells written: importing the demo's jobs (polars, matplotlib…) takes
-# about as long as writing 85k–140k cells (1.0–1.65 s of CPU against 2.5 s for the shop's 209k,
-# on a busy machine), so this process leaves about that many more to the child.
-MEANWHILE_CELLS = 125_000
+# What `meanwhile` costs, in cells written: importing the demo's jobs (polars, pydantic, matplotlib…)
+# takes about as long as writing 145k cells (measured in the demo run on a busy machine: at 125k this
+# process's share between fork and join was 2.1 s of CPU, the child's 1.6–2.0 s), so this process
+# leaves about that many more to the child.
+MEANWHILE_CELLS = 145_000
 WIDTHS = {"id": 22, "waybill": 18, "phone": 14, "datetime": 19, "date": 11, "money": 10, "decimal": 10, "int": 8}
 
 
