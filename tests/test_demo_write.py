@@ -66,3 +66,16 @@ def test_a_failing_child_leaves_its_workbooks_to_this_process(demo, tmp_path, mo
     assert _bytes(tmp_path, SMALL) == _bytes(demo.folder, SMALL)
     assert "disk full (in the child)" in capfd.readouterr().err  # the child's error is not swallowed silently
 
+
+
+@forking
+def test_without_a_second_process_this_one_writes_everything(demo, tmp_path, monkeypatch):  # noqa: F811
+    import multiprocessing.process
+
+    def refused(self):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    written = write.write_workbooks(tmp_path, _sheets(demo, SMALL), meanwhile=lambda: None)
+    assert sorted(p.name for p in written) == sorted(SMALL)
+    assert _bytes(tmp_path, SMALL) == _bytes(demo.folder, SMALL)

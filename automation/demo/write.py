@@ -134,7 +134,11 @@ def write_workbooks(root: Path, sheets: list[Sheet], parallel: bool = True,
     for stream in (sys.stdout, sys.stderr):  # the child must not print what this process buffered
         stream.flush()
     child = multiprocessing.get_context("fork").Process(target=_write_books, args=(root, theirs), daemon=True)
-    child.start()
+    try:
+        child.start()
+    except OSError:  # no process to be had (limits, memory): one process writes them all
+        _write_books(root, by_file)
+        return [root / file for file in by_file]
     _write_books(root, mine)
     if meanwhile is not None:
         try:
