@@ -46,7 +46,7 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     from ..errors import UserError
     from ..rules.engine import check_rules, load_selection
     from ..shop import Shop
-    from ..tables import largest_by_kind, read_tables
+    from ..tables import largest_by_kind, read_as_columns, read_tables
 
     from ..progress import READING, RULES, step
 
@@ -54,7 +54,7 @@ def validate(path: str | Path, *, kind: str | None = None, select: tuple[str, ..
     shop = Shop.open(path)
     tables: dict[Path, list[Table]] = {}
     for file in shop.files:
-        found = read_tables(file, kind=kind, own=shop.own_headers) if kind and len(shop.files) == 1 else shop.tables_in(file)
+        found = read_tables(file, kind=kind, own=shop.own_headers) if kind and len(shop.files) == 1 else shop.tables_in(file, read=read_as_columns)
         found = [t for t in found if kind is None or t.kind == kind]
         if found:
             tables[file] = found
