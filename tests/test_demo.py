@@ -54,6 +54,17 @@ def test_another_seed_gives_another_month():
     assert {p.category for p in first.problems} == {p.category for p in other.problems}
 
 
+@pytest.mark.parametrize("seed", [5, 7])
+def test_every_seed_plants_the_after_sales_follow_up_at_its_threshold(seed):
+    """M-AS-LOG's 7 days ± 1: an entry registered 10-23 still open at 10-31 is planted (8 days), one
+    registered 10-24 is the near miss (7 days). Seeds 5 and 7 register no return on 10-24 by
+    themselves; the generator re-registers one that day rather than leave the near miss out."""
+    world = generate(seed)
+    open_on = {r["登记日期"]: r["_order"].tags for r in world.sheets["returns"].rows if r["跟进情况"] == "等待买家寄回"}
+    assert "planted" in open_on[dt.date(2026, 10, 23)] and "near_miss" in open_on[dt.date(2026, 10, 24)]
+    assert [p.extra.get("rule") for p in world.problems if p.category == "after_sales_open"] == ["AS010"]
+
+
 def test_every_file_reads_back_with_its_kind(demo, key):  # noqa: F811
     for kind, info in key["sheets"].items():
         found = table(demo, info["file"], info["sheet"])

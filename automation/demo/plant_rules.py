@@ -18,7 +18,7 @@ from decimal import Decimal
 from .model import HEADER, Formula, Order, World
 from .plant_people import _pen
 from .world import catalogue, settle
-from .world_logistics import add_exchange
+from .world_logistics import add_exchange, add_return, finish_returns
 
 REMARK = "订单备注"
 T = dt.datetime
@@ -198,16 +198,32 @@ def plant_returns_log(world: World) -> None:
     world.plant("validation", "M-AS-LOG", "after_sales_log_incomplete", "returns", row, "物流状态", row["订单编号"],
                 "after-sales entry without its logistics status", rule="AS009")
     for day, planted in ((dt.date(2026, 10, 23), True), (dt.date(2026, 10, 24), False)):
-        candidates = [r for r in free if r["登记日期"] == day and r is not row and "planted" not in r["_order"].tags]
-        if not candidates:
+        open_row = _registered_on(world, [r for r in free if r is not row and "planted" not in r["_order"].tags], day)
+        if open_row is None:
             continue
-        open_row = world.rng.choice(candidates)
         open_row["跟进情况"] = "等待买家寄回"
         open_row["_order"].tags.add("planted" if planted else "near_miss")
         if planted:
             world.plant("validation", "M-AS-LOG", "after_sales_open", "returns", open_row, "跟进情况", open_row["订单编号"],
                         "registered 10-23 and still waiting at 10-31: open 8 days (7 allowed)", rule="AS010",
                         severity="warning")
+
+
+def _registered_on(world: World, free: list[dict], day: dt.date) -> dict | None:
+    """A free after-sales entry registered on `day`. A month whose returns miss that day (seeds 5 and
+    7 register none on 10-24) gets one: a free return, signed 1–6 days before `day` as the
+    generator's are, registered again that day (its remark, agent and arrival follow the new date)."""
+    found = [r for r in free if r["登记日期"] == day]
+    if found:
+        return world.rng.choice(found)
+    movable = [r for r in free if r["_kind"] == "退货" and 1 <= (day - r["_order"].signed_at.date()).days <= 6]
+    if not movable:
+        return None
+    old = world.rng.choice(movable)
+    world.exchanges.remove(old)
+    again = add_return(world, old["_order"], registered=day, reason=old["原因"])
+    finish_returns(world)  # the arrival date and the sheet's order, as for every entry
+    return again
 
 
 # ---- shipments and stubs ---------------------------------------------------------------------------------
