@@ -10,7 +10,6 @@ Reads the orders table, parses each remark (automation.remarks), attributes each
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from ..remarks import Remark, canonical, parse_remark
 from ..rules.needs import Declared, any_of, gaps, own
 from ..shop import Shop
 from ..sheets.edit import CellWrite, NewSheet, RowFill, WorkbookEdit
-from ..tables import Record, Table, column_letter
+from ..tables import Record, Table, column_letter, gc_paused
 
 # Light fills by flag colour (grey = no flag: no fill).
 FLAG_FILLS = {"红": "F8CBAD", "黄": "FFF2CC", "绿": "E2EFDA", "紫": "E4DFEC", "蓝": "DDEBF7"}
@@ -234,16 +233,11 @@ def analyse(orders: Table, config: ShopConfig) -> tuple[list[OrderFlag], list[At
 
     This makes a few objects per order and no garbage cycles, yet each burst of them would start a
     collection walking every cell of the table still alive (a 100k-row sheet: ~0.7 s of it), so the
-    collector is paused meanwhile, as `tables.build_table` does."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    collector is paused meanwhile."""
+    with gc_paused():
         flags = read_flags(orders, config)
         attributions = attribute_orders(orders, config, remarks={f.record.row: f.remark for f in flags})
         return flags, attributions, build_edit(orders, flags, attributions)
-    finally:
-        if was:
-            gc.enable()
 
 
 def run(path: str | Path) -> tuple[Table, list[OrderFlag], list[Attribution], WorkbookEdit]:

@@ -49,6 +49,13 @@ def sheet_title(name: str) -> str:
 
 def apply_patch(source: Path, out, edit: WorkbookEdit) -> PatchResult:
     """Write `source` with `edit` applied (and the same job's previous marks taken out) to the binary file `out`."""
+    from ...tables import gc_paused  # (tables imports this package)
+
+    with gc_paused():  # cell records and rows by the ten thousand, no cycles: no collection walking the tables meanwhile
+        return _apply(source, out, edit)
+
+
+def _apply(source: Path, out, edit: WorkbookEdit) -> PatchResult:
     package = Package.open(source)
     temps: list = []  # the rewritten and new sheets, deflated into temporary files until the save
     try:
