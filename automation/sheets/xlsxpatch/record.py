@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .sheetstream import column_index, column_letters
@@ -82,21 +83,19 @@ class JobRecord:
 def _pack_cells(cells: dict[tuple[int, int], CellRecord]) -> dict:
     """Cells sharing one record (a filled row: same before/after style) are stored once, with their refs
     in row-major order (so the same marks always give the same bytes)."""
-    by_object: dict[int, tuple[CellRecord, list[tuple[int, int]]]] = {}  # the writer shares records: group by object first
+    by_object: dict[int, list[tuple[int, int]]] = defaultdict(list)  # the writer shares records: group by object first
     for position, record in cells.items():
-        found = by_object.get(id(record))
-        if found is None:
-            found = by_object[id(record)] = (record, [])
-        found[1].append(position)
+        by_object[id(record)].append(position)
+    records = {id(record): record for record in cells.values()}
     groups: dict[tuple, tuple[CellRecord, list[tuple[int, int]]]] = {}
-    for record, positions in by_object.values():
+    for key, positions in by_object.items():
+        record = records[key]
         groups.setdefault(record.key(), (record, []))[1].extend(positions)
-    letters: dict[int, str] = {}
+    letters = [column_letters(c) for c in range(max(c for _, c in cells) + 1)] if cells else []
     out = {}
     for record, positions in sorted(groups.values(), key=lambda g: min(g[1])):
         positions.sort()
-        refs = " ".join(f"{letters.get(c) or letters.setdefault(c, column_letters(c))}{r}" for r, c in positions)
-        out[json.dumps(record.to_json(), ensure_ascii=False)] = refs
+        out[json.dumps(record.to_json(), ensure_ascii=False)] = " ".join([f"{letters[c]}{r}" for r, c in positions])
     return out
 
 
