@@ -473,3 +473,46 @@ def test_a_second_sheet_of_a_kind_is_checked_when_the_first_lacks_the_columns():
     assert [(f.code, f.row, f.message) for f in done.findings] == [("STK004", 2, "库存为负数：-2")]
     assert [(n.code, n.reason, n.missing) for n in done.not_checked if n.code == "STK004"] == [
         ("STK004", "no_columns", ("实际库存",))]
+
+
+# ── _latest_day (the period's end, rewritten for speed): each path at its edges ──────────────────────
+from automation.rules.engine import _latest_day  # noqa: E402
+from automation.tables import Record  # noqa: E402
+
+
+def _records(*values):
+    out = []
+    for row, value in enumerate(values, 2):
+        record = Record(row=row)
+        record["paid_at"] = value
+        out.append(record)
+    return out
+
+
+def test_latest_day_of_naive_datetimes_stops_at_the_end_of_today():
+    today = dt.date(2026, 10, 31)
+    records = _records(dt.datetime(2026, 10, 30, 9), None, dt.datetime(2026, 10, 31, 23, 59, 59),
+                       dt.datetime(2026, 11, 1, 0, 0), dt.datetime(2026, 11, 2, 8))
+    assert _latest_day(records, "paid_at", today) == dt.date(2026, 10, 31)
+    # only later ones: nothing on or before today
+    assert _latest_day(_records(dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 5)), "paid_at", today) is None
+    # the earliest first, the latest in the middle: the maximum, not the first or the last
+    assert _latest_day(_records(dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 20), dt.datetime(2026, 10, 5)),
+                       "paid_at", today) == dt.date(2026, 10, 20)
+
+
+def test_latest_day_of_dates_and_mixed_columns_goes_value_by_value():
+    today = dt.date(2026, 10, 31)
+    assert _latest_day(_records(dt.date(2026, 10, 3), dt.date(2026, 10, 31), dt.date(2026, 11, 1)), "paid_at", today) == today
+    mixed = _records(dt.date(2026, 10, 3), dt.datetime(2026, 10, 21, 10), dt.date(2026, 10, 12), dt.datetime(2026, 11, 3))
+    assert _latest_day(mixed, "paid_at", today) == dt.date(2026, 10, 21)
+    assert _latest_day(_records(dt.date(2026, 10, 9), dt.date(2026, 10, 2)), "paid_at", today) == dt.date(2026, 10, 9)
+    assert _latest_day(_records(None, None), "paid_at", today) is None and _latest_day([], "paid_at", today) is None
+
+
+def test_latest_day_with_an_aware_datetime_falls_back_to_each_value():
+    """An aware datetime cannot be compared with the naive midnight: the value-by-value path decides."""
+    today = dt.date(2026, 10, 31)
+    aware = dt.datetime(2026, 10, 25, 10, tzinfo=dt.timezone.utc)
+    records = _records(dt.datetime(2026, 10, 20, 9), aware, dt.datetime(2026, 11, 2, 9))
+    assert _latest_day(records, "paid_at", today) == dt.date(2026, 10, 25)
