@@ -27,7 +27,7 @@ from ..remarks import Remark, canonical, parse_remark
 from ..rules.needs import Declared, any_of, gaps, own
 from ..shop import Shop
 from ..sheets.edit import CellWrite, NewSheet, RowFill, WorkbookEdit
-from ..tables import Record, Table, column_letter, gc_paused
+from ..tables import Record, Table, column_letter, gc_paused, read_as_columns
 
 # Light fills by flag colour (grey = no flag: no fill).
 FLAG_FILLS = {"红": "F8CBAD", "黄": "FFF2CC", "绿": "E2EFDA", "紫": "E4DFEC", "蓝": "DDEBF7"}
@@ -242,7 +242,7 @@ def analyse(orders: Table, config: ShopConfig) -> tuple[list[OrderFlag], list[At
 
 def run(path: str | Path) -> tuple[Table, list[OrderFlag], list[Attribution], WorkbookEdit]:
     shop = Shop.open(path)
-    orders = shop.require("orders")
+    orders = shop.require("orders", read=read_as_columns)
     return orders, *analyse(orders, shop.config)
 
 
@@ -271,7 +271,7 @@ def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool)
     with steps(pick("旗帜", "Flags"), total=2 if no_write else 3, enabled=not as_json):
         step(READING)
         shop = Shop.open(path)
-        orders = shop.require("orders")
+        orders = shop.require("orders", read=read_as_columns)  # as validate: straight to Arrow columns when it can
         step(RULES)
         flags, attributions, edit = analyse(orders, shop.config)
         outputs = []
