@@ -235,6 +235,11 @@ _REASON_WORDS = re.compile(
     r"尺码|码数|偏大|偏小|大了|小了|不合适|颜色|色差|款式|不喜欢|无理由|七天|7天|质量|破损|瑕疵|开线|掉色|起球|发错|错发"
     r"|货不对板|少发|漏发|拍错|不想要|重复|缺货|断货|截单|下架|延迟|拦截|地址|拒收|退回|超区|偏远")
 
+# a colour or a size standing alone (`黑色`, `XL`, `XL码`, `42码`, `均码`) after the exchanged items: more of them
+_ITEM_PART = re.compile(
+    r"(?:(?:浅|深|亮|墨|酒|天|宝|藏|军|卡其|咖啡|焦糖|奶|米|杏|驼|[黑白红黄蓝绿灰粉紫棕青橙咖银金])+色?)?"
+    r"(?:x{0,4}[sml]|\d{1,3}(?:\.5)?|均|大|小|加大)?(?:码|号|cm)?", re.IGNORECASE)
+
 
 class _Cutter:
     """The folded text with found parts blanked out, so later patterns never match inside them."""
@@ -441,7 +446,11 @@ def _body(flag: str | None, cutter: _Cutter, who: _Name):
         return None, _stitch(cutter, pieces), None
     if flag == "紫":
         text = lambda p: cutter.text[p.start:p.end]  # noqa: E731
-        items = [p for p in pieces if p.label in ("换货", "换成", "换货内容") or re.search(r"换|→|->", text(p))]
+        chosen = {p for p in pieces if p.label in ("换货", "换成", "换货内容") or re.search(r"换|→|->", text(p))}
+        for before, piece in zip(pieces, pieces[1:]):  # `换货内容：黑色 XL`, `白色L 换 黑色XL`: written with spaces
+            if before in chosen and piece.label is None and _ITEM_PART.fullmatch(text(piece)):
+                chosen.add(piece)
+        items = [p for p in pieces if p in chosen]
         reasons = [p for p in pieces if p not in items
                    and (p.label in ("原因", "事由", "理由", "换货原因") or _REASON_WORDS.search(text(p)))]
         rest = [p for p in pieces if p not in items and p not in reasons]

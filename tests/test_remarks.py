@@ -153,6 +153,22 @@ def test_purple_freight_collect_counts_as_postage_stated_and_is_flagged():
     assert remark.items == "黑色XL"
 
 
+@pytest.mark.parametrize("text, items, reason", [
+    ("紫旗 10.12 换货内容：黑色 XL 差价0 运费买家承担 李四", "黑色 XL", None),  # colour and size apart
+    ("紫旗 10.12 换货：白色L 换 黑色XL 差价0 运费买家承担 李四", "白色L 换 黑色XL", None),
+    ("紫旗 10.12 换货：白色 L 换黑色 XL 差价0 运费买家承担 李四", "白色 L 换黑色 XL", None),
+    ("紫旗 10.12 换货 黑色 XL码 原因：偏小 差价0 运费买家承担 李四", "黑色 XL码", "偏小"),
+    ("紫旗 10.12 换货：42码换43码 偏小 差价0 运费买家承担 李四", "42码换43码", "偏小"),
+    ("紫旗 10.12 换货 黑色XL 顾客说太小 差价0 运费买家承担 李四", "黑色XL", "顾客说太小"),  # no size: the reason
+    ("紫旗 10.12 换货 白色 大了 差价0 运费买家承担 李四", "白色", "大了"),  # 大了 is a reason, not a size
+])
+def test_purple_items_written_with_spaces_stay_the_items(text, items, reason):
+    """A colour or size written apart after the exchanged items is more of them, not the reason."""
+    remark = parse(text)
+    assert (remark.items, remark.reason, remark.missing) == (items, reason, ())
+    assert canonical(remark).startswith(f"【紫旗】2026-10-12 换货：{items}")
+
+
 def test_blue_refund():
     remark = parse("蓝旗 10.13 退款：质量问题 运费卖家承担 张三")
     assert (remark.reason, remark.postage, remark.postage_payer, remark.missing) == ("质量问题", None, "卖家", ())
