@@ -63,6 +63,7 @@ class FileReads:
     kinds: list[SheetKind] = field(default_factory=list)
     error: UserError | None = None  # the file is not a readable shop sheet (why)
     tables: dict[str, Table] = field(default_factory=dict)  # sheet -> its table, once read
+    partial: dict[tuple[str, frozenset], Table] = field(default_factory=dict)  # (sheet, fields) -> a table of those fields only
     source: object | None = None  # kept only while it holds grids read whole for the header search
 
 
@@ -103,26 +104,40 @@ def file_reads(path: Path, own: Own) -> FileReads:
     return entry
 
 
-def tables_of(path: Path, own: Own, kind: str | None = None, read=None) -> list[Table]:
+def tables_of(path: Path, own: Own, kind: str | None = None, read=None, fields=None) -> list[Table]:
     """The file's tables (of one kind, or all), each sheet read in full at most once per run.
     `read` reads a sheet not read yet (default `tables.read_kind`; the courier match reads the shipment
     log and stubs to Arrow columns with `courier.arrow.read_columns`); a sheet read before is returned
-    as it was read. Raises the file's UserError when it holds no readable shop sheet."""
+    as it was read. Raises the file's UserError when it holds no readable shop sheet.
+
+    `fields` (None: every field) asks for tables typed in those fields only (`read(..., fields=…)`,
+    see `tables.build_from_columns`): a sheet already read in full is returned whole, else such a
+    table is kept apart, under its field set, and only a caller asking for the same fields gets it."""
     entry = file_reads(path, own)
     if entry.error is not None:
         raise entry.error
+    fields = None if fields is None else frozenset(fields)
     wanted = [k for k in entry.kinds if kind is None or k.kind == kind]
-    missing = [k for k in wanted if k.sheet not in entry.tables]
+    missing = [k for k in wanted if _cached(entry, k.sheet, fields) is None]
     if missing:
         source = entry.source or open_for_reading(path)[0]
         try:
             for found in missing:
-                entry.tables[found.sheet] = (read or read_kind)(source, found, own)
+                if fields is None:
+                    entry.tables[found.sheet] = (read or read_kind)(source, found, own)
+                else:
+                    entry.partial[found.sheet, fields] = (read or read_kind)(source, found, own, fields=fields)
         except UserError as exc:
             entry.error = exc
             raise
         entry.source = source if getattr(source, "keeps_grids", lambda: False)() else None
-    return [entry.tables[k.sheet] for k in wanted]
+    return [_cached(entry, k.sheet, fields) for k in wanted]
+
+
+def _cached(entry: FileReads, sheet: str, fields: frozenset | None) -> Table | None:
+    """The sheet's table read before: the full one, else (when `fields` are asked) one of those fields."""
+    full = entry.tables.get(sheet)
+    return full if full is not None or fields is None else entry.partial.get((sheet, fields))
 
 
 def kinds_of(path: Path, own: Own) -> list[SheetKind]:

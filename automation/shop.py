@@ -68,13 +68,14 @@ class Shop:
     def own_headers(self) -> dict:
         return own_aliases(self.config.section("headers"))
 
-    def tables_in(self, path: Path, kind: str | None = None, read=None) -> list[Table]:
+    def tables_in(self, path: Path, kind: str | None = None, read=None, fields=None) -> list[Table]:
         """The file's tables (of one kind, or all). Kinds come from the header rows only, and each
         sheet is read in full at most once per run (`automation.sheetcache`); tables are shared, so
         read-only. In a folder a file that is not a shop sheet gives []; a lone workbook raises.
-        `read` reads a sheet not read yet (see `sheetcache.tables_of`)."""
+        `read` reads a sheet not read yet; `fields` asks for tables typed in those fields only, kept
+        apart from the shared ones (see `sheetcache.tables_of`)."""
         try:
-            return tables_of(path, self.own_headers, kind, read)
+            return tables_of(path, self.own_headers, kind, read, fields)
         except UserError:
             if len(self.files) == 1:
                 raise
@@ -84,16 +85,16 @@ class Shop:
         """Which sheet of the file holds which kind, from the header rows (no full read)."""
         return kinds_of(path, self.own_headers)
 
-    def tables(self, kind: str, read=None) -> list[Table]:
+    def tables(self, kind: str, read=None, fields=None) -> list[Table]:
         """The shop's tables of a kind; only the sheets of that kind are read in full."""
-        return [tb for f in self.files for tb in self.tables_in(f, kind, read)]
+        return [tb for f in self.files for tb in self.tables_in(f, kind, read, fields)]
 
-    def table(self, kind: str, read=None) -> Table | None:
+    def table(self, kind: str, read=None, fields=None) -> Table | None:
         """The shop's table of a kind (the largest if several sheets hold one), or None."""
-        return largest_by_kind(self.tables(kind, read)).get(kind)
+        return largest_by_kind(self.tables(kind, read, fields)).get(kind)
 
-    def require(self, kind: str, read=None) -> Table:
-        found = self.table(kind, read)
+    def require(self, kind: str, read=None, fields=None) -> Table:
+        found = self.table(kind, read, fields)
         if found is None:
             from .schema import schema
 

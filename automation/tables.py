@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 import re
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat, zip_longest
@@ -209,10 +209,18 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
 
 def build_from_columns(source_name: str, sheet: str, header_cells: list[object], columns: list[Sequence[object]],
                        height: int, header_index: int, kind: Schema, match: HeaderMatch, notes: CellNotes | None = None,
-                       own=()) -> Table:
+                       own=(), fields: Collection[str] | None = None) -> Table:
     """Typed records from the body's raw cells a column at a time (`columns[i]`: the cells of 0-based
     sheet column i below the header, `height` of them, as calamine gives them; see `_typed_column`);
-    the rows keep the `Record` interface the rules use."""
+    the rows keep the `Record` interface the rules use.
+
+    `fields` (None: all) types only those of the mapped fields: the table's `columns`, records and
+    problems hold those alone, and records get no `extra` (the team's own columns). Which rows are
+    records and the year given to dates without one are decided on every column as without it, so
+    the typed values and their problems are the ones a full read gives. The other columns are only
+    looked at for that (a row blank so far, the first rows of a date column): they may be lazy
+    sequences (`tables.read_as_columns`). Such a table is for its caller alone, never the read cache's
+    shared one (`sheetcache.tables_of` keys it by its fields)."""
     headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
     date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
     year = _default_year(list(zip(*(column[:500] for column in columns))), date_cols)
@@ -222,25 +230,29 @@ def build_from_columns(source_name: str, sheet: str, header_cells: list[object],
         mapped = set(match.fields.values())
         noted = {r - header_index - 1 for r, c in (*notes.errors, *notes.uncached) if c in mapped}
         keep = sorted({*keep, *(i for i in noted if 0 <= i < height)})
+    wanted = dict(match.fields) if fields is None else {f: c for f, c in match.fields.items() if f in fields}
+    extras = match.unmapped if fields is None else {}
     if len(keep) != height:
-        columns = [tuple(column[i] for i in keep) for column in columns]
+        used = {*wanted.values(), *extras}
+        columns = [tuple(column[i] for i in keep) if c in used else () for c, column in enumerate(columns)]
     notes = notes or CellNotes()
-    problems: list[CellProblem] = _duplicate_headers(headers, match, kind, own, header_index + 1)
+    problems: list[CellProblem] = [p for p in _duplicate_headers(headers, match, kind, own, header_index + 1)
+                                   if p.field in wanted]
     typed = []
-    for field_name, col in match.fields.items():
+    for field_name, col in wanted.items():
         values, found = _typed_column(columns[col], keep, kind.column(field_name), year, notes, header_index, col,
                                       headers.get(col, ""), field_name)
         typed.append(values)
         problems += found
-    names = list(match.fields)
+    names = list(wanted)
     with gc_paused():
         records = _records(map(first_row.__add__, keep), map(zip, repeat(names), zip(*typed)) if typed else (), len(keep))
-    for col, header in match.unmapped.items():
+    for col, header in extras.items():
         for record, raw in zip(records, columns[col]):
             if raw not in (None, ""):
                 record.extra[header] = raw
     problems.sort(key=lambda p: (p.row, p.column))
-    return Table(source_name, sheet, kind, header_index + 1, dict(match.fields), headers,
+    return Table(source_name, sheet, kind, header_index + 1, wanted, headers,
                  dict(match.unmapped), records, problems, match=match)
 
 
@@ -418,9 +430,10 @@ def find_kinds(source: SheetSource, kind: str | None = None, sheet: str | None =
 
 
 def read_kind(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[str, str], ...]] | None = None,
-              build=None) -> Table:
+              build=None, fields: Collection[str] | None = None) -> Table:
     """The full, typed table of a sheet `find_kinds` recognised: the one full read of that sheet.
-    `build` types it (the courier bill types whole columns: `automation.courier.columns.column_table`)."""
+    `build` types it (the courier bill types whole columns: `automation.courier.columns.column_table`).
+    `fields` is taken for `read_as_columns`' sake and ignored: a full table serves any fields."""
     build = build or build_table  # looked up at call time (the benchmarks time it by wrapping it)
     with gc_paused():  # the grid, its columns and the records make no cycles (see `gc_paused`)
         grid = source.grid(found.sheet)
@@ -432,7 +445,8 @@ def read_kind(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[
     return table
 
 
-def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[str, str], ...]] | None = None) -> Table:
+def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[str, str], ...]] | None = None,
+                    fields: Collection[str] | None = None) -> Table:
     """`read_kind`, with an order sheet read straight to columns when it allows: fastexcel runs
     calamine's parser and hands over Arrow columns, so there is no Python grid of rows to build and
     transpose (at 100k order rows a fifth of validate's time). `courier.arrow` decides which sheets
@@ -442,7 +456,11 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
 
     Only order sheets (the big ones) whose first rows under the header hold one kind of cell per
     column try it: fastexcel finds a mixed column only after parsing the whole sheet, and such a
-    sheet is then read again the usual way."""
+    sheet is then read again the usual way.
+
+    `fields` (None: all) types only those fields (see `build_from_columns`): the other columns stay
+    Arrow, looked at only where a row's blankness or the dates' year needs them. Every other sheet
+    is read whole (a full table serves any fields)."""
     from .courier.arrow import as_calamine, sheet_cells  # polars and fastexcel: only when reading
 
     if found.kind != "orders" or _mixed_head(source.head(found.sheet, HEADER_SCAN_ROWS)[found.header_index + 1:], found):
@@ -454,10 +472,32 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
         header_cells = source.head(found.sheet, found.header_index + 1)[found.header_index]
         width, height = max([len(header_cells), *(int(n) + 1 for n in cells.columns)]), cells.height
         empty = [""] * height
+        typed = None if fields is None else {c for f, c in found.match.fields.items() if f in fields}
         # each Arrow column is dropped once it is Python values: the frame and the lists never both whole
-        columns = [as_calamine(cells.drop_in_place(str(i))) if str(i) in cells.columns else empty for i in range(width)]
+        columns = [empty if str(i) not in cells.columns
+                   else as_calamine(cells.drop_in_place(str(i))) if typed is None or i in typed
+                   else _Untyped(cells[str(i)], as_calamine) for i in range(width)]
         return build_from_columns(source.name, found.sheet, header_cells, columns, height, found.header_index,
-                                  found.schema, found.match, None, (own or {}).get(found.kind, ()))
+                                  found.schema, found.match, None, (own or {}).get(found.kind, ()), fields)
+
+
+class _Untyped(Sequence):
+    """A column `read_as_columns` does not type, kept as its Arrow column: cells are converted
+    (`convert`: as calamine's grid has them) only where they are looked at."""
+
+    def __init__(self, series, convert):
+        self._series, self._convert = series, convert
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def __getitem__(self, at):
+        if isinstance(at, slice):
+            return self._convert(self._series[at])
+        return self._convert(self._series[at:at + 1] if at >= 0 else self._series[at:][:1])[0]
+
+    def __iter__(self):
+        return iter(self._convert(self._series))
 
 
 def _mixed_head(rows: list[list[object]], found: SheetKind) -> bool:

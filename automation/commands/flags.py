@@ -49,6 +49,19 @@ CHECKS = (
 )
 
 
+# Every field of the order sheet the flags run reads (the remarks, attribution, the derived sheets):
+# only these are typed (`tables.read_as_columns(fields=…)`), the other columns of a big sheet are
+# not (tests/test_flags_fields.py holds the run to them, and its output to a full read's).
+FIELDS = frozenset({"order_id", "buyer", "status", "created_at", "paid_at", "signed_at", "goods_amount", "total",
+                    "refund_amount", "remark", "flag", "agent"})
+
+
+def read_orders(shop: Shop) -> Table:
+    """The shop's orders for flags: straight to Arrow columns as validate reads them, when the sheet
+    allows, typed in FIELDS only (a table read in full earlier in the run serves as it is)."""
+    return shop.require("orders", read=read_as_columns, fields=FIELDS)
+
+
 def not_checked(orders: Table) -> list[NotChecked]:
     return gaps(CHECKS, {"orders": orders})
 
@@ -242,7 +255,7 @@ def analyse(orders: Table, config: ShopConfig) -> tuple[list[OrderFlag], list[At
 
 def run(path: str | Path) -> tuple[Table, list[OrderFlag], list[Attribution], WorkbookEdit]:
     shop = Shop.open(path)
-    orders = shop.require("orders", read=read_as_columns)
+    orders = read_orders(shop)
     return orders, *analyse(orders, shop.config)
 
 
@@ -271,7 +284,7 @@ def command(path: str, as_json: bool, inplace: bool, no_write: bool, full: bool)
     with steps(pick("旗帜", "Flags"), total=2 if no_write else 3, enabled=not as_json):
         step(READING)
         shop = Shop.open(path)
-        orders = shop.require("orders", read=read_as_columns)  # as validate: straight to Arrow columns when it can
+        orders = read_orders(shop)
         step(RULES)
         flags, attributions, edit = analyse(orders, shop.config)
         outputs = []
