@@ -163,3 +163,27 @@ def test_a_derived_sheet_without_fills_is_the_same_written_a_whole_column_at_a_t
         package.close()
     assert written[0] == written[1]
     assert b"51&amp;0000005" in written[0][0] and b'ht="' in written[0][0]  # the escaped id; a wrapped label's row is taller
+
+
+@pytest.mark.parametrize("block", [1, 3, 5000])
+def test_links_are_the_same_written_a_block_at_a_time(tmp_path, monkeypatch, block):
+    """The usual block of links (plain references into one sheet) is written in one pass; a block
+    with another sheet or a range goes link by link. Both give the elements link by link gives, and
+    each link leads where it says, whatever the sheet's name holds (quote, braces)."""
+    monkeypatch.setattr(newsheet, "ROWS_PER_WRITE", block)
+    links = {(i, 1): ("订单", f"A{i + 3}") for i in range(8)}
+    links[(5, 1)] = ("It's {x}", "B7")  # another sheet, its name quoted
+    links[(6, 1)] = ("订单", "A1:C2")  # a range, not a plain cell
+    letters = [newsheet.column_letters(c) for c in range(3)]
+    ordered = sorted(links.items())
+    one_by_one = "".join(newsheet._hyperlink(letters[c], r + 2, s, ref) for (r, c), (s, ref) in ordered)
+    assert "".join(newsheet._hyperlinks(ordered[at:at + block], letters) for at in range(0, len(ordered), block)) == one_by_one
+    plain = {(i, 0): ("{月} 订单's", f"C{i + 2}") for i in range(6)}
+    assert newsheet._hyperlinks(sorted(plain.items()), letters) == "".join(
+        newsheet._hyperlink("A", r + 2, s, ref) for (r, _), (s, ref) in sorted(plain.items()))
+
+    path = _orders(tmp_path / "订单.xlsx", 10)
+    sheet = NewSheet("订单归属", ["订单编号", "订单行"], [[f"51{i}", links[(i, 1)][1]] for i in range(8)], links=links)
+    ws = openpyxl.load_workbook(apply_edit(path, WorkbookEdit(job="flags", new_sheets=[sheet]), **quiet))["订单归属"]
+    assert ws["B2"].hyperlink.location == "'订单'!A3" and ws["B9"].hyperlink.location == "'订单'!A10"
+    assert ws["B7"].hyperlink.location == "'It''s {x}'!B7" and ws["B8"].hyperlink.location == "'订单'!A1:C2"

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import add, is_, itemgetter, lt
 
 from ...textwidth import display_width
 from ..edit import FORMULA_TRIGGERS, NewSheet
@@ -70,7 +71,7 @@ def write_sheet(new: NewSheet, styles: StyleBook, date1904: bool, write: Callabl
         write(b"<hyperlinks>")
         links = sorted(new.links.items())
         for at in range(0, len(links), ROWS_PER_WRITE):
-            write("".join(_hyperlink(letters[c], r + 2, sheet, ref) for (r, c), (sheet, ref) in links[at:at + ROWS_PER_WRITE]).encode())
+            write(_hyperlinks(links[at:at + ROWS_PER_WRITE], letters).encode())
         write(b"</hyperlinks>")
     write(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
           b'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
@@ -93,25 +94,25 @@ class _Cells:
         self.templates: dict[tuple[bool, ...], str] = {}
 
     def rows(self, start: int, block: list[list[object]], letters: list[str]) -> str:
+        """The block's rows, put together in C-level passes: each cell's XML a column at a time, then
+        one format call per row (its template chosen by which of its cells are absent)."""
         tall: dict[int, int] = {}
-        columns = [self._column(c, start, block, tall) for c in range(len(self.widths))]
-        out = []
-        for j, row_cells in enumerate(zip(*columns)):
-            lines = tall.get(j)
-            ht = f' ht="{LINE_HEIGHT * lines}" customHeight="1"' if lines else ""
-            empty = tuple([xml is None for xml in row_cells])
-            template = self.templates.get(empty)
-            if template is None:
-                template = self.templates[empty] = "".join(
-                    ['<row r="{0}"{1}>', *(f'<c r="{letters[c]}{{0}}"{{{c + 2}}}' for c, none in enumerate(empty) if not none),
-                     "</row>"])
-            out.append(template.format(start + j + 2, ht, *row_cells))
-        return "".join(out)
+        columns = [self._column(c, start, values, tall) for c, values in enumerate(_columns_of(block, len(self.widths)))]
+        if not columns:
+            return ""
+        shapes = list(zip(*[list(map(is_, column, repeat(None))) for column in columns]))  # per row: its absent cells
+        for empty in set(shapes) - self.templates.keys():
+            self.templates[empty] = "".join(
+                ['<row r="{0}"{1}>', *(f'<c r="{letters[c]}{{0}}"{{{c + 2}}}' for c, none in enumerate(empty) if not none),
+                 "</row>"])
+        heights = [f' ht="{LINE_HEIGHT * tall[j]}" customHeight="1"' if j in tall else "" for j in range(len(block))] \
+            if tall else repeat("")
+        return "".join(map(str.format, map(self.templates.__getitem__, shapes), count(start + 2), heights, *columns))
 
-    def _column(self, c: int, start: int, block: list[list[object]], tall: dict[int, int]) -> list[str | None]:
-        """Column `c` of the block: each cell's XML after its reference (None: no cell)."""
+    def _column(self, c: int, start: int, values: Sequence[object], tall: dict[int, int]) -> list[str | None]:
+        """Column `c` of the block (`values`, its cells from row `start`): each cell's XML after its
+        reference (None: no cell)."""
         if not self.new.fills and WHOLE_COLUMNS:
-            values = [row[c] if c < len(row) else None for row in block]
             whole = self._whole_column(c, start, values, tall)
             if whole is not None:
                 return whole
@@ -119,8 +120,7 @@ class _Cells:
         heads = plain.heads
         out: list[str | None] = []
         append = out.append
-        for i, row in enumerate(block, start):
-            value = row[c] if c < len(row) else None
+        for i, value in enumerate(values, start):
             fill = fills.get(i) if fills else None
             if value is None or value == "":
                 if not fill:
@@ -140,14 +140,14 @@ class _Cells:
             append(found[0])
             if found[1] > 1 and found[1] > tall.get(i - start, 1):
                 tall[i - start] = found[1]
-        if memo is not None and start == 0 and len(memo) > len(block) // 2:
+        if memo is not None and start == 0 and len(memo) > len(values) // 2:
             self.memo[c] = None  # mostly distinct values: memoising would only cost
         return out
 
-    def _whole_column(self, c: int, start: int, values: list[object], tall: dict[int, int]) -> list[str | None] | None:
+    def _whole_column(self, c: int, start: int, values: Sequence[object], tall: dict[int, int]) -> list[str | None] | None:
         """The column of a block without fills, in C-level passes where it is all alike: plain texts
         (ids, row links) with a link on every row or on none, or, where it is memoised, values looked
-        up all at once. None: go cell by cell."""
+        up all at once (only the values not seen before go through `_cell`). None: go cell by cell."""
         linked, memo, n = self.linked.get(c, ()), self.memo[c], len(values)
         link = bool(linked) and all(map(linked.__contains__, range(start, start + n)))
         if linked and not link:
@@ -157,20 +157,25 @@ class _Cells:
             if not (values and set(map(type, values)) == {str} and "" not in values and plain.all(values)):
                 return None
             head, tail = plain.heads.get(link) or plain.head(link), "</t></is></c>"
-            return [head + value + tail for value in values]
-        found = list(map(memo.get, zip(map(type, values), values, repeat(None), repeat(link))))
-        for j in [j for j, hit in enumerate(found) if hit is None]:
+            return list(map(add, map(add, repeat(head, n), values), repeat(tail, n)))
+        keys = list(zip(map(type, values), values, repeat(None), repeat(link)))
+        blank = {(type(None), None, None, link): _NO_CELL, (str, "", None, link): _NO_CELL}
+        found = list(map(memo.get, keys, map(blank.get, keys)))
+        for j in list(compress(count(), map(is_, found, repeat(None)))):  # not in the memo when the block began
             value = values[j]
-            if value is None or value == "":
+            if value is None or value == "":  # an empty look-alike (a str subclass)
+                found[j] = _NO_CELL
                 continue
-            key = (type(value), value, None, link)
-            found[j] = memo[key] = self._cell(c, value, None, link)
-        for j in [j for j, hit in enumerate(found) if hit is not None and hit[1] > 1]:
-            if found[j][1] > tall.get(j, 1):
-                tall[j] = found[j][1]
+            # each its own cell, as it always was: equal values may be written apart (Decimal 1 and 1.0000)
+            found[j] = memo[keys[j]] = self._cell(c, value, None, link)
+        lines = list(map(itemgetter(1), found))
+        if max(lines, default=1) > 1:
+            for j in compress(count(), map(lt, repeat(1), lines)):
+                if lines[j] > tall.get(j, 1):
+                    tall[j] = lines[j]
         if start == 0 and len(memo) > n // 2:
             self.memo[c] = None  # mostly distinct values: memoising would only cost
-        return [hit[0] if hit is not None else None for hit in found]
+        return list(map(itemgetter(0), found))
 
     def _cell(self, c: int, value: object, fill: str | None, link: bool) -> tuple[str, int]:
         """(what follows the cell's r="…": its style, type and value; the lines its text needs)."""
@@ -180,6 +185,17 @@ class _Cells:
         quote = isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
         style = self.styles.plain(fill=fill, num_fmt=_format(value), wrap=needed > 1, link=link, quote_prefix=quote)
         return _after_ref(_value(value, self.date1904), style), needed
+
+
+_NO_CELL = (None, 1)  # an empty cell of a column without fills: no cell is written
+
+
+def _columns_of(block: list[list[object]], width: int) -> list[Sequence[object]]:
+    """The block's cells a column at a time (None past the end of a shorter row)."""
+    short = min(map(len, block), default=0)
+    columns: list[Sequence[object]] = list(zip(*block))[:width] if short else []
+    columns += [[row[c] if c < len(row) else None for row in block] for c in range(len(columns), width)]
+    return columns
 
 
 class _PlainText:
@@ -210,6 +226,22 @@ class _PlainText:
 
 
 _PLAIN_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
+_PLAIN_REFS = re.compile(r"(?:[A-Z]{1,3}[0-9]{1,7}\n)*")
+
+
+def _hyperlinks(links: list[tuple[tuple[int, int], tuple[str, str]]], letters: list[str]) -> str:
+    """The <hyperlink> elements of ((row_idx, col_idx), (sheet, ref)) links. The usual block (links back
+    to plain cell references of one sheet) is one format call per link, in C-level passes."""
+    if not links:
+        return ""
+    places, targets = zip(*links)
+    rows, columns = zip(*places)
+    sheets, refs = zip(*targets)
+    if len(set(sheets)) != 1 or not _PLAIN_REFS.fullmatch("\n".join(refs) + "\n"):
+        return "".join(_hyperlink(letters[c], r + 2, sheet, ref) for (r, c), (sheet, ref) in links)
+    location = _location_attr(sheets[0]).replace("{", "{{").replace("}", "}}")
+    template = f'<hyperlink ref="{{}}{{}}" location={location[:-1]}{{}}{location[-1]} display="{{}}"/>'
+    return "".join(map(template.format, map(letters.__getitem__, columns), map(add, rows, repeat(2)), refs, refs))
 
 
 def _hyperlink(letters: str, row: int, sheet: str, ref: str) -> str:
