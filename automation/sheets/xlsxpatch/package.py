@@ -4,8 +4,10 @@ that copies untouched parts still compressed, byte for byte."""
 from __future__ import annotations
 
 import posixpath
+import queue
 import re
 import shutil
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -321,27 +323,82 @@ class CompressedPart:
 
 
 def compress_to(file, produce) -> CompressedPart:
-    """Run `produce(write)` and deflate what it writes into `file` (raw deflate, as zip stores it)."""
+    """Run `produce(write)` and deflate what it writes into `file` (raw deflate, as zip stores it).
+
+    The deflating (with its CRC and the file writes) runs in a thread of its own, a piece at a time
+    in the order written: zlib releases the GIL, so on a second core it overlaps the Python that
+    makes the XML (a 100k-row flags run deflates ~140 MB of sheets). The bytes are the ones deflating
+    in line gives; `write` takes bytes, never to be changed after."""
     # level 1: a rewritten 86 MB sheet deflates in 0.3 s instead of 1.4 s, for an 18 % larger part
     # (the rest of the zip is copied as it was compressed; Excel recompresses on its next save)
     compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
     state = {"crc": 0, "size": 0, "csize": 0}
 
-    def write(data: bytes) -> None:
-        if not data:
-            return
+    def deflate(data: bytes) -> None:
         state["crc"] = zlib.crc32(data, state["crc"])
         state["size"] += len(data)
         out = compressor.compress(data)
         state["csize"] += len(out)
         file.write(out)
 
-    produce(write)
+    with InOrder(deflate) as background:
+        produce(background.put)
     tail = compressor.flush()
     file.write(tail)
     state["csize"] += len(tail)
     file.seek(0)
     return CompressedPart(file, state["crc"], state["csize"], state["size"])
+
+
+class InOrder:
+    """`work(piece)` for every piece `put`, in order, in a thread of its own (at most DEPTH pieces
+    waiting, so memory stays a few chunks). Leaving the `with` waits for the last piece; an error of
+    `work` is raised in the caller (at the next `put`, or on leaving)."""
+
+    DEPTH, BATCH = 2, 16 << 20
+
+    def __init__(self, work):
+        self.work, self.error = work, None
+        self.batch: list[bytes] = []
+        self.size = 0
+        self.pieces: queue.Queue = queue.Queue(self.DEPTH)
+        self.thread = threading.Thread(target=self._run, name="shopbook-deflate", daemon=True)
+
+    def __enter__(self) -> "InOrder":
+        self.thread.start()
+        return self
+
+    def put(self, piece: bytes) -> None:
+        """Pieces are handed over BATCH bytes at a time: each hand-over makes the thread take the GIL a
+        few times, and on a busy machine a thread holding it may wait for a core."""
+        if self.error is not None:
+            raise self.error
+        if piece:
+            self.batch.append(piece)
+            self.size += len(piece)
+            if self.size >= self.BATCH:
+                self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self.batch:
+            self.pieces.put(b"".join(self.batch))
+            self.batch, self.size = [], 0
+
+    def _run(self) -> None:
+        while (piece := self.pieces.get()) is not None:
+            if self.error is None:
+                try:
+                    self.work(piece)
+                except BaseException as exc:  # handed to the caller's thread
+                    self.error = exc
+
+    def __exit__(self, kind, value, trace) -> None:
+        if kind is None:
+            self._hand_over()
+        self.pieces.put(None)
+        self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
 
 
 def write_compressed(dest: zipfile.ZipFile, info: zipfile.ZipInfo, part: CompressedPart) -> None:
