@@ -1,13 +1,17 @@
-"""Big sheets are deflated in a thread of their own (`package.compress_to`, `package.InOrder`): the part
-is byte for byte what deflating in line gives, whatever the pieces written; an error while deflating
-or writing (a full disk) reaches the caller as it always did and leaves no thread behind."""
+"""Big sheets are deflated in a thread of their own (`package.compress_to`, `package.InOrder`) and the
+sheet being rewritten is inflated a piece ahead in another (`package.ReadAhead`): the part is byte
+for byte what deflating in line gives, whatever the pieces written; the rewrite reads the pieces in
+line reading gives; an error while deflating, writing (a full disk) or reading reaches the caller as
+it always did and leaves no thread behind."""
 
 from __future__ import annotations
 
 import errno
+import io
 import random
 import tempfile
 import threading
+import zipfile
 import zlib
 from types import SimpleNamespace
 
@@ -18,7 +22,7 @@ from automation.errors import UserError
 from automation.sheets.edit import NewSheet, WorkbookEdit
 from automation.sheets.writers import apply_edit
 from automation.sheets.xlsxpatch import patch
-from automation.sheets.xlsxpatch.package import InOrder, compress_to
+from automation.sheets.xlsxpatch.package import InOrder, ReadAhead, compress_to
 from sheet_builders import xlsx
 
 
@@ -28,7 +32,7 @@ def _in_line(pieces: list[bytes]) -> tuple[bytes, int]:
 
 
 def _deflater_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "shopbook-deflate"]
+    return [t for t in threading.enumerate() if t.name in ("shopbook-deflate", "shopbook-inflate")]
 
 
 @pytest.mark.parametrize("batch", [1, 1000, 16 << 20])
@@ -100,3 +104,63 @@ def test_a_disk_filling_while_a_derived_sheet_is_deflated_leaves_the_workbook_un
         apply_edit(path, edit, inplace=True, on_notice=lambda message: None)
     assert info.value.key == "writers.disk_full" and path.read_bytes() == before
     assert openpyxl.load_workbook(path).sheetnames == ["订单"] and not _deflater_threads()
+
+
+def test_a_sheet_read_ahead_gives_the_pieces_read_in_line_gives(tmp_path):
+    data = random.Random(3).randbytes(300_000)
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", data)
+    with zipfile.ZipFile(path) as book:
+        with book.open("xl/worksheets/sheet1.xml") as part:
+            in_line = list(iter(lambda: part.read(7_000), b""))
+        with book.open("xl/worksheets/sheet1.xml") as part, ReadAhead(part.read, 7_000) as ahead:
+            pieces = list(iter(ahead.read, b""))
+            assert ahead.read() == b"" == ahead.read()  # the end stays the end
+    assert pieces == in_line and b"".join(pieces) == data
+    assert not _deflater_threads()
+
+
+def test_leaving_early_stops_the_read_ahead_and_a_read_error_reaches_the_caller(tmp_path):
+    pieces = iter([b"a" * 10] * 50)
+    with ReadAhead(lambda size: next(pieces), 10) as ahead:
+        assert ahead.read() == b"a" * 10  # the rewrite stops here (a damaged row, say): the thread must not hang
+    assert not _deflater_threads()
+
+    def damaged(size):
+        raise zipfile.BadZipFile("Bad CRC-32 for file 'xl/worksheets/sheet1.xml'")
+
+    with ReadAhead(damaged, 10) as ahead, pytest.raises(zipfile.BadZipFile):
+        ahead.read()
+    with pytest.raises(zipfile.BadZipFile):
+        ahead.read()  # and on every read after
+    assert not _deflater_threads()
+
+
+def test_a_rewritten_sheet_is_the_same_read_ahead_or_in_line(tmp_path, monkeypatch):
+    from automation.sheets.edit import RowFill
+
+    rows = [["订单编号", "订单状态"], *([f"5{i:018d}", "交易成功" * (i % 5)] for i in range(20_000))]
+    path = xlsx(tmp_path / "订单.xlsx", {"订单": rows})
+    edit = WorkbookEdit(job="flags", row_fills=[RowFill("订单", r, "F8CBAD", width=2) for r in range(2, 20_002, 7)])
+    monkeypatch.setattr(patch, "CHUNK", 4096)  # the sheet read ahead in many small pieces
+    ahead = apply_edit(path, edit, on_notice=lambda message: None).read_bytes()
+    monkeypatch.setattr(patch, "ReadAhead", _InLine)
+    in_line = apply_edit(path, edit, on_notice=lambda message: None).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(ahead)) as a, zipfile.ZipFile(io.BytesIO(in_line)) as b:
+        assert a.read("xl/worksheets/sheet1.xml") == b.read("xl/worksheets/sheet1.xml")
+    book = openpyxl.load_workbook(io.BytesIO(ahead))
+    assert book["订单"]["A9"].fill.fgColor.rgb.endswith("F8CBAD") and book["订单"].max_row == 20_001
+
+
+class _InLine:
+    """ReadAhead's stand-in that reads in line, as the writer did before."""
+
+    def __init__(self, read, size):
+        self.read = read
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None

@@ -401,6 +401,62 @@ class InOrder:
             raise self.error
 
 
+class ReadAhead:
+    """A part's `read(size)` done in a thread of its own, a piece or two ahead of the caller: zlib
+    releases the GIL, so on a second core inflating a big sheet overlaps the Python rewriting it.
+    The caller gets the same pieces in the same order (b"" at the end); an error reading is raised
+    in the caller. Leaving the `with` stops the thread, whether or not everything was read."""
+
+    DEPTH = 2
+
+    def __init__(self, read, size: int):
+        self.pieces: queue.Queue = queue.Queue(self.DEPTH)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(read, size), name="shopbook-inflate", daemon=True)
+
+    def __enter__(self) -> "ReadAhead":
+        self.thread.start()
+        return self
+
+    def _run(self, read, size: int) -> None:
+        while not self.stop.is_set():
+            try:
+                piece = read(size)
+            except BaseException as exc:  # handed to the caller's thread
+                piece = exc
+            while not self._offer(piece):
+                if self.stop.is_set():
+                    return
+            if not isinstance(piece, bytes) or not piece:
+                return
+
+    def _offer(self, piece) -> bool:
+        try:
+            self.pieces.put(piece, timeout=0.1)
+            return True
+        except queue.Full:
+            return False
+
+    def read(self, size: int | None = None) -> bytes:
+        """The next piece (of the size the thread reads, whatever `size` is asked)."""
+        piece = self.pieces.get()
+        if not isinstance(piece, bytes):
+            self.pieces.put(piece)  # every later read raises it too
+            raise piece
+        if not piece:
+            self.pieces.put(piece)  # the end stays the end
+        return piece
+
+    def __exit__(self, kind, value, trace) -> None:
+        self.stop.set()
+        while self.thread.is_alive():
+            try:
+                self.pieces.get(timeout=0.1)  # a thread waiting to hand over a piece can see the stop
+            except queue.Empty:
+                pass
+        self.thread.join()
+
+
 def write_compressed(dest: zipfile.ZipFile, info: zipfile.ZipInfo, part: CompressedPart) -> None:
     info.compress_type, info.CRC = zipfile.ZIP_DEFLATED, part.crc
     info.compress_size, info.file_size = part.compress_size, part.file_size

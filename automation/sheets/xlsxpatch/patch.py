@@ -11,11 +11,11 @@ from ..edit import NewSheet, WorkbookEdit
 from .newsheet import write_sheet
 from .notes import SheetNotes
 from .package import (CT_WORKSHEET, NS_STRICT, REL_WORKSHEET, CompressedPart, Package, PackageError, add_relationship,
-                      attr, compress_to, ensure_override, free_part_name, insert_before_close)
+                      ReadAhead, attr, compress_to, ensure_override, free_part_name, insert_before_close)
 from . import fastrows
 from .cells import CellOp, edit_cell, with_row_fill
 from .record import CellRecord, JobRecord, Record, read_record, write_record
-from .sheetstream import Row, column_index, column_letters, rewrite_sheet
+from .sheetstream import CHUNK, Row, column_index, column_letters, rewrite_sheet
 from .styles import StyleBook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -189,8 +189,8 @@ def _patch_sheet(package: Package, styles: StyleBook, record: Record, job: JobRe
 
     temp = tempfile.TemporaryFile()
     try:
-        with package.zip.open(part) as source:
-            compressed = compress_to(temp, lambda write: rewrite_sheet(source.read, write, wanted_rows, edit_row,
+        with package.zip.open(part) as source, ReadAhead(source.read, CHUNK) as ahead:
+            compressed = compress_to(temp, lambda write: rewrite_sheet(ahead.read, write, wanted_rows, edit_row,
                                                                         edit_head, edit_tail, row_written, fast_row))
     except ValueError as exc:
         temp.close()
