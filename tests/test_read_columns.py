@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from automation.courier import arrow
+from automation import tables
 from automation.tables import Table, find_kinds, open_for_reading, read_as_columns, read_kind
 from test_courier_arrow import _write, sheets
 
 ORDER_HEADERS = ["订单编号", "买家会员名", "收货地址", "联系手机", "订单状态", "订单付款时间", "发货时间", "物流公司", "物流单号",
                  "宝贝总数量", "买家应付货款", "买家应付邮费", "订单备注", "旗帜", "我们自己的备注"]
+
+
+@pytest.fixture(autouse=True)
+def _arrow_at_any_size(monkeypatch):
+    """The sheets here are small; the Arrow read is what is tested (the size cut-off has its own test)."""
+    monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 0)
 
 
 def _tables(path, monkeypatch):
@@ -96,3 +104,63 @@ def test_other_sheet_kinds_take_the_usual_read(tmp_path, monkeypatch):
     source, _ = open_for_reading(path)
     table = read_as_columns(source, find_kinds(source, "shipments")[0])
     assert not loads and table.records[0]["waybill"] == "77310000000001"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_every_column_coded_gives_the_usual_table(tmp_path_factory, monkeypatch, data):
+    """Each column handed over as distinct values and codes (`tables.Coded`), whatever its size:
+    typed once per distinct value, or cell by cell when a value has a problem; the same table."""
+    monkeypatch.setattr(arrow, "CODED_SHARE", 0)
+    monkeypatch.setattr(arrow, "CODED_MIN_CELLS", 0)
+    top, body = data.draw(sheets(ORDER_HEADERS))
+    path = _write(tmp_path_factory.mktemp("orders") / "订单.xlsx", "订单", ORDER_HEADERS, top, body)
+    columnar, to_arrow, usual = _tables(path, monkeypatch)
+    assert to_arrow
+    _same(columnar, usual)
+
+
+def test_a_big_day_with_repeated_cells_is_coded_and_reads_the_same(tmp_path, monkeypatch):
+    """At the usual threshold: statuses, couriers, prices and flags repeat (coded), ids do not; a
+    price written as text in some rows is a problem on each of its cells, as in the usual read."""
+    typed_once = []
+    coded = tables.Coded.__init__
+
+    def counted(self, values, codes):
+        typed_once.append(len(values))
+        coded(self, values, codes)
+
+    monkeypatch.setattr(tables.Coded, "__init__", counted)
+    paid = dt.datetime(2026, 10, 8, 9, 30)
+    rows = [[str(5121910154426000000 + i), f"tb_{i}", "广东省 广州市 越秀区 先烈中路9号(510080)", f"138{i:08d}",
+             "交易成功" if i % 5 else "卖家已发货，等待买家确认", paid + dt.timedelta(minutes=i), None if i % 7 == 0 else paid,
+             "中通", f"78{i:012d}", 1.0, "九十九元" if i % 50 == 3 else "99", 0.0,
+             "10.8 快递截单 张三" if i % 4 == 0 else None, "绿" if i % 4 == 0 else None, "自己的" if i % 9 == 2 else None]
+            for i in range(300)]
+    path = _write(tmp_path / "订单.xlsx", "订单", ORDER_HEADERS, 0, rows)
+    columnar, to_arrow, usual = _tables(path, monkeypatch)
+    assert to_arrow and len(columnar.records) == 300
+    assert len(typed_once) >= 8 and max(typed_once) <= 4  # the repeated columns, each a few distinct values
+    assert [(p.row, p.column) for p in columnar.problems] == [(i + 2, 10) for i in range(300) if i % 50 == 3]
+    assert columnar.records[2].extra == {"我们自己的备注": "自己的"} and columnar.records[0]["goods_amount"] == __import__("decimal").Decimal("99.00")
+    _same(columnar, usual)
+
+
+def test_a_coded_column_behaves_as_its_cells():
+    column = tables.Coded(["中通", "圆通", ""], [0, 2, 1, 0])
+    assert list(column) == ["中通", "", "圆通", "中通"] and len(column) == 4 and column[1] == "" and column[-1] == "中通"
+    assert column[1:3] == ["", "圆通"] and column == ["中通", "", "圆通", "中通"] and column != ["中通"]
+    assert list(column.take([3, 1])) == ["中通", ""]
+
+
+def test_a_sheet_under_the_size_cut_off_takes_the_usual_read_and_reads_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 43)  # the sheet has 42 rows: a title, the header, 40 orders
+    rows = [_order(i, str(5121910154426000000 + i)) for i in range(40)]
+    path = _write(tmp_path / "订单.xlsx", "订单", ORDER_HEADERS, 1, rows)
+    columnar, to_arrow, usual = _tables(path, monkeypatch)
+    assert not to_arrow and len(columnar.records) == 40
+    _same(columnar, usual)
+    monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 42)
+    columnar, to_arrow, usual = _tables(path, monkeypatch)
+    assert to_arrow and len(columnar.records) == 40
+    _same(columnar, usual)

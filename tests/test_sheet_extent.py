@@ -57,3 +57,61 @@ def test_the_scan_over_many_chunks(tmp_path, monkeypatch, cells, corner):
     monkeypatch.setattr(xlsxscan, "CHUNK", 4096)  # dozens of chunks, most with 64+ row tags
     scan = open_source(_sheet(tmp_path / "发货.xlsx", cells)).scan("发货登记")
     assert scan.far_corner == corner
+
+
+def _oracle(path):
+    """The extent, error cells, formulas without a value and merges, from a full XML parse."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    from automation.sheets.xlsxpatch.sheetstream import column_index
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(path) as book:
+        root = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    refs, errors, uncached = [], {}, set()
+    for cell in root.iter(f"{ns}c"):
+        letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", cell.get("r")).groups()
+        at = (int(digits) - 1, column_index(letters.encode()))
+        refs.append(at)
+        value = cell.find(f"{ns}v")
+        if cell.get("t") == "e":
+            errors[at] = value.text
+        elif cell.find(f"{ns}f") is not None and (value is None or not value.text):
+            uncached.add(at)
+    rows = [int(r.get("r")) for r in root.iter(f"{ns}row")]
+    return (max(rows, default=0), max((c + 1 for _, c in refs), default=0), errors, uncached,
+            root.find(f"{ns}mergeCells") is not None)
+
+
+@pytest.mark.parametrize("chunk", [1000, 4096, 1 << 22])
+def test_the_scan_in_chunks_finds_what_a_full_parse_finds(tmp_path, monkeypatch, chunk):
+    """Error cells, formulas saved without a value, wide and stray cells, a merge: found in any
+    chunking, as a full parse of the sheet XML finds them."""
+    import openpyxl
+
+    from automation.sheets import xlsxscan
+
+    monkeypatch.setattr(xlsxscan, "CHUNK", chunk)
+    errors = xlsxwriter.Workbook(str(tmp_path / "errors.xlsx"))
+    ws = errors.add_worksheet("发货登记")
+    for r in range(400):
+        ws.write_row(r, 0, [f"v{r}", r * 1.5, "中通快递 ×" * (r % 3)])
+        if r % 37 == 5:
+            ws.write_formula(r, 3 + r % 4, "=#REF!", None, "#REF!")
+    ws.write(311, 30, "stray AE312")
+    ws.merge_range(399, 0, 399, 1, "合并")
+    errors.close()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r in range(1, 300):
+        sheet.append([f"v{r}", "=1+2" if r % 41 == 0 else r, "文本"])
+    sheet.cell(250, 22, "=A1")
+    book.save(tmp_path / "formulas.xlsx")
+    for name in ("errors.xlsx", "formulas.xlsx"):
+        path = tmp_path / name
+        source_ = open_source(path)
+        scan = source_.scan(source_.sheet_names()[0])
+        assert (scan.max_row, scan.max_col, scan.errors, scan.uncached, scan.merged) == _oracle(path)
+        assert scan.errors or scan.uncached

@@ -56,11 +56,42 @@ def load_cells(path: Path, sheet: str, first_row: int, as_text: tuple[int, ...] 
 
 
 def as_calamine(series: pl.Series) -> list[object]:
-    """The cells as python-calamine's grid has them: "" for empty, a date for a date-time at midnight."""
+    """The cells as python-calamine's grid has them: "" for empty, a date for a date-time at midnight.
+    Only those cells are touched in Python (found by polars): a pass per cell costs as much as the
+    conversion itself."""
+    if series.dtype == pl.String:
+        return series.fill_null("").to_list()
     values = series.to_list()
-    if series.dtype == pl.Datetime:
-        return ["" if v is None else v.date() if v.time() == dt.time() else v for v in values]
-    return ["" if v is None else v for v in values]
+    if series.dtype == pl.Datetime and series.len():
+        for i in (series.dt.truncate("1d") == series).arg_true().to_list():
+            values[i] = values[i].date()
+    if series.null_count():
+        for i in series.is_null().arg_true().to_list():
+            values[i] = ""
+    return values
+
+
+# A column with at most one distinct cell value per CODED_SHARE cells (statuses, couriers, prices,
+# flags, remarks) is handed over as its distinct values and a code per cell (`tables.Coded`): each
+# distinct value is converted and typed once. Texts, numbers without NaN and true/false only.
+CODED_SHARE = 4
+CODED_MIN_CELLS = 64
+
+
+def as_calamine_column(series: pl.Series) -> Sequence[object]:
+    """`as_calamine`, or for a column of few distinct values the same cells as a `tables.Coded`."""
+    from ..tables import Coded
+
+    n = series.len()
+    codable = series.dtype in (pl.String, pl.Boolean) or series.dtype == pl.Float64 and not series.is_nan().any()
+    if n < CODED_MIN_CELLS or not codable:
+        return as_calamine(series)
+    distinct = series.drop_nulls().unique()
+    if (distinct.len() + 1) * CODED_SHARE > n:
+        return as_calamine(series)
+    codes = series.replace_strict(distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True),
+                                  default=distinct.len(), return_dtype=pl.UInt32)  # an empty cell: the last code
+    return Coded([*as_calamine(distinct), ""], codes.to_list())
 
 
 def _plain(frame: pl.DataFrame) -> bool:

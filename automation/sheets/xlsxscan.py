@@ -70,7 +70,8 @@ def sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
 
 
 def scan_sheet(book: zipfile.ZipFile, part: str) -> SheetScan:
-    """One streaming pass; a cell split across two chunks is caught by keeping the tail."""
+    """One streaming pass; a cell split across two chunks is caught by keeping the tail. Each chunk
+    is scanned up to its last complete cell in place (bounds, not a copy of it)."""
     scan = SheetScan()
     columns: set[bytes] = set()
     tail = b""
@@ -78,36 +79,47 @@ def scan_sheet(book: zipfile.ZipFile, part: str) -> SheetScan:
         while chunk := stream.read(CHUNK):
             data = tail + chunk
             cut = data.rfind(b"c>") + 2  # after the last complete cell; the rest waits for the next chunk
-            head, tail = (data[:cut], data[cut:]) if cut > 1 else (b"", data)
-            _scan_chunk(head, scan, columns)
-        _scan_chunk(tail, scan, columns)
+            cut = cut if cut > 1 else 0
+            _scan_chunk(data, cut, scan, columns)
+            tail = data[cut:]
+        _scan_chunk(tail, len(tail), scan, columns)
     scan.max_col = max((column_index(c) + 1 for c in columns), default=0)
     return scan
 
 
-def _scan_chunk(data: bytes, scan: SheetScan, columns: set[bytes]) -> None:
-    many = data.count(b'<row r="') >= 64  # a C count; then the regex reads only the chunk's last row tag
-    rows = _ROW.findall(data, data.rfind(b'<row r="') if many else 0)
+_MANY_ROWS = 64
+_ROW_TAG = b'<row r="'
+
+
+def _many_rows(data: bytes, end: int) -> bool:
+    """Whether data[:end] holds at least _MANY_ROWS row tags: the first 256 KB usually answer it."""
+    return data.count(_ROW_TAG, 0, min(end, 1 << 18)) >= _MANY_ROWS or data.count(_ROW_TAG, 0, end) >= _MANY_ROWS
+
+
+def _scan_chunk(data: bytes, end: int, scan: SheetScan, columns: set[bytes]) -> None:
+    """Scan data[:end]."""
+    many = _many_rows(data, end)  # C counts; then the regex reads only the chunk's last row tag
+    rows = _ROW.findall(data, data.rfind(_ROW_TAG, 0, end) if many else 0, end)
     if rows:
         scan.max_row = max(scan.max_row, int(rows[-1]), 0 if many else max(map(int, rows)))
-    if b' r="' in data:  # the widest single-letter column (wider than the widest seen so far): I, not Z, for A:I
+    if data.find(b' r="', 0, end) >= 0:  # the widest single-letter column (wider than the widest seen so far): I, not Z, for A:I
         known = max((c[0] for c in columns if len(c) == 1), default=ord("A") - 1)
-        if known >= ord("Z") or _wider_or_wide(known).search(data):  # else one pass says neither loop finds anything
-            while known < ord("Z") and (hit := _wider_than(known).search(data)):  # one pass when none is wider
+        if known >= ord("Z") or _wider_or_wide(known).search(data, 0, end):  # else one pass says neither loop finds anything
+            while known < ord("Z") and (hit := _wider_than(known).search(data, 0, end)):  # one pass when none is wider
                 known = hit.group(1)[0]  # r="ZA1" is wider still, and _WIDE_CELL has it
-            for letters, row in set(_WIDE_CELL.findall(data)):
+            for letters, row in set(_WIDE_CELL.findall(data, 0, end)):
                 columns.add(letters)
                 scan.max_row = max(scan.max_row, int(row))
         if known >= ord("A"):
             columns.add(bytes([known]))
-    scan.merged = scan.merged or b"<mergeCell" in data
-    if b't="e"' in data:
-        for hit in _ERROR_VALUE.finditer(data):
+    scan.merged = scan.merged or data.find(b"<mergeCell", 0, end) >= 0
+    if data.find(b't="e"', 0, end) >= 0:
+        for hit in _ERROR_VALUE.finditer(data, 0, end):
             if (ref := _cell_ref(data, hit.start())) is not None:
                 scan.errors[ref] = hit.group(1).decode("utf-8", "replace").strip()
-    if b"<f" in data:
+    if data.find(b"<f", 0, end) >= 0:
         for pattern in _NO_VALUE:
-            for hit in pattern.finditer(data):
+            for hit in pattern.finditer(data, 0, end):
                 if (ref := _cell_ref(data, hit.start())) is not None:
                     scan.uncached.add(ref)
 
