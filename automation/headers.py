@@ -54,6 +54,27 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _per_text(form):
+    """The three forms below, computed once per distinct text: the header search classifies each
+    cell of the first 20 rows against every sheet kind (at 10k rows, a tenth of validate's time)."""
+    memo: dict[str, str] = {}
+
+    def run(text: object) -> str:
+        if text.__class__ is not str:
+            return form(text)
+        try:
+            return memo[text]
+        except KeyError:
+            if len(memo) >= 1 << 16:  # bounded: headers and a few screens of data
+                memo.clear()
+            result = memo[text] = form(text)
+            return result
+
+    run.__doc__, run.__name__, run.__wrapped__ = form.__doc__, form.__name__, form
+    return run
+
+
+@_per_text
 def normalise(text: object) -> str:
     """Comparable form of a header: NFKC (full width -> half width), no spaces or punctuation, lower case."""
     if text is None:
@@ -62,6 +83,7 @@ def normalise(text: object) -> str:
     return _PUNCT.sub("", folded)
 
 
+@_per_text
 def without_units(text: object) -> str:
     """`重量(kg)`, `重量（公斤）`, `重量kg` -> `重量` (normalised); the text itself when nothing is left."""
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
@@ -70,6 +92,7 @@ def without_units(text: object) -> str:
     return stripped or bare or normalise(folded)
 
 
+@_per_text
 def core(text: object) -> str:
     """Without units and the usual suffix: `快递单号` -> `快递单`, `下单日期` -> `下单`."""
     bare = without_units(text)

@@ -552,7 +552,8 @@ ARROW_MIN_ROWS = 20_000  # sheets the extent scan finds shorter take the usual r
 def _small(source: SheetSource, found: SheetKind) -> bool:
     """Whether the sheet has fewer than ARROW_MIN_ROWS rows, by its extent scan (which the usual read
     makes anyway); a source without one is not read to Arrow at all."""
-    scan = source.scan(found.sheet) if hasattr(source, "scan") else None
+    scan = getattr(source, "extent", getattr(source, "scan", None))
+    scan = scan(found.sheet) if scan is not None else None
     return scan is None or scan.max_row < ARROW_MIN_ROWS
 
 

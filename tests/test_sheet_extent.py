@@ -115,3 +115,44 @@ def test_the_scan_in_chunks_finds_what_a_full_parse_finds(tmp_path, monkeypatch,
         scan = source_.scan(source_.sheet_names()[0])
         assert (scan.max_row, scan.max_col, scan.errors, scan.uncached, scan.merged) == _oracle(path)
         assert scan.errors or scan.uncached
+
+
+def test_the_extent_first_then_the_cells_gives_the_one_pass_scan(tmp_path):
+    """`extent` (the size guard's pass, before calamine) then `scan` (the cells pass, which runs
+    while fastexcel parses) add up to what one pass finds."""
+    errors = xlsxwriter.Workbook(str(tmp_path / "errors.xlsx"))
+    ws = errors.add_worksheet("发货登记")
+    for r in range(200):
+        ws.write_row(r, 0, [f"v{r}", r * 1.5])
+    ws.write_formula(150, 2, "=#REF!", None, "#REF!")
+    ws.write(120, 28, "AC121")
+    ws.merge_range(199, 0, 199, 1, "合并")
+    errors.close()
+    split = open_source(tmp_path / "errors.xlsx")
+    extent = split.extent("发货登记")
+    assert (extent.far_corner, extent.errors, extent.merged) == ("AC200", {}, False)  # the cells pass has not run
+    whole = open_source(tmp_path / "errors.xlsx").scan("发货登记")
+    assert split.scan("发货登记") == whole and whole.errors == {(150, 2): "#REF!"} and whole.merged
+    assert split.extent("发货登记") is split.scan("发货登记")
+
+
+def test_a_failure_of_the_scan_beside_fastexcel_is_the_callers(tmp_path, monkeypatch):
+    """The cells pass runs in a thread while fastexcel parses; what it raises reaches the caller."""
+    from automation.courier import arrow
+    from automation.tables import find_kinds, open_for_reading
+
+    book = xlsxwriter.Workbook(str(tmp_path / "发货.xlsx"))
+    ws = book.add_worksheet("发货登记")
+    ws.write_row(0, 0, ["发货日期", "订单编号", "快递公司", "快递单号"])
+    ws.write_row(1, 0, ["2026-10-01", "O1", "中通", "77310000000001"])
+    book.close()
+    sheet, _ = open_for_reading(tmp_path / "发货.xlsx")
+    found = find_kinds(sheet, "shipments")[0]
+
+    def broken(name):
+        raise UserError("err.corrupt_sheet", path=tmp_path / "发货.xlsx", sheet=name, detail="bad CRC")
+
+    monkeypatch.setattr(sheet, "scan", broken)
+    with pytest.raises(UserError) as failed:
+        arrow.sheet_cells(sheet, found)
+    assert failed.value.key == "err.corrupt_sheet"

@@ -49,6 +49,7 @@ class CalamineSource:
         self.name = str(path)
         self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
         self._scans: dict[str, SheetScan] = {}
+        self._extents: dict[str, SheetScan] = {}  # extent-only scans (`extent`), until `scan`
         self._kept: dict[str, list[list[object]]] = {}  # grids read whole for `head` (.xls, .ods), until `grid`
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -108,19 +109,37 @@ class CalamineSource:
         if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
             return None
         if sheet not in self._scans:
-            try:
-                with zipfile.ZipFile(self.path) as book:
-                    part = sheet_parts(book).get(sheet)
-                    if part is not None and part not in book.namelist():
-                        raise UserError("err.damaged", path=self.path, part=part)
-                    self._scans[sheet] = scan_sheet(book, part) if part else SheetScan()
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
-                raise UserError("err.corrupt_sheet", path=self.path, sheet=sheet, detail=_detail(exc)) from exc
+            extent = self._extents.get(sheet)
+            found = self._scan(sheet, extent=extent is None)
+            if extent is not None:  # the extent pass ran before: only the cells pass is left
+                found.max_row, found.max_col = extent.max_row, extent.max_col
+            self._scans[sheet] = found
         return self._scans[sheet]
+
+    def extent(self, sheet: str) -> SheetScan | None:
+        """The sheet's farthest row and column alone (xlsx/xlsm only), from a pass that leaves out the
+        cells part of `scan` (which may then run while calamine parses: `courier.arrow.sheet_cells`)."""
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return None
+        if sheet in self._scans:
+            return self._scans[sheet]
+        if sheet not in self._extents:
+            self._extents[sheet] = self._scan(sheet, cells=False)
+        return self._extents[sheet]
+
+    def _scan(self, sheet: str, extent: bool = True, cells: bool = True) -> SheetScan:
+        try:
+            with zipfile.ZipFile(self.path) as book:
+                part = sheet_parts(book).get(sheet)
+                if part is not None and part not in book.namelist():
+                    raise UserError("err.damaged", path=self.path, part=part)
+                return scan_sheet(book, part, extent, cells) if part else SheetScan()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            raise UserError("err.corrupt_sheet", path=self.path, sheet=sheet, detail=_detail(exc)) from exc
 
     def _guard(self, sheet: str) -> None:
         """Refuse, before calamine allocates it, a sheet whose farthest cell would need gigabytes."""
-        scan = self.scan(sheet)
+        scan = self.extent(sheet)
         if scan is not None and scan.cells > MAX_CELLS:
             raise UserError("err.too_large", path=self.path, sheet=sheet, corner=scan.far_corner,
                             cells=f"{scan.cells:,}", limit=f"{MAX_CELLS:,}")

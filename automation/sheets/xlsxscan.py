@@ -69,20 +69,29 @@ def sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def scan_sheet(book: zipfile.ZipFile, part: str) -> SheetScan:
+def scan_sheet(book: zipfile.ZipFile, part: str, extent: bool = True, cells: bool = True) -> SheetScan:
     """One streaming pass; a cell split across two chunks is caught by keeping the tail. Each chunk
-    is scanned up to its last complete cell in place (bounds, not a copy of it)."""
+    is scanned up to its last complete cell in place (bounds, not a copy of it). `extent` finds the
+    farthest row and column (what the size guard needs before calamine allocates), `cells` the error
+    cells, formulas without a value and merges (what may run while calamine parses)."""
     scan = SheetScan()
     columns: set[bytes] = set()
     tail = b""
+
+    def scan_chunk(data: bytes, end: int) -> None:
+        if extent:
+            _scan_extent(data, end, scan, columns)
+        if cells:
+            _scan_cells(data, end, scan)
+
     with book.open(part) as stream:
         while chunk := stream.read(CHUNK):
             data = tail + chunk
             cut = data.rfind(b"c>") + 2  # after the last complete cell; the rest waits for the next chunk
             cut = cut if cut > 1 else 0
-            _scan_chunk(data, cut, scan, columns)
+            scan_chunk(data, cut)
             tail = data[cut:]
-        _scan_chunk(tail, len(tail), scan, columns)
+        scan_chunk(tail, len(tail))
     scan.max_col = max((column_index(c) + 1 for c in columns), default=0)
     return scan
 
@@ -96,8 +105,8 @@ def _many_rows(data: bytes, end: int) -> bool:
     return data.count(_ROW_TAG, 0, min(end, 1 << 18)) >= _MANY_ROWS or data.count(_ROW_TAG, 0, end) >= _MANY_ROWS
 
 
-def _scan_chunk(data: bytes, end: int, scan: SheetScan, columns: set[bytes]) -> None:
-    """Scan data[:end]."""
+def _scan_extent(data: bytes, end: int, scan: SheetScan, columns: set[bytes]) -> None:
+    """The farthest row and the columns of data[:end]."""
     many = _many_rows(data, end)  # C counts; then the regex reads only the chunk's last row tag
     rows = _ROW.findall(data, data.rfind(_ROW_TAG, 0, end) if many else 0, end)
     if rows:
@@ -112,6 +121,10 @@ def _scan_chunk(data: bytes, end: int, scan: SheetScan, columns: set[bytes]) -> 
                 scan.max_row = max(scan.max_row, int(row))
         if known >= ord("A"):
             columns.add(bytes([known]))
+
+
+def _scan_cells(data: bytes, end: int, scan: SheetScan) -> None:
+    """The merges, error cells and formulas without a value of data[:end]."""
     scan.merged = scan.merged or data.find(b"<mergeCell", 0, end) >= 0
     if data.find(b't="e"', 0, end) >= 0:
         for hit in _ERROR_VALUE.finditer(data, 0, end):
