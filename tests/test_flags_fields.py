@@ -16,7 +16,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation import sheetcache
+from automation import sheetcache, tables
 from automation.commands import flags
 from automation.config import load_config
 from automation.courier import arrow
@@ -25,6 +25,12 @@ from automation.shop import Shop
 from automation.tables import Record, find_kinds, open_for_reading, read_as_columns
 from test_courier_arrow import _write, sheets
 from test_read_columns import ORDER_HEADERS
+
+@pytest.fixture(autouse=True)
+def _arrow_at_any_size(monkeypatch):
+    """The workbooks here are small; the Arrow read (with fields=) is what is tested."""
+    monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 0)
+
 
 SHOP_TOML = """
 [[staff]]
