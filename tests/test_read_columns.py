@@ -110,9 +110,11 @@ def test_other_sheet_kinds_take_the_usual_read(tmp_path, monkeypatch):
 @given(st.data())
 def test_every_column_coded_gives_the_usual_table(tmp_path_factory, monkeypatch, data):
     """Each column handed over as distinct values and codes (`tables.Coded`), whatever its size:
-    typed once per distinct value, or cell by cell when a value has a problem; the same table."""
+    typed once per distinct value, or cell by cell when a value has a problem; date-times through
+    numpy; the same table."""
     monkeypatch.setattr(arrow, "CODED_SHARE", 0)
     monkeypatch.setattr(arrow, "CODED_MIN_CELLS", 0)
+    monkeypatch.setattr(arrow, "NUMPY_MIN_CELLS", 0)
     top, body = data.draw(sheets(ORDER_HEADERS))
     path = _write(tmp_path_factory.mktemp("orders") / "订单.xlsx", "订单", ORDER_HEADERS, top, body)
     columnar, to_arrow, usual = _tables(path, monkeypatch)
@@ -164,3 +166,18 @@ def test_a_sheet_under_the_size_cut_off_takes_the_usual_read_and_reads_the_same(
     columnar, to_arrow, usual = _tables(path, monkeypatch)
     assert to_arrow and len(columnar.records) == 40
     _same(columnar, usual)
+
+
+def test_date_times_by_numpy_are_the_ones_polars_gives(monkeypatch):
+    """A big date-time column goes to Python through numpy: the same datetimes, dates at midnight,
+    "" where empty."""
+    import polars as pl
+
+    stamps = [dt.datetime(2026, 10, 8, 9, 30, 15, 123000), dt.datetime(2026, 10, 9), None, dt.datetime(1900, 1, 1, 0, 0, 1),
+              dt.datetime(9999, 12, 31, 23, 59, 59, 999000), dt.datetime(2026, 2, 28, 23, 59)]
+    series = pl.Series(stamps, dtype=pl.Datetime("ms"))
+    usual = arrow.as_calamine(series)
+    monkeypatch.setattr(arrow, "NUMPY_MIN_CELLS", 0)
+    by_numpy = arrow.as_calamine(series)
+    assert by_numpy == usual == [stamps[0], dt.date(2026, 10, 9), "", stamps[3], stamps[4], stamps[5]]
+    assert [type(v) for v in by_numpy] == [type(v) for v in usual]

@@ -62,7 +62,7 @@ def as_calamine(series: pl.Series) -> list[object]:
     conversion itself."""
     if series.dtype == pl.String:
         return series.fill_null("").to_list()
-    values = series.to_list()
+    values = _datetimes(series) if series.dtype == pl.Datetime and series.len() >= NUMPY_MIN_CELLS else series.to_list()
     if series.dtype == pl.Datetime and series.len():
         for i in (series.dt.truncate("1d") == series).arg_true().to_list():
             values[i] = values[i].date()
@@ -70,6 +70,15 @@ def as_calamine(series: pl.Series) -> list[object]:
         for i in series.is_null().arg_true().to_list():
             values[i] = ""
     return values
+
+
+NUMPY_MIN_CELLS = 200_000  # below this, importing numpy (0.15 s) costs more than it saves
+
+
+def _datetimes(series: pl.Series) -> list[object]:
+    """A date-time column as Python datetimes (None where empty), by numpy: polars makes each
+    datetime object in 0.5 µs, numpy's tolist in a fifth of that (1.2 s at 1M rows x 3 columns)."""
+    return series.to_numpy().astype("datetime64[us]").tolist()
 
 
 # A column with at most one distinct cell value per CODED_SHARE cells (statuses, couriers, prices,
