@@ -7,8 +7,10 @@ Each measurement runs in a fresh process (its peak RSS is its own). Prints, per 
 read and the whole run (median of the repeats, spread = max - min), the ratio of each run to the read
 just before it (median and spread, by wall and by CPU time: the machine is shared), the peak RSS, the
 run's steps (read = the sheet read and typed into records, of which cells = fastexcel's Arrow
-columns, or grid = calamine's cells for a sheet the Arrow read does not take; rules; write = the
-annotated copy). Targets (issue 12): at 100k x 20, run <= 3x the read and peak RSS <= 512 MiB; at 1M rows
+columns, with the extent scan's cells pass running beside it in a thread, or grid = calamine's cells
+for a sheet the Arrow read does not take, which includes every sheet under tables.ARROW_MIN_ROWS
+(20k) rows; rules; write = the annotated copy). Every import the command makes lazily is inside the
+timed run. Targets (issue 12): at 100k x 20, run <= 3x the read and peak RSS <= 512 MiB; at 1M rows
 (`--rows 10000 100000 1000000`) under 60 s, RSS <= 1.5 GiB, time per row flat within +-30 %.
 `make_orders(path, rows)` and `run_validate(path)` are the validate case of `python -m benchmarks`;
 `run(rows, repeat)` measures the steps.
