@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -66,8 +66,9 @@ def not_checked(orders: Table) -> list[NotChecked]:
     return gaps(CHECKS, {"orders": orders})
 
 
-@dataclass(frozen=True)
-class OrderFlag:
+class OrderFlag(NamedTuple):
+    """An order and its remark as the conventions read it (a named tuple, as `Attribution`: one per order)."""
+
     record: Record
     remark: Remark
     canonical: str
