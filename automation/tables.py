@@ -209,7 +209,7 @@ def build_table(source_name: str, sheet: str, grid: list[list[object]], header_i
 
 def build_from_columns(source_name: str, sheet: str, header_cells: list[object], columns: list[Sequence[object]],
                        height: int, header_index: int, kind: Schema, match: HeaderMatch, notes: CellNotes | None = None,
-                       own=(), fields: Collection[str] | None = None) -> Table:
+                       own=(), fields: Collection[str] | None = None, *, body_start: int = 0, year=...) -> Table:
     """Typed records from the body's raw cells a column at a time (`columns[i]`: the cells of 0-based
     sheet column i below the header, `height` of them, as calamine gives them, or a `Coded` column of
     the same cells; see `_typed_column`); the rows keep the `Record` interface the rules use.
@@ -220,11 +220,17 @@ def build_from_columns(source_name: str, sheet: str, header_cells: list[object],
     the typed values and their problems are the ones a full read gives. The other columns are only
     looked at for that (a row blank so far, the first rows of a date column): they may be lazy
     sequences (`tables.read_as_columns`). Such a table is for its caller alone, never the read cache's
-    shared one (`sheetcache.tables_of` keys it by its fields)."""
+    shared one (`sheetcache.tables_of` keys it by its fields).
+
+    A chunk of the body (`sheets.rowstream`): `columns` start `body_start` rows below the header, and
+    `year` is the sheet's default year (`...`: found from these columns' first 500 rows); the header's
+    problems (a duplicate header) belong to the first chunk alone."""
     headers = {i: str(c).strip() for i, c in enumerate(header_cells) if c not in (None, "")}
     date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
-    year = _default_year(list(zip(*(column[:500] for column in columns))), date_cols)
+    if year is ...:
+        year = _default_year(list(zip(*(column[:500] for column in columns))), date_cols)
     keep = _filled_rows(columns, height)
+    header_index += body_start  # the rows are numbered as if the header were right above the chunk
     first_row = header_index + 2  # sheet row number of the body's first row
     if notes:  # a row whose mapped cells are failed or uncalculated formulas is not an empty row
         mapped = set(match.fields.values())
@@ -238,7 +244,7 @@ def build_from_columns(source_name: str, sheet: str, header_cells: list[object],
                    for c, column in enumerate(columns)]
     notes = notes or CellNotes()
     problems: list[CellProblem] = [p for p in _duplicate_headers(headers, match, kind, own, header_index + 1)
-                                   if p.field in wanted]
+                                   if p.field in wanted] if not body_start else []
     typed = []
     for field_name, col in wanted.items():
         values, found = _typed_column(columns[col], keep, kind.column(field_name), year, notes, header_index, col,
@@ -253,7 +259,7 @@ def build_from_columns(source_name: str, sheet: str, header_cells: list[object],
             if raw not in (None, ""):
                 record.extra[header] = raw
     problems.sort(key=lambda p: (p.row, p.column))
-    return Table(source_name, sheet, kind, header_index + 1, wanted, headers,
+    return Table(source_name, sheet, kind, header_index - body_start + 1, wanted, headers,
                  dict(match.unmapped), records, problems, match=match)
 
 
@@ -506,8 +512,13 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
     `fields` (None: all) types only those fields (see `build_from_columns`): the other columns stay
     Arrow, looked at only where a row's blankness or the dates' year needs them. Every other sheet
     is read whole (a full table serves any fields)."""
-    if (found.kind != "orders" or _small(source, found)
-            or _mixed_head(source.head(found.sheet, HEADER_SCAN_ROWS)[found.header_index + 1:], found)):
+    if found.kind != "orders" or _small(source, found):
+        return read_kind(source, found, own)
+    from .sheets.rowstream import read_streamed  # a sheet of STREAM_MIN_ROWS rows or more: row by row, in flat memory
+
+    if (streamed := read_streamed(source, found, own, fields)) is not None:
+        return streamed
+    if _mixed_head(source.head(found.sheet, HEADER_SCAN_ROWS)[found.header_index + 1:], found):
         return read_kind(source, found, own)
     from .courier.arrow import as_calamine, as_calamine_column, sheet_cells  # polars and fastexcel: only when reading
 

@@ -9,7 +9,9 @@ just before it (median and spread, by wall and by CPU time: the machine is share
 run's steps (read = the sheet read and typed into records, of which cells = fastexcel's Arrow
 columns, with the extent scan's cells pass running beside it in a thread, or grid = calamine's cells
 for a sheet the Arrow read does not take, which includes every sheet under tables.ARROW_MIN_ROWS
-(20k) rows; rules; write = the annotated copy). Every import the command makes lazily is inside the
+(20k) rows, or stream = python-calamine-plus's row stream typed a chunk at a time, which takes a
+sheet of sheets.rowstream.STREAM_MIN_ROWS (300k) rows or more, its extent scan's cells pass first;
+rules; write = the annotated copy). Every import the command makes lazily is inside the
 timed run. Targets (issue 12): at 100k x 20, run <= 3x the read and peak RSS <= 512 MiB; at 1M rows
 (`--rows 10000 100000 1000000`) under 60 s, RSS <= 1.5 GiB, time per row flat within +-30 %.
 `make_orders(path, rows)` and `run_validate(path)` are the validate case of `python -m benchmarks`;
@@ -49,8 +51,11 @@ import automation.courier.arrow as arrow
 import automation.rules.engine as engine
 import automation.tables as tables
 from automation.commands import validate as command
+from automation.sheets import rowstream
 from automation.sheets.source import CalamineSource
 grid, cells, read, check, write = CalamineSource.grid, arrow.load_cells, tables.read_as_columns, engine.check_rules, command.write_annotations
+streamed = rowstream.read_streamed
+rowstream.read_streamed = lambda *a, **k: step("stream", lambda: streamed(*a, **k))
 CalamineSource.grid = lambda self, name: step("grid", lambda: grid(self, name))
 arrow.load_cells = lambda *a, **k: step("cells", lambda: cells(*a, **k))
 tables.read_as_columns = lambda *a, **k: step("read", lambda: read(*a, **k))

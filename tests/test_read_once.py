@@ -24,11 +24,12 @@ from sheet_builders import csv_file, xlsx
 @pytest.fixture
 def full_reads(monkeypatch):
     """(file name, sheet) -> how many times it was read in full (calamine grid, the read straight to
-    Arrow columns of courier.arrow, or CSV parse)."""
+    Arrow columns of courier.arrow, the row stream of sheets.rowstream, or CSV parse)."""
     from automation.courier import arrow
+    from automation.sheets import rowstream
 
     counts: collections.Counter = collections.Counter()
-    read, csv_grid, load_cells = sources.CalamineSource._read, sources._csv_grid, arrow.load_cells
+    read, csv_grid, load_cells, stream = sources.CalamineSource._read, sources._csv_grid, arrow.load_cells, rowstream._rows
 
     def counted_read(self, sheet):
         counts[(self.path.name, sheet)] += 1
@@ -38,6 +39,10 @@ def full_reads(monkeypatch):
         counts[(path.name, sheet)] += 1
         return load_cells(path, sheet, first_row, *text)
 
+    def counted_stream(path, sheet):
+        counts[(path.name, sheet)] += 1
+        return stream(path, sheet)
+
     def counted_csv(text, tabs, rows=None):
         if rows is None:
             counts[("csv", "")] += 1
@@ -46,6 +51,7 @@ def full_reads(monkeypatch):
     monkeypatch.setattr(sources.CalamineSource, "_read", counted_read)
     monkeypatch.setattr(sources, "_csv_grid", counted_csv)
     monkeypatch.setattr(arrow, "load_cells", counted_cells)
+    monkeypatch.setattr(rowstream, "_rows", counted_stream)
     return counts
 
 
