@@ -117,9 +117,9 @@ def test_the_scan_in_chunks_finds_what_a_full_parse_finds(tmp_path, monkeypatch,
         assert scan.errors or scan.uncached
 
 
-def test_the_extent_first_then_the_cells_gives_the_one_pass_scan(tmp_path):
+def test_the_extent_first_then_the_cells_gives_the_one_pass_scan(tmp_path, monkeypatch):
     """`extent` (the size guard's pass, before calamine) then `scan` (the cells pass, which runs
-    while fastexcel parses) add up to what one pass finds."""
+    while fastexcel parses) add up to what one pass finds; a small sheet is scanned in one pass."""
     errors = xlsxwriter.Workbook(str(tmp_path / "errors.xlsx"))
     ws = errors.add_worksheet("发货登记")
     for r in range(200):
@@ -128,6 +128,9 @@ def test_the_extent_first_then_the_cells_gives_the_one_pass_scan(tmp_path):
     ws.write(120, 28, "AC121")
     ws.merge_range(199, 0, 199, 1, "合并")
     errors.close()
+    small = open_source(tmp_path / "errors.xlsx")
+    assert small.extent("发货登记") is small.scan("发货登记") and small.scan("发货登记").errors  # one pass did both
+    monkeypatch.setattr(source, "SPLIT_SCAN_BYTES", 0)  # as for a big sheet
     split = open_source(tmp_path / "errors.xlsx")
     extent = split.extent("发货登记")
     assert (extent.far_corner, extent.errors, extent.merged) == ("AC200", {}, False)  # the cells pass has not run

@@ -20,6 +20,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb"}
 # calamine holds every cell from A1 to the farthest one; past this many it would need gigabytes.
 MAX_CELLS = 25_000_000
+SPLIT_SCAN_BYTES = 48 << 20  # sheet XML from which `extent` leaves the cells pass for later (about 50k rows x 20)
 
 
 class SheetSource(Protocol):
@@ -124,8 +125,19 @@ class CalamineSource:
         if sheet in self._scans:
             return self._scans[sheet]
         if sheet not in self._extents:
+            if self._part_size(sheet) < SPLIT_SCAN_BYTES:  # one pass: a second inflate would cost more than it hides
+                return self.scan(sheet)
             self._extents[sheet] = self._scan(sheet, cells=False)
         return self._extents[sheet]
+
+    def _part_size(self, sheet: str) -> int:
+        """The sheet XML's uncompressed size (0 when the package cannot tell: the scan then says why)."""
+        try:
+            with zipfile.ZipFile(self.path) as book:
+                part = sheet_parts(book).get(sheet)
+                return book.getinfo(part).file_size if part else 0
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            return 0
 
     def _scan(self, sheet: str, extent: bool = True, cells: bool = True) -> SheetScan:
         try:
