@@ -130,7 +130,11 @@ def test_the_extent_first_then_the_cells_gives_the_one_pass_scan(tmp_path, monke
     errors.close()
     small = open_source(tmp_path / "errors.xlsx")
     assert small.extent("发货登记") is small.scan("发货登记") and small.scan("发货登记").errors  # one pass did both
-    monkeypatch.setattr(source, "SPLIT_SCAN_BYTES", 0)  # as for a big sheet
+    monkeypatch.setattr(source, "SPLIT_SCAN_MAX_BYTES", 0)  # as for a sheet to stream: one pass too
+    streamed = open_source(tmp_path / "errors.xlsx")
+    assert streamed.extent("发货登记") is streamed.scan("发货登记")
+    monkeypatch.setattr(source, "SPLIT_SCAN_MAX_BYTES", 1 << 40)
+    monkeypatch.setattr(source, "SPLIT_SCAN_BYTES", 0)  # as for a big sheet the Arrow read takes
     split = open_source(tmp_path / "errors.xlsx")
     extent = split.extent("发货登记")
     assert (extent.far_corner, extent.errors, extent.merged) == ("AC200", {}, False)  # the cells pass has not run

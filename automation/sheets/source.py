@@ -20,7 +20,12 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb"}
 # calamine holds every cell from A1 to the farthest one; past this many it would need gigabytes.
 MAX_CELLS = 25_000_000
-SPLIT_SCAN_BYTES = 48 << 20  # sheet XML from which `extent` leaves the cells pass for later (about 50k rows x 20)
+# Sheet XML sizes between which `extent` leaves the cells pass for later (it then runs beside
+# fastexcel): below, a second inflate costs more than it hides (about 50k rows x 20); from the upper
+# one on (about 270k rows x 20) the sheet is streamed (sheets/rowstream.py), which needs the whole
+# scan before it reads, so one pass is cheaper.
+SPLIT_SCAN_BYTES = 48 << 20
+SPLIT_SCAN_MAX_BYTES = 256 << 20
 
 
 class SheetSource(Protocol):
@@ -125,8 +130,8 @@ class CalamineSource:
         if sheet in self._scans:
             return self._scans[sheet]
         if sheet not in self._extents:
-            if self._part_size(sheet) < SPLIT_SCAN_BYTES:  # one pass: a second inflate would cost more than it hides
-                return self.scan(sheet)
+            if not SPLIT_SCAN_BYTES <= self._part_size(sheet) < SPLIT_SCAN_MAX_BYTES:
+                return self.scan(sheet)  # one pass: see SPLIT_SCAN_BYTES
             self._extents[sheet] = self._scan(sheet, cells=False)
         return self._extents[sheet]
 
