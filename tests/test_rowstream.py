@@ -234,3 +234,23 @@ def test_validate_reads_a_streamed_sheet_once_and_finds_the_same(tmp_path, reads
     assert reads["arrow"] == 1
     assert [(f.code, f.row, f.cell, f.message) for f in streamed.findings] == [(f.code, f.row, f.cell, f.message) for f in usual.findings]
     assert streamed.findings
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data(), st.integers(1, 5))
+def test_streamed_in_some_fields_the_table_holds_the_usual_values_and_problems_for_them(tmp_path_factory, monkeypatch,
+                                                                                        data, chunk):
+    """`flags` asks for its fields alone (`read_as_columns(fields=…)`); a streamed sheet gives them too."""
+    monkeypatch.setattr(rowstream, "CHUNK_ROWS", chunk)
+    top, body = data.draw(sheets(ORDER_HEADERS))
+    path = _write(tmp_path_factory.mktemp("orders") / "订单.xlsx", "订单", ORDER_HEADERS, top, body)
+    source, _ = open_for_reading(path)
+    found = find_kinds(source, "orders")[0]
+    fields = data.draw(st.sets(st.sampled_from(sorted(found.match.fields))))
+    some, full = read_as_columns(source, found, fields=fields), read_kind(source, found)
+    assert some.columns == {f: c for f, c in full.columns.items() if f in fields}
+    assert [r.row for r in some.records] == [r.row for r in full.records]
+    assert [dict(r) for r in some.records] == [{f: v for f, v in r.items() if f in fields} for r in full.records]
+    assert all(not r.extra for r in some.records)
+    assert some.problems == [p for p in full.problems if p.field in fields]
+    assert (some.headers, some.unmapped, some.header_row) == (full.headers, full.unmapped, full.header_row)
