@@ -218,6 +218,16 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def compile_bytecode() -> None:
+    """Byte-compile shopbook and the benchmarks as an installed package has them (pip compiles at
+    install): with an editable install under PYTHONDONTWRITEBYTECODE=1 (as on our CI machines) every
+    measured process would otherwise compile each module from source, ~0.15 s that no user pays."""
+    import compileall
+
+    for folder in ("automation", "benchmarks"):
+        compileall.compile_dir(ROOT / folder, quiet=2)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0],
                                      epilog="cases: validate, flags, validate at 10k/100k/1M (--full), reconcile, the match "
@@ -238,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         print(markdown(json.loads(args.markdown.read_text(encoding="utf-8"))))
         return 0
     started = dt.datetime.now(dt.timezone.utc)
+    compile_bytecode()
     temp = None if args.data else tempfile.TemporaryDirectory(prefix="shopbook-bench-")
     data = args.data or Path(temp.name)
     data.mkdir(parents=True, exist_ok=True)

@@ -17,11 +17,13 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from automation.errors import UserError
 from automation.sheets.edit import NewSheet, WorkbookEdit
 from automation.sheets.writers import apply_edit
-from automation.sheets.xlsxpatch import patch
+from automation.sheets.xlsxpatch import package, patch
 from automation.sheets.xlsxpatch.package import InOrder, ReadAhead, compress_to
 from sheet_builders import xlsx
 
@@ -164,3 +166,11 @@ class _InLine:
 
     def __exit__(self, *exc):
         return None
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab\"'&<>\n\r\t 中=")), max_size=12) | st.integers() | st.floats(allow_nan=False))
+def test_attr_quotes_as_saxutils_does(value):
+    """package.attr is quoteattr without importing xml.sax.saxutils (and urllib with it)."""
+    from xml.sax.saxutils import quoteattr
+
+    assert package.attr(value) == quoteattr(str(value))
