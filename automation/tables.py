@@ -20,6 +20,7 @@ from .i18n import t
 from .schema import Schema, schema, schemas
 from .sheets import SheetSource, open_source
 from .sheets.filestate import note_read
+from .sheets.source import sheet_extent
 from .sheets.xlsxpatch.record import owned_sheets
 from .sheets.xlsxpatch.sheetstream import column_letters
 
@@ -563,9 +564,8 @@ ARROW_MIN_ROWS = 20_000  # sheets the extent scan finds shorter take the usual r
 def _small(source: SheetSource, found: SheetKind) -> bool:
     """Whether the sheet has fewer than ARROW_MIN_ROWS rows, by its extent scan (which the usual read
     makes anyway); a source without one is not read to Arrow at all."""
-    scan = getattr(source, "extent", getattr(source, "scan", None))
-    scan = scan(found.sheet) if scan is not None else None
-    return scan is None or scan.max_row < ARROW_MIN_ROWS
+    extent = sheet_extent(source, found.sheet)
+    return extent is None or extent.max_row < ARROW_MIN_ROWS
 
 
 def _mixed_head(rows: list[list[object]], found: SheetKind) -> bool:

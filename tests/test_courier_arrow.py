@@ -168,7 +168,7 @@ def test_reconcile_first_then_stubs_and_validate_read_each_sheet_once(tmp_path, 
     shop_sheets = {k: n for k, n in counts.items() if not k[0].startswith("中通_")}
     assert shop_sheets[("发货.xlsx", "发货登记")] == 1 and shop_sheets[("底单.xlsx", "快递底单")] == 1
     assert max(shop_sheets.values()) == 1, counts
-    monkeypatch.setattr(arrow, "_eligible", lambda source, found: False)  # the usual read, for comparison
+    monkeypatch.setattr(arrow, "guarded_file_sheet", lambda source, sheet: False)  # the usual read, for comparison
     sheetcache.forget_all()
     usual = reconcile_month(Shop.open(folder), "2026-10")
     for a, b in zip(columnar.results, usual.results):
@@ -204,7 +204,7 @@ def test_the_bill_read_to_arrow_gives_the_usual_bill(tmp_path, lines, top, lead_
     [table] = _bill_tables(path, {"bill": config.bill_aliases("中通")})
     assert table.cells is not None  # one kind of cell in each of the bill's columns: the Arrow read took it
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(arrow, "_eligible", lambda source, found: False)
+        patch.setattr(arrow, "guarded_file_sheet", lambda source, sheet: False)
         usual = read_bill(path, "中通", config)
     assert columnar.lines.equals(usual.lines)
     assert columnar.problems == usual.problems

@@ -27,9 +27,9 @@ from pathlib import Path
 import polars as pl
 
 from ..coerce import coercer
+from ..sheets.source import guarded_file_sheet, plain_scan, sheet_extent
 from ..tables import CellNotes, SheetKind, Table, _cell_problem, _default_year, _memoised, build_table, read_kind
 
-SUFFIXES = (".xlsx", ".xlsm")
 _PLAIN_ID = r"^[A-Za-z0-9-]+$"  # to_id keeps such a text as it is (columns.py types the bill's waybills alike)
 _SCIENTIFIC = r"(?i)^[+-]?\d+(\.\d+)?e[+-]?\d+$"
 _CELLS = (pl.String, pl.Float64, pl.Boolean, pl.Null)  # and Datetime: what calamine gives an .xlsx cell
@@ -217,34 +217,19 @@ def filled(cells: pl.DataFrame) -> pl.Series:
     return cells.select(pl.any_horizontal(marks)).to_series()
 
 
-def _eligible(source, found: SheetKind) -> bool:
-    """An .xlsx/.xlsm file source whose sheet's extent passes the size guard (refused before calamine,
-    in fastexcel too, allocates it)."""
-    path = Path(getattr(source, "path", "") or "")
-    if path.suffix.lower() not in SUFFIXES or not hasattr(source, "scan") or not hasattr(source, "_guard"):
-        return False
-    source._guard(found.sheet)
-    return True
-
-
-def _takes(scan) -> bool:
-    """Whether the sheet's scan allows the Arrow read: no error cell, formula without a value or merge."""
-    return scan is not None and not scan.errors and not scan.uncached and not getattr(scan, "merged", True)
-
-
 def sheet_cells(source, found: SheetKind, own_as_text: bool = False) -> pl.DataFrame | None:
     """The body of a found sheet as Arrow columns (`load_cells`), or None when the sheet is not one
     this path takes (see the module docstring). `own_as_text` reads every column that is not one of
     the sheet kind's fields as text.
 
-    The sheet's extent is checked first (`_eligible`); the rest of the scan (error cells, formulas without a value, merges) runs in a thread while
+    The sheet's extent is checked first (`sheets.source.guarded_file_sheet`); the rest of the scan (error cells, formulas without a value, merges) runs in a thread while
     fastexcel parses, which it does without holding the GIL: at 1M rows that hides 4 s of the scan."""
-    if not _eligible(source, found):
+    if not guarded_file_sheet(source, found.sheet):
         return None
     as_text = ()
     if own_as_text:
         mapped = set(found.match.fields.values())
-        extent = getattr(source, "extent", source.scan)(found.sheet)
+        extent = sheet_extent(source, found.sheet)
         as_text = tuple(i for i in range(extent.max_col) if i not in mapped)
     scanned: dict[str, object] = {}
 
@@ -262,7 +247,7 @@ def sheet_cells(source, found: SheetKind, own_as_text: bool = False) -> pl.DataF
         worker.join()
     if "error" in scanned:
         raise scanned["error"]
-    if not _takes(scanned["scan"]):
+    if not plain_scan(scanned["scan"]):
         return None
     return cells if cells is not None and _plain(cells) else None
 

@@ -22,6 +22,7 @@ from itertools import chain, islice, zip_longest
 from pathlib import Path
 
 from ..tables import SheetKind, Table, _default_year, build_from_columns, gc_paused
+from .source import guarded_file_sheet, plain_scan, sheet_extent
 
 STREAM_MIN_ROWS = 300_000  # sheets the extent scan finds at least this long are streamed
 CHUNK_ROWS = 50_000  # rows typed at a time: ~100 MiB of raw cells in flight at 20 columns
@@ -38,19 +39,16 @@ def read_streamed(source, found: SheetKind, own: dict | None = None,
                   fields: Collection[str] | None = None) -> Table | None:
     """`tables.read_kind`'s table of a big order sheet, streamed; None when the sheet is not one this
     read takes, or when python-calamine-plus is missing or fails (the caller then reads it as usual)."""
-    path = Path(getattr(source, "path", "") or "")
-    if (found.kind != "orders" or path.suffix.lower() not in (".xlsx", ".xlsm")
-            or not hasattr(source, "scan") or not hasattr(source, "_guard")):
+    if found.kind != "orders" or not guarded_file_sheet(source, found.sheet):
         return None
-    extent = source.extent(found.sheet) if hasattr(source, "extent") else source.scan(found.sheet)
+    extent = sheet_extent(source, found.sheet)
     if extent is None or extent.max_row < STREAM_MIN_ROWS:
         return None
-    source._guard(found.sheet)  # a sheet too large for the usual read is refused the same way
     # The scan first, not in a thread beside the stream as courier.arrow runs it beside fastexcel: both
     # hold the GIL here, and beside it the 1M read took 41-42 s instead of 35-39 s.
-    scan = source.scan(found.sheet)
-    if scan.errors or scan.uncached or scan.merged:
+    if not plain_scan(source.scan(found.sheet)):
         return None
+    path = Path(source.path)
     try:
         with gc_paused():
             return _table(source.name, found, own, fields, _rows(path, found.sheet))

@@ -93,7 +93,7 @@ class CalamineSource:
         return self._read(sheet)
 
     def _read(self, sheet: str) -> list[list[object]]:
-        self._guard(sheet)
+        self.guard(sheet)
         try:
             loaded = self._book.get_sheet_by_name(sheet)
             grid = loaded.to_python(skip_empty_area=False)
@@ -154,12 +154,35 @@ class CalamineSource:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise UserError("err.corrupt_sheet", path=self.path, sheet=sheet, detail=_detail(exc)) from exc
 
-    def _guard(self, sheet: str) -> None:
+    def guard(self, sheet: str) -> None:
         """Refuse, before calamine allocates it, a sheet whose farthest cell would need gigabytes."""
         scan = self.extent(sheet)
         if scan is not None and scan.cells > MAX_CELLS:
             raise UserError("err.too_large", path=self.path, sheet=sheet, corner=scan.far_corner,
                             cells=f"{scan.cells:,}", limit=f"{MAX_CELLS:,}")
+
+
+def sheet_extent(source, sheet: str) -> SheetScan | None:
+    """The sheet's farthest row and column from the source's extent scan, or None (CSV, live Excel,
+    Google Sheets: no scan)."""
+    read = getattr(source, "extent", None) or getattr(source, "scan", None)
+    return read(sheet) if read is not None else None
+
+
+def guarded_file_sheet(source, sheet: str) -> bool:
+    """Whether `source` is an .xlsx/.xlsm file whose sheet another reader (fastexcel, the row stream)
+    may read beside calamine's grid, its extent passing the size guard first (a sheet too large is
+    refused the same way, before anything allocates it)."""
+    path = Path(getattr(source, "path", "") or "")
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not hasattr(source, "scan") or not hasattr(source, "guard"):
+        return False
+    source.guard(sheet)
+    return True
+
+
+def plain_scan(scan: SheetScan | None) -> bool:
+    """No error cell, formula without a value or merge: what only calamine's grid and the scan handle."""
+    return scan is not None and not scan.errors and not scan.uncached and not getattr(scan, "merged", True)
 
 
 class CsvSource:
