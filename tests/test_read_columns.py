@@ -42,6 +42,16 @@ def _tables(path, monkeypatch):
     return columnar, bool(loads), read_kind(source, find_kinds(source, "orders")[0])
 
 
+def holds_fields(some: Table, full: Table, fields) -> None:
+    """A table typed in `fields` alone (`fields=`) holds the full table's rows, values and problems for them."""
+    assert some.columns == {f: c for f, c in full.columns.items() if f in fields}
+    assert [r.row for r in some.records] == [r.row for r in full.records]  # the same rows are orders
+    assert [dict(r) for r in some.records] == [{f: v for f, v in r.items() if f in fields} for r in full.records]
+    assert all(not r.extra for r in some.records)  # the team's own columns are not kept
+    assert some.problems == [p for p in full.problems if p.field in fields]
+    assert (some.headers, some.unmapped, some.header_row) == (full.headers, full.unmapped, full.header_row)
+
+
 def _same(a: Table, b: Table) -> None:
     assert a.records == b.records  # row numbers, typed values and the team's own columns
     assert a.problems == b.problems

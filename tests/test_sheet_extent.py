@@ -3,6 +3,8 @@ columns a sheet really has: a 1M-row shipment log in A:I is 9M cells, not 26M (i
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import xlsxwriter
 
@@ -156,10 +158,15 @@ def test_a_failure_of_the_scan_beside_fastexcel_is_the_callers(tmp_path, monkeyp
     sheet, _ = open_for_reading(tmp_path / "发货.xlsx")
     found = find_kinds(sheet, "shipments")[0]
 
+    scanned_in = []
+
     def broken(name):
+        scanned_in.append(threading.current_thread().name)
         raise UserError("err.corrupt_sheet", path=tmp_path / "发货.xlsx", sheet=name, detail="bad CRC")
 
+    monkeypatch.setattr(source, "SPLIT_SCAN_BYTES", 0)  # the extent alone first, the cells pass in the thread
+    sheet.extent("发货登记")
     monkeypatch.setattr(sheet, "scan", broken)
     with pytest.raises(UserError) as failed:
         arrow.sheet_cells(sheet, found)
-    assert failed.value.key == "err.corrupt_sheet"
+    assert failed.value.key == "err.corrupt_sheet" and scanned_in == ["shopbook-scan"]  # it failed beside fastexcel

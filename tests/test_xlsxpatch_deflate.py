@@ -84,6 +84,19 @@ def test_a_full_disk_while_deflating_reaches_the_caller_and_ends_the_thread(monk
     assert not _deflater_threads()
 
 
+def test_a_full_disk_on_the_last_piece_is_raised_on_leaving():
+    """Everything fits one batch, so the disk fills in the thread only after the XML is made (the
+    caller's own last write goes through): the caller still hears it."""
+    class FullInTheThread(_FullDisk):
+        def write(self, data: bytes) -> None:
+            (super().write if threading.current_thread().name == "shopbook-deflate" else self.file.write)(data)
+
+    with pytest.raises(OSError) as info:
+        compress_to(FullInTheThread(10_000), lambda write: write(random.Random(1).randbytes(100_000)))
+    assert info.value.errno == errno.ENOSPC
+    assert not _deflater_threads()
+
+
 def test_an_error_making_the_xml_ends_the_thread_and_is_raised_as_it_is():
     def produce(write):
         write(b"<sheetData>")
