@@ -84,6 +84,26 @@ def test_a_full_disk_while_deflating_reaches_the_caller_and_ends_the_thread(monk
     assert not _deflater_threads()
 
 
+def test_a_sheet_deflates_while_it_is_made_from_its_first_megabyte_on():
+    """The first batch is FIRST_BATCH bytes and each next one twice the last, up to BATCH: a 10k-row
+    sheet (9 MB of XML) is no longer deflated only after it is all made."""
+    handed, started = [], threading.Event()
+
+    def work(piece: bytes) -> None:
+        handed.append(len(piece))
+        started.set()
+
+    piece = b"x" * (64 << 10)
+    with InOrder(work) as background:
+        for _ in range(16):  # 1 MiB: the first batch is handed over
+            background.put(piece)
+        assert started.wait(10), "nothing was deflated while the sheet was being made"
+        for _ in range(47 * 16 - 16):  # 47 MiB in all
+            background.put(piece)
+    mib = [size >> 20 for size in handed]
+    assert mib == [1, 2, 4, 8, 16, 16] and sum(handed) == 47 << 20
+
+
 def test_a_full_disk_on_the_last_piece_is_raised_on_leaving():
     """Everything fits one batch, so the disk fills in the thread only after the XML is made (the
     caller's own last write goes through): the caller still hears it."""

@@ -362,12 +362,13 @@ class InOrder:
     waiting, so memory stays a few chunks). Leaving the `with` waits for the last piece; an error of
     `work` is raised in the caller (at the next `put`, or on leaving)."""
 
-    DEPTH, BATCH = 2, 16 << 20
+    DEPTH, FIRST_BATCH, BATCH = 2, 1 << 20, 16 << 20
 
     def __init__(self, work):
         self.work, self.error = work, None
         self.batch: list[bytes] = []
         self.size = 0
+        self.limit = min(self.FIRST_BATCH, self.BATCH)
         self.pieces: queue.Queue = queue.Queue(self.DEPTH)
         self.thread = threading.Thread(target=self._run, name="shopbook-deflate", daemon=True)
 
@@ -376,15 +377,18 @@ class InOrder:
         return self
 
     def put(self, piece: bytes) -> None:
-        """Pieces are handed over BATCH bytes at a time: each hand-over makes the thread take the GIL a
-        few times, and on a busy machine a thread holding it may wait for a core."""
+        """Pieces are handed over in batches of FIRST_BATCH bytes, doubling up to BATCH: each hand-over
+        makes the thread take the GIL a few times, and on a busy machine a thread holding it may wait
+        for a core; yet a sheet of one batch is deflated only after it is made (at 10k rows, 9 MB of
+        XML: 0.05 s waited on), so the first batches are small."""
         if self.error is not None:
             raise self.error
         if piece:
             self.batch.append(piece)
             self.size += len(piece)
-            if self.size >= self.BATCH:
+            if self.size >= self.limit:
                 self._hand_over()
+                self.limit = min(self.limit * 2, self.BATCH)
 
     def _hand_over(self) -> None:
         if self.batch:
