@@ -160,6 +160,8 @@ class _Lookup:
     bare: dict[str, tuple[str, str]]  # without units
     cores: dict[str, str]  # without suffix -> field (names whose core two fields share are left out)
     names: tuple[tuple[str, str], ...]  # (bare name, field) for containment
+    starting: dict[str, list[int]]  # a character -> the `names` (indexes) that start with it
+    joined: str  # the `names`, NUL between them: a header that is in no name is in no part of this
 
 
 _CACHE: dict[tuple[str, Aliases], tuple[Schema, _Lookup, dict]] = {}
@@ -174,6 +176,20 @@ def _cached(schema: Schema, own: Aliases) -> tuple[_Lookup, dict]:
     return entry[1], entry[2]
 
 
+_FORMS: dict[str, tuple[str, str, str]] = {}
+
+
+def _forms(text: str) -> tuple[str, str, str]:
+    """(normalise, without_units, core) of a text: once per known name for every schema's lookup, and
+    once per header cell for every kind it is classified against."""
+    forms = _FORMS.get(text)
+    if forms is None:
+        if len(_FORMS) >= 1 << 16:  # bounded, as `_per_text`
+            _FORMS.clear()
+        forms = _FORMS[text] = (normalise(text), without_units(text), core(text))
+    return forms
+
+
 def _build_lookup(schema: Schema, own: Aliases = ()) -> _Lookup:
     """The team's own mapping beats canonical headers beats aliases beats families, at every level."""
     ranked: list[tuple[str, str, str]] = [(h, f, "own") for h, f in own]
@@ -185,35 +201,46 @@ def _build_lookup(schema: Schema, own: Aliases = ()) -> _Lookup:
     exact: dict[str, tuple[str, str]] = {}
     bare: dict[str, tuple[str, str]] = {}
     cores: dict[str, set[str]] = {}
+    contained: dict[tuple[str, str], None] = {}
     for name, field_name, method in ranked:
-        exact.setdefault(normalise(name), (field_name, method))
-        bare.setdefault(without_units(name), (field_name, method))
-        cores.setdefault(core(name), set()).add(field_name)
-    names = tuple(dict.fromkeys((without_units(n), f) for n, f, _ in ranked if len(without_units(n)) >= 2))
+        normal, unitless, stem = _forms(name)
+        exact.setdefault(normal, (field_name, method))
+        bare.setdefault(unitless, (field_name, method))
+        cores.setdefault(stem, set()).add(field_name)
+        if len(unitless) >= 2:
+            contained.setdefault((unitless, field_name), None)
+    names = tuple(contained)
+    starting: dict[str, list[int]] = {}
+    for i, (known, _) in enumerate(names):
+        starting.setdefault(known[0], []).append(i)
     unique_cores = {k: next(iter(v)) for k, v in cores.items() if len(v) == 1 and k}
-    return _Lookup(exact, bare, unique_cores, names)
+    return _Lookup(exact, bare, unique_cores, names, starting, "\x00".join(known for known, _ in names))
 
 
-def _classify(text: str, schema: Schema, own: Aliases) -> tuple[str, str, float] | tuple[Unsure, ...] | None:
-    """(field, method, score) for a header cell, or the unsure candidates, or None (the team's own)."""
-    lookup, memo = _cached(schema, own)
-    if text not in memo:
-        memo[text] = _decide(text, lookup)
-    return memo[text]
+def _candidate_names(bare: str, lookup: _Lookup) -> list[int]:
+    """The `names` (indexes, in order) that can be in `bare` or hold it: a name in it starts with one
+    of its characters; a name holding it is looked for only when the joined names hold it (a
+    normalised header has no NUL). The rest cannot score."""
+    found: set[int] = set()
+    for ch in set(bare):
+        found.update(lookup.starting.get(ch, ()))
+    if bare in lookup.joined:
+        found.update(i for i, (known, _) in enumerate(lookup.names) if bare in known)
+    return sorted(found)
 
 
 def _decide(text: str, lookup: _Lookup) -> tuple[str, str, float] | tuple[Unsure, ...] | None:
-    if (hit := lookup.exact.get(normalise(text))) is not None:
+    normal, bare, stem = _forms(text)
+    if (hit := lookup.exact.get(normal)) is not None:
         return hit[0], hit[1], 1.0 if hit[1] != "family" else 0.95
-    bare = without_units(text)
     if (hit := lookup.bare.get(bare)) is not None:
         return hit[0], "units", 0.9
-    if (name := lookup.cores.get(core(text))) is not None:
+    if (name := lookup.cores.get(stem)) is not None:
         return name, "suffix", 0.8
     if not 2 <= len(bare) <= LONGEST_HEADER:
         return None
     best: dict[str, float] = {}
-    for known, field_name in lookup.names:
+    for known, field_name in map(lookup.names.__getitem__, _candidate_names(bare, lookup)):
         if known in bare:  # the header is a known name with more around it: the more, the weaker
             score = len(known) / len(bare) + (0.2 if bare.endswith(known) else 0)
         elif bare in known:  # the header is a fragment of a known name: weaker still
@@ -232,14 +259,53 @@ def _decide(text: str, lookup: _Lookup) -> tuple[str, str, float] | tuple[Unsure
 
 
 def match_headers(cells: list[object], schema: Schema, own: Aliases = ()) -> HeaderMatch:
+    texts = _texts(cells)
+    return _matched(texts, _classified(texts, schema, own))
+
+
+Texts = list[tuple[int, str, bool]]  # (0-based column, the cell's text, whether the cell is text)
+
+
+def _texts(cells: list[object]) -> Texts:
+    """The non-empty cells of a row, trimmed: once per row, for every kind it is matched against."""
+    out = []
+    for index, cell in enumerate(cells):
+        text = "" if cell is None else str(cell).strip()
+        if text:
+            out.append((index, text, isinstance(cell, str)))
+    return out
+
+
+_UNSEEN = object()
+
+
+def _classified(texts: Texts, schema: Schema, own: Aliases) -> list:
+    """Each cell's (field, method, score), unsure candidates or None (`_decide`, once per text and kind).
+    A number or date in a header row is only ever an exact name (a header `2026` is not a field)."""
+    lookup, memo = _cached(schema, own)
+    out = []
+    for _, text, is_text in texts:
+        if is_text:
+            found = memo.get(text, _UNSEEN)
+            if found is _UNSEEN:
+                found = memo[text] = _decide(text, lookup)
+        else:
+            hit = lookup.exact.get(normalise(text))
+            found = None if hit is None else (hit[0], hit[1], 1.0)
+        out.append(found)
+    return out
+
+
+def _fields_found(classified: list) -> int:
+    """How many cells were matched to a field: a match of the row has at most this many fields."""
+    return sum(1 for found in classified if found is not None and found[0].__class__ is str)
+
+
+def _matched(texts: Texts, classified: list) -> HeaderMatch:
     best: dict[str, Matched] = {}
     unmapped: dict[int, str] = {}
     unsure: dict[str, list[Unsure]] = {}
-    for index, cell in enumerate(cells):
-        text = "" if cell is None else str(cell).strip()
-        if not text:
-            continue
-        found = _classify(text, schema, own) if isinstance(cell, str) else _classify_plain(text, schema, own)
+    for (index, text, _), found in zip(texts, classified):
         if found is None or isinstance(found[0], Unsure):
             unmapped[index] = text
             for candidate in found or ():
@@ -264,12 +330,6 @@ def _rank(m: Matched) -> tuple[float, int, int]:
     return -m.score, METHODS.index(m.method), m.index
 
 
-def _classify_plain(text: str, schema: Schema, own: Aliases):
-    """A number or date in a header row is only ever an exact name (a header `2026` is not a field)."""
-    hit = _cached(schema, own)[0].exact.get(normalise(text))
-    return None if hit is None else (hit[0], hit[1], 1.0)
-
-
 def _fit(match: HeaderMatch, schema: Schema, sheet_name: str) -> float:
     """How well a row fits a kind: matched columns, required ones count double, sheet name helps."""
     required = sum(1 for c in schema.required if c.field in match.fields)
@@ -285,8 +345,12 @@ def find_header(rows: list[list[object]], candidates: list[Schema], sheet_name: 
     for row_index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if sum(1 for c in row if c not in (None, "")) < min_fields:
             continue
+        texts = _texts(row)
         for schema in candidates:
-            match = match_headers(list(row), schema, (own or {}).get(schema.kind, ()))
+            classified = _classified(texts, schema, (own or {}).get(schema.kind, ()))
+            if _fields_found(classified) < min_fields:  # most kinds find one field or none in a row: no match built
+                continue
+            match = _matched(texts, classified)
             if match.score < min_fields:
                 continue
             fit = _fit(match, schema, sheet_name)

@@ -9,11 +9,12 @@ from collections import Counter, deque
 from collections.abc import Collection, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import compress, count, repeat, zip_longest
 from operator import is_
 from pathlib import Path
 
-from .coerce import SLOW, coercer, fast_column
+from .coerce import SLOW, coercer, fast_typed
 from .errors import UserError
 from .headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, match_headers
 from .i18n import t
@@ -303,7 +304,10 @@ def _filled_rows(columns: list[tuple], rows: int) -> list[int]:
     the rows blank so far are looked at in the next column (most rows leave at the first)."""
     blank: Iterable[int] = range(rows)
     for i, column in enumerate(columns):
-        blank = list(compress(count(), map(_BLANK.__contains__, column))) if i == 0 else [r for r in blank if column[r] in _BLANK]
+        if i == 0:  # all(): one C pass that stops at the first empty (or 0, False) cell; the usual first column has none
+            blank = [] if all(column) else list(compress(count(), map(_BLANK.__contains__, column)))
+        else:
+            blank = [r for r in blank if column[r] in _BLANK]
         if not blank:
             break
     if not blank:
@@ -342,27 +346,36 @@ def gc_paused():
             gc.enable()
 
 
-def _typed_column(raw_values: tuple, keep: list[int], column, year: int | None, notes: CellNotes, header_index: int,
-                  col: int, header: str, field_name: str) -> tuple[list[object], list[CellProblem]]:
-    """One column typed: plain cells in one pass (`coerce.fast_column`), the rest through the full
-    coercer (memoised: columns repeat their values) after the reading checks for error values and
-    uncalculated formulas. Returns the values (aligned with `keep`) and the cells' problems.
+def _typed_column(raw_values: Sequence[object], keep: list[int], column, year: int | None, notes: CellNotes,
+                  header_index: int, col: int, header: str, field_name: str) -> tuple[list[object], list[CellProblem]]:
+    """One column typed (`_typed_cells`). Returns the values (aligned with `keep`) and the cells' problems.
 
-    A `Coded` column is typed once per distinct value (a cell's typed value depends on its raw value
-    alone when no noted cell is in the column); if any distinct value has a problem, which names its
-    cells, the column is typed cell by cell instead."""
+    A `Coded` column, or a column whose cells repeat a few values (`_repeated_values`), is typed once
+    per distinct value (a cell's typed value depends on its raw value alone when no noted cell is in
+    the column); if any distinct value has a problem, which names its cells, the column is typed
+    cell by cell instead."""
     noted = notes.touches(col)  # else an empty cell is just empty: no reading check, no address to format
-    if isinstance(raw_values, Coded):
-        if not noted:
-            typed, found = _typed_column(tuple(raw_values.values), list(range(len(raw_values.values))), column, year,
-                                         notes, header_index, col, header, field_name)
-            if not found:
+    distinct = None if noted else raw_values.values if isinstance(raw_values, Coded) else _repeated_values(raw_values)
+    if distinct is not None:
+        typed, found = _typed_cells(tuple(distinct), range(len(distinct)), column, year, notes, noted, header_index,
+                                    col, header, field_name)
+        if not found:
+            if isinstance(raw_values, Coded):
                 return list(map(typed.__getitem__, raw_values.codes)), []
-        raw_values = tuple(raw_values)
+            return list(map(dict(zip(distinct, typed)).__getitem__, raw_values)), []
+    return _typed_cells(tuple(raw_values) if isinstance(raw_values, Coded) else raw_values, keep, column, year, notes,
+                        noted, header_index, col, header, field_name)
+
+
+def _typed_cells(raw_values: Sequence[object], keep: Sequence[int], column, year: int | None, notes: CellNotes,
+                 noted: bool, header_index: int, col: int, header: str, field_name: str) -> tuple[list[object], list[CellProblem]]:
+    """Each cell typed: plain cells in one pass (`coerce.fast_typed`), the rest through the full
+    coercer (memoised: columns repeat their values) after the reading checks for error values and
+    uncalculated formulas (`noted`: the column holds a cell the sheet scan noted)."""
     convert = _memoised(coercer(column, year))
-    values = fast_column(column.type, raw_values, convert, empty=SLOW if noted else None)
+    values, slow = fast_typed(column.type, raw_values, convert, empty=SLOW if noted else None)
     problems: list[CellProblem] = []
-    for j in compress(count(), map(is_, values, repeat(SLOW))):
+    for j in compress(count(), map(is_, values, repeat(SLOW))) if slow else ():
         raw, i = raw_values[j], keep[j]
         if raw in (None, "") or isinstance(raw, str) and raw[:1] == "#":
             unreadable = _cell_problem(raw, header_index + 1 + i, col, notes)
@@ -374,6 +387,37 @@ def _typed_column(raw_values: tuple, keep: list[int], column, year: int | None, 
         if problem is not None:
             problems.append(CellProblem(header_index + 2 + i, col, header, field_name, problem[0], problem[1]))
     return values, problems
+
+
+# A column of at least CODE_MIN_CELLS cells is typed by distinct value when about CODE_SAMPLE cells
+# spread over it hold at most CODE_SHARE of distinct ones (statuses, couriers, prices, flags, names;
+# not ids, addresses or times): finding the distinct values and mapping the cells back costs two
+# passes over the column, which pays only where values repeat. Either way the table is the same.
+CODE_MIN_CELLS = 256
+CODE_SAMPLE = 64
+CODE_SHARE = 0.5
+# Cells of two of these types can be equal (True == 1 == 1.0) and still type differently: a column
+# holding more than one of them is never keyed by value.
+_NUMERIC = frozenset({bool, int, float, Decimal})
+
+
+def _repeated_values(raw_values: Sequence[object]) -> list[object] | None:
+    """The distinct values of a plain column worth typing by distinct value (see CODE_MIN_CELLS), or None."""
+    n = len(raw_values)
+    if n < CODE_MIN_CELLS:
+        return None
+    try:
+        sample = raw_values[::max(1, n // CODE_SAMPLE)]
+        if len(set(sample)) > CODE_SHARE * len(sample):
+            return None
+        distinct = list(dict.fromkeys(raw_values))
+        # without a number among the distinct values there is none in the column (only numbers equal
+        # other types' values); else every cell's type is looked at
+        if not _NUMERIC.isdisjoint(map(type, distinct)) and len(_NUMERIC.intersection(map(type, raw_values))) > 1:
+            return None
+        return distinct
+    except TypeError:  # an unhashable cell: never from our sources, but never crash either
+        return None
 
 
 def _candidates(kind: str | None) -> list[Schema]:
