@@ -8,21 +8,28 @@ as `body_start`, the sheet's year found once from its first 500 body rows) and t
 problems are concatenated: the table is the one `tables.read_kind` gives (tests/test_rowstream.py).
 
 Only .xlsx/.xlsm order sheets of at least STREAM_MIN_ROWS rows (below that the Arrow read is 8-10 %
-cheaper in CPU) whose scan finds no error cell, formula without a value or merged range (the sheets
-`courier.arrow` takes too; the stream does not give those) are read this way. The library is a young
-fork: if it is missing or fails in any way, `read_streamed` returns None and the usual read runs.
+cheaper in CPU) are read this way. What the stream gives unlike calamine's grid, the sheet's scan
+(`sheets.xlsxscan`) makes up for, as `read_kind` has it: an error cell (#N/A of a VLOOKUP) is its
+text in the stream and "" in the grid, so the cells the scan found are blanked by address and noted
+(`CellNotes`, each chunk its own); a formula saved without a value is "" in both (and the row of
+nothing else is left out at the end by both), noted likewise; merged ranges are the scan's list,
+which is calamine's (`SheetScan.merges`). A sheet whose scan could not place every error cell or
+read every merge as calamine does (`source.streamable_scan`) takes the usual read. The library is a
+young fork: if it is missing or fails in any way, `read_streamed` returns None and the usual read runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from bisect import bisect_left
 from collections.abc import Collection, Iterator
 from itertools import chain, islice, zip_longest
 from pathlib import Path
 
-from ..tables import SheetKind, Table, _default_year, build_from_columns, gc_paused
-from .source import guarded_file_sheet, plain_scan, sheet_extent
+from ..tables import CellNotes, SheetKind, Table, _default_year, build_from_columns, gc_paused
+from .source import guarded_file_sheet, sheet_extent, streamable_scan
+from .xlsxscan import SheetScan
 
 STREAM_MIN_ROWS = 300_000  # sheets the extent scan finds at least this long are streamed
 CHUNK_ROWS = 50_000  # rows typed at a time: ~100 MiB of raw cells in flight at 20 columns
@@ -46,15 +53,18 @@ def read_streamed(source, found: SheetKind, own: dict | None = None,
         return None
     # The scan first, not in a thread beside the stream as courier.arrow runs it beside fastexcel: both
     # hold the GIL here, and beside it the 1M read took 41-42 s instead of 35-39 s.
-    if not plain_scan(source.scan(found.sheet)):
+    scan = source.scan(found.sheet)
+    if not streamable_scan(scan):
         return None
     path = Path(source.path)
     try:
         with gc_paused():
-            return _table(source.name, found, own, fields, _rows(path, found.sheet))
+            table = _table(source.name, found, own, fields, _rows(path, found.sheet), _Noted(scan))
     except _StreamFailed as exc:
         log.debug("row stream of %s failed (%s); reading it the usual way", found.sheet, exc.__cause__)
         return None
+    table.merged = list(scan.merges)
+    return table
 
 
 def _rows(path: Path, sheet: str) -> Iterator[list[object]]:
@@ -84,12 +94,14 @@ def _rows(path: Path, sheet: str) -> Iterator[list[object]]:
 
 
 def _table(name: str, found: SheetKind, own: dict | None, fields: Collection[str] | None,
-           rows: Iterator[list[object]]) -> Table:
+           rows: Iterator[list[object]], noted: _Noted) -> Table:
     kind, match = found.schema, found.match
     own_aliases = (own or {}).get(found.kind, ())
-    head = list(islice(rows, found.header_index + 1))
+    head = noted.blank(list(islice(rows, found.header_index + 1)), 0)
     header_cells = _as_grid(head[found.header_index]) if len(head) > found.header_index else []
-    first = list(islice(rows, _YEAR_ROWS))  # the year of dates without one, from the first body rows, as read_kind finds it
+    body_top = found.header_index + 1  # 0-based sheet row of the first body row
+    # the year of dates without one, from the first body rows, as read_kind finds it
+    first = noted.blank(list(islice(rows, _YEAR_ROWS)), body_top)
     date_cols = [i for f, i in match.fields.items() if kind.column(f).type in ("date", "datetime")]
     year = _default_year(first, date_cols)
     rows = chain(first, rows)
@@ -97,7 +109,7 @@ def _table(name: str, found: SheetKind, own: dict | None, fields: Collection[str
     shared: dict[int, dict | None] = {}
     table, done = None, 0
     while True:
-        chunk = list(islice(rows, CHUNK_ROWS))
+        chunk = noted.blank(list(islice(rows, CHUNK_ROWS)), body_top + done)
         if not chunk and table is not None:
             break
         height = len(chunk)
@@ -106,7 +118,8 @@ def _table(name: str, found: SheetKind, own: dict | None, fields: Collection[str
         columns += [("",) * height] * (len(header_cells) - len(columns))
         columns = [_shared(_as_grid(column), shared, i) for i, column in enumerate(columns)]
         part = build_from_columns(name, found.sheet, header_cells, columns, height, found.header_index, kind, match,
-                                  None, own_aliases, fields, body_start=done, year=year)
+                                  noted.notes(body_top + done, body_top + done + height), own_aliases, fields,
+                                  body_start=done, year=year)
         del columns
         if table is None:
             table = part
@@ -115,6 +128,38 @@ def _table(name: str, found: SheetKind, own: dict | None, fields: Collection[str
             table.problems += part.problems
         done += height
     return table
+
+
+class _Noted:
+    """The scan's error cells and formulas without a value in sheet-row order, for a run of rows at a
+    time: a chunk's rows are blanked and noted from its own few, not from the whole sheet's (a
+    VLOOKUP column may hold #N/A in every row)."""
+
+    def __init__(self, scan: SheetScan):
+        self._errors = sorted(scan.errors.items())  # (((row0, col0), "#N/A"), ...)
+        self._error_rows = [row for (row, _), _ in self._errors]
+        self._uncached = sorted(scan.uncached)
+        self._uncached_rows = [row for row, _ in self._uncached]
+
+    def _errors_in(self, start: int, stop: int) -> list[tuple[tuple[int, int], str]]:
+        return self._errors[bisect_left(self._error_rows, start):bisect_left(self._error_rows, stop)]
+
+    def blank(self, rows: list[list[object]], start: int) -> list[list[object]]:
+        """The rows (0-based sheet rows from `start`) with their error cells "" as calamine's grid has
+        them (the stream gives the error's text)."""
+        for (row, col), _ in self._errors_in(start, start + len(rows)):
+            cells = rows[row - start]
+            if col < len(cells):
+                if not isinstance(cells, list):
+                    cells = rows[row - start] = list(cells)
+                cells[col] = ""
+        return rows
+
+    def notes(self, start: int, stop: int) -> CellNotes | None:
+        """What `read_kind` notes of the 0-based sheet rows start..stop-1 (None: nothing)."""
+        errors = dict(self._errors_in(start, stop))
+        uncached = self._uncached[bisect_left(self._uncached_rows, start):bisect_left(self._uncached_rows, stop)]
+        return CellNotes(errors, frozenset(uncached)) if errors or uncached else None
 
 
 def _as_grid(cells: tuple | list) -> tuple | list:

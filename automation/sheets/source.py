@@ -185,6 +185,13 @@ def plain_scan(scan: SheetScan | None) -> bool:
     return scan is not None and not scan.errors and not scan.uncached and not getattr(scan, "merged", True)
 
 
+def streamable_scan(scan: SheetScan | None) -> bool:
+    """Whether the row stream can give the sheet as calamine's grid has it: the stream gives an error
+    cell's text where the grid has "", and no merged ranges, so every error cell must be known by its
+    address and every merged range read (`SheetScan.exact`). Formulas without a value are "" in both."""
+    return scan is not None and scan.exact
+
+
 class CsvSource:
     """One sheet, named after the file. Line numbers are rows (header = 1 in a plain export)."""
 

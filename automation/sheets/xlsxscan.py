@@ -25,6 +25,10 @@ _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})(\d{1,7})"')
 _ROW = re.compile(rb'<row r="(\d{1,7})"')
 _REF = re.compile(rb' r="([A-Z]{1,3}\d{1,7})"')
 _ERROR_VALUE = re.compile(rb't="e"[^>]*>.*?<v>([^<]*)</', re.S)
+# A merged range as calamine reads it (upper- or lower-case letters); any other mergeCell tag (a
+# namespace prefix, $A$1, a missing row) makes the scan inexact (calamine refuses some of those).
+_MERGE_TAG = re.compile(rb'<[^<>]*?mergeCell[\s/>]')
+_MERGE = re.compile(rb'<mergeCell ref="([A-Za-z]{1,3})([1-9]\d{0,6})(?::([A-Za-z]{1,3})([1-9]\d{0,6}))?"\s*/>')
 _NO_VALUE = (re.compile(rb'</f>\s*(?:<v\s*/>|<v></v>)?\s*</c>'), re.compile(rb'<f [^>]*/>\s*(?:<v\s*/>|<v></v>)?\s*</c>'))
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -38,6 +42,11 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) -> "#REF!"
     uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without a value
     merged: bool = False  # the sheet has merged ranges (courier.arrow reads only sheets without)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (row0, col0, row1, col1), as calamine lists them
+    # Every error cell placed at its address and every merged range read as calamine reads it: what
+    # the row stream needs to give calamine's grid and merges (sheets.rowstream); False when a t="e"
+    # cell has no reference before it or a mergeCell tag is not the plain form.
+    exact: bool = True
 
     @property
     def cells(self) -> int:
@@ -125,16 +134,35 @@ def _scan_extent(data: bytes, end: int, scan: SheetScan, columns: set[bytes]) ->
 
 def _scan_cells(data: bytes, end: int, scan: SheetScan) -> None:
     """The merges, error cells and formulas without a value of data[:end]."""
-    scan.merged = scan.merged or data.find(b"<mergeCell", 0, end) >= 0
+    if (at := data.find(b"mergeCell", 0, end)) >= 0:
+        _scan_merges(data, max(data.rfind(b"<", 0, at), 0), end, scan)
     if data.find(b't="e"', 0, end) >= 0:
+        placed = 0
         for hit in _ERROR_VALUE.finditer(data, 0, end):
             if (ref := _cell_ref(data, hit.start())) is not None:
                 scan.errors[ref] = hit.group(1).decode("utf-8", "replace").strip()
+                placed += 1
+        scan.exact = scan.exact and placed == data.count(b't="e"', 0, end)
     if data.find(b"<f", 0, end) >= 0:
         for pattern in _NO_VALUE:
             for hit in pattern.finditer(data, 0, end):
                 if (ref := _cell_ref(data, hit.start())) is not None:
                     scan.uncached.add(ref)
+
+
+def _scan_merges(data: bytes, start: int, end: int, scan: SheetScan) -> None:
+    """The merged ranges of data[start:end], `start` the first tag that names one (the tags are whole
+    there: a chunk is cut after a cell, and the merges follow the cells)."""
+    tags = _MERGE_TAG.findall(data, start, end)
+    scan.merged = scan.merged or bool(tags)
+    found = 0
+    for hit in _MERGE.finditer(data, start, end):
+        first_col, first_row, last_col, last_row = hit.groups()
+        row0, col0 = int(first_row) - 1, column_index(first_col.upper())
+        row1, col1 = (int(last_row) - 1, column_index(last_col.upper())) if last_col else (row0, col0)
+        scan.merges.append((row0, col0, row1, col1))
+        found += 1
+    scan.exact = scan.exact and found == len(tags)
 
 
 @cache
