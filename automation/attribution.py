@@ -20,6 +20,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import NamedTuple
 
 from .config import Person, ShopConfig
+from .lazyre import lazy_compile
 from .remarks import Remark, parse_remark
 from .tables import Record, Table
 
@@ -28,7 +29,7 @@ BASIS_ZH = {"column": "客服列", "remark": "备注姓名", "promotion": "活�
 SHARE_STEP = Decimal("0.0001")
 WHOLE = Decimal(1)  # an order not shared
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-_SEVERAL = re.compile(r"\s*[,，、/;；&+]\s*|\s+")
+_SEVERAL = lazy_compile(r"\s*[,，、/;；&+]\s*|\s+")
 
 
 class Attribution(NamedTuple):

@@ -16,6 +16,7 @@ import inspect
 import re
 
 from .i18n import lang
+from .lazyre import lazy_compile
 from .textwidth import display_width
 
 CLICK_ZH = {
@@ -71,11 +72,11 @@ CLICK_ZH = {
 # Usage-line and option-column words click prints as they are: [OPTIONS], COMMAND, TEXT…
 METAVARS_ZH = {"[OPTIONS]": "[选项]", "COMMAND": "命令", "[ARGS]...": "[参数]...", "TEXT": "文本", "INTEGER": "整数",
                "FLOAT": "数字"}
-_METAVAR = re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in METAVARS_ZH) + r")(?![\w-])")
+_METAVAR = lazy_compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in METAVARS_ZH) + r")(?![\w-])")
 
 # Our own help texts: English (as click stores it) -> Chinese. Filled by help_text().
 HELP_ZH: dict[str, str] = {}
-_DEFAULTS = re.compile(r"^(.*?)(\s+\[[^\[\]]*\])?$", re.S)  # click appends "  [default: …]" to option help
+_DEFAULTS = lazy_compile(r"^(.*?)(\s+\[[^\[\]]*\])?$", re.S)  # click appends "  [default: …]" to option help
 
 
 def help_text(zh: str, en: str) -> str:
@@ -180,7 +181,7 @@ def install() -> None:
         if lang() == "zh" and (self.short_help or self.help) else original(self, limit)))
 
 
-_WIDE = re.compile(r"([\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6])")
+_WIDE = lazy_compile(r"([\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6])")
 
 
 _CLOSING, _OPENING = set("，。、；：！？）》」』”’"), set("（《「『“‘")

@@ -8,17 +8,17 @@ Feature modules read their own sections (couriers, rates, thresholds, promotions
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from .config_names import ROLES  # noqa: F401 - imported from here by the penalties
 from .errors import UserError
 from .i18n import pick
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from .config_schema import ShopToml
 
 CONFIG_NAME = "shop.toml"
@@ -84,6 +84,8 @@ class ShopConfig:
 
     @property
     def tz(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(self.timezone)
 
     def people(self, *roles: str) -> list[Person]:
@@ -97,6 +99,8 @@ def load_config(path: Path | None) -> ShopConfig:
     """Read shop.toml and check it whole against the schema; `None` or a missing file gives the documented defaults."""
     if path is None or not path.exists():
         return ShopConfig(path=None)
+    import tomllib  # not at the top: a folder without shop.toml never needs it
+
     cfg = ShopConfig(path=path)
     try:
         text = path.read_text(encoding="utf-8-sig")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .lazyre import lazy_compile
+
 # canonical short name -> other ways addresses and couriers write it (the longest matching form wins)
 PROVINCES: dict[str, tuple[str, ...]] = {
     "北京": ("北京市",), "天津": ("天津市",), "上海": ("上海市",), "重庆": ("重庆市",),
@@ -35,7 +37,7 @@ _BY_HEAD: dict[str, tuple[tuple[str, str], ...]] = {}
 for _form, _name in _FORMS:
     _BY_HEAD[_form[:2]] = (*_BY_HEAD.get(_form[:2], ()), (_form, _name))
 assert all(unicodedata.normalize("NFKC", form) == form and not form[0].isspace() for form, _ in _FORMS)
-_LEADING = re.compile(r"^(?:中国|中華人民共和國|中华人民共和国)?[\s,，:：]*")
+_LEADING = lazy_compile(r"^(?:中国|中華人民共和國|中华人民共和国)?[\s,，:：]*")
 _LEADS = "中,，:："  # the characters a _LEADING match can start with in a stripped text
 
 

@@ -12,35 +12,34 @@ inside free text ("改寄浙江省杭州市西湖区文三路1号" -> "改寄浙
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
-import xml.etree.ElementTree as ET
 import unicodedata
 from decimal import Decimal
 
 from .click_zh import help_text
 from .geo import PROVINCES
+from .lazyre import lazy_compile
 
 _D = "[0-9\uFF10-\uFF19]"  # ASCII and full-width digits
 _SEP = "[-\u2010-\u2015\u2212\uFF0D.\uFF0E\u00B7 \u3000]?"  # one optional hyphen, dash, dot or space between digits
-_MOBILE = re.compile(rf"(?<![0-9\uFF10-\uFF19])((?:[+\uFF0B]?[8\uFF18][6\uFF16]{_SEP})?)"
+_MOBILE = lazy_compile(rf"(?<![0-9\uFF10-\uFF19])((?:[+\uFF0B]?[8\uFF18][6\uFF16]{_SEP})?)"
                      rf"([1\uFF11]{_SEP}[3-9\uFF13-\uFF19](?:{_SEP}{_D}){{9}})(?![0-9\uFF10-\uFF19])")
-_LANDLINE = re.compile(rf"(?<![0-9\uFF10-\uFF19])([0\uFF10]{_D}{{2,3}})([-\uFF0D\u2010-\u2015 ]?|[)）] ?)"
+_LANDLINE = lazy_compile(rf"(?<![0-9\uFF10-\uFF19])([0\uFF10]{_D}{{2,3}})([-\uFF0D\u2010-\u2015 ]?|[)）] ?)"
                        rf"({_D}{{3,4}}{_SEP}{_D}{{4}})(?![0-9\uFF10-\uFF19])")
 
 # A courier's waybill (YT/SF/JT/DPK/JD… + 12–15 digits) is an id, not a phone: "YT8618312346766" has a
 # "+86 183…" inside it. Pure-digit waybills are already safe: they are longer than a phone.
-_LETTERED_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}[0-9]{12,15}(?![0-9])")
+_LETTERED_ID = lazy_compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}[0-9]{12,15}(?![0-9])")
 
 _PROVINCE_FORMS = sorted((form for name, forms in PROVINCES.items() for form in (name, *forms)), key=len, reverse=True)
 _MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
 _CITY = r"(?:[\u4e00-\u9fff]{1,10}?(?:自治州|地区|盟|市))"
 _PROVINCE = "(?:" + "|".join(re.escape(f) for f in _PROVINCE_FORMS) + ")(?:省|市|自治区)?"
-_PROVINCE_START = re.compile(rf"^{_PROVINCE}")
-_CITY_START = re.compile(rf"^{_CITY}")
+_PROVINCE_START = lazy_compile(rf"^{_PROVINCE}")
+_CITY_START = lazy_compile(rf"^{_CITY}")
 # an address inside free text: a province, maybe a city, then street-level detail up to punctuation
 # (atomic groups: "新疆维吾尔自治区" on its own is a province, not "新疆维吾尔" + a district "自治区")
-_ADDRESS_IN_TEXT = re.compile(
+_ADDRESS_IN_TEXT = lazy_compile(
     rf"(?P<head>(?>{_PROVINCE})(?>{_CITY})?|[\u4e00-\u9fff]{{2,4}}?(?:市|自治州))(?P<tail>[\u4e00-\u9fff0-9\uFF10-\uFF19A-Za-z#＃\-－]*"
     r"(?:区|县|旗|镇|乡|街道?|路|巷|弄|村|号|幢|栋|楼|室|单元|小区|大厦|公寓|花园)[\u4e00-\u9fff0-9\uFF10-\uFF19A-Za-z#＃\-－]*)")
 
@@ -171,13 +170,15 @@ def mask_workbook(source, target) -> None:
         package.close()
 
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_T_ATTR = re.compile(rb'\st="([a-zA-Z]+)"')
-_STYLE_ATTR = re.compile(rb'\ss="[0-9]+"')
-_V = re.compile(rb"<v>([^<]*)</v>")
+_CELL = lazy_compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_T_ATTR = lazy_compile(rb'\st="([a-zA-Z]+)"')
+_STYLE_ATTR = lazy_compile(rb'\ss="[0-9]+"')
+_V = lazy_compile(rb"<v>([^<]*)</v>")
 
 
 def _shared_strings(package) -> list[str]:
+    import xml.etree.ElementTree as ET  # not at the top: only masking an attachment needs it
+
     if not package.has("xl/sharedStrings.xml"):
         return []
     root = ET.fromstring(package.read("xl/sharedStrings.xml"))
@@ -216,10 +217,14 @@ def _cell_text(kind: bytes, inner: bytes, strings: list[str]) -> str | int | Non
         found = _V.search(inner)
         return strings[int(found.group(1))] if found else None
     if kind == b"inlineStr":
+        import xml.etree.ElementTree as ET  # not at the top: only masking an attachment needs it
+
         node = ET.fromstring(b'<is xmlns="x">' + inner.split(b">", 1)[1].rsplit(b"</is>", 1)[0] + b"</is>") \
             if inner.startswith(b"<is") else None
         return _string_item(node, "{x}") if node is not None else None
     if kind == b"str":
+        import html
+
         found = _V.search(inner)
         return html.unescape(found.group(1).decode("utf-8")) if found else None
     if kind == b"n":

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
+from .lazyre import lazy_compile
+
 FLAGS = ("红", "黄", "绿", "紫", "蓝", "灰")
 FLAG_NAMES = {"红": "红旗", "黄": "黄旗", "绿": "绿旗", "紫": "紫旗", "蓝": "蓝旗", "灰": "灰旗"}
 PARTS = ("name", "date", "reason", "requests", "items", "price_diff", "postage")
@@ -82,7 +84,7 @@ _COLOUR_WORDS = {
     "red": "红", "yellow": "黄", "green": "绿", "purple": "紫", "pink": "紫", "blue": "蓝", "grey": "灰", "gray": "灰",
 }
 _COLOUR = "|".join(sorted(map(re.escape, _COLOUR_WORDS), key=len, reverse=True))
-_MARKER = re.compile(
+_MARKER = lazy_compile(
     rf"^\s*(?:"
     rf"[\[(]\s*(?:插|标)?\s*(?P<a>{_COLOUR})\s*色?\s*(?:旗|旗子|flag)?\s*[\])]"  # 【红】 [红旗] (red)
     rf"|(?:插|标|打)?(?P<b>{_COLOUR})\s*色?\s*(?:旗子|旗(?!袍)|\s*flag\b)"  # 红旗 紫色旗 red flag (not 旗袍)
@@ -136,9 +138,9 @@ def _decide(column: str | None, marker: str | None) -> tuple[str | None, str | N
 # ---- money, waybills, dates --------------------------------------------------------------------
 
 _AMOUNT = r"[¥$]?\s*(?P<amt>[-+]?\d+(?:\.\d+)?)\s*(?:元|块钱|块|rmb)?"
-_PRICE_DIFF = re.compile(rf"(?P<lab>补差价|退差价|补差|退差|差价|差额)\s*(?:为|是|:)?\s*{_AMOUNT}", re.IGNORECASE)
-_PRICE_DIFF_BEFORE = re.compile(r"(?P<lab>补|退)\s*[¥$]?\s*(?P<amt>\d+(?:\.\d+)?)\s*(?:元|块)?\s*(?:的)?差价")
-_NO_DIFF = re.compile(r"无差价|没有差价|没差价|不补差价?|无需补差价?|差价无|差价为?零|无差额|同价")
+_PRICE_DIFF = lazy_compile(rf"(?P<lab>补差价|退差价|补差|退差|差价|差额)\s*(?:为|是|:)?\s*{_AMOUNT}", re.IGNORECASE)
+_PRICE_DIFF_BEFORE = lazy_compile(r"(?P<lab>补|退)\s*[¥$]?\s*(?P<amt>\d+(?:\.\d+)?)\s*(?:元|块)?\s*(?:的)?差价")
+_NO_DIFF = lazy_compile(r"无差价|没有差价|没差价|不补差价?|无需补差价?|差价无|差价为?零|无差额|同价")
 
 _PAYERS = {"买家": BUYER, "顾客": BUYER, "客户": BUYER, "买方": BUYER, "亲": BUYER, "自理": BUYER,
            "卖家": SELLER, "店铺": SELLER, "我方": SELLER, "商家": SELLER, "本店": SELLER, "店家": SELLER,
@@ -146,23 +148,23 @@ _PAYERS = {"买家": BUYER, "顾客": BUYER, "客户": BUYER, "买方": BUYER, "
 _PAYER = "|".join(_PAYERS)
 _BEAR = r"(?:承担|出|付|支付|负责|自付|包)"
 _FEE = r"(?:来回|往返|寄回|退回|寄出)?(?:运费|邮费|快递费|来回邮费)"
-_POSTAGE = re.compile(
+_POSTAGE = lazy_compile(
     rf"(?:(?P<p0>{_PAYER})\s*{_BEAR}?\s*{_FEE}"  # 买家承担运费12元
     rf"|{_FEE}\s*(?:为|是|:)?\s*(?P<p1>{_PAYER})?\s*{_BEAR}?)"  # 运费买家承担12元 / 运费12 / 运费卖家出
     rf"\s*(?:[¥$]\s*)?(?P<amt>\d+(?:\.\d+)?)?\s*(?:元|块钱|块)?"
     rf"(?:\s*(?P<p2>{_PAYER})\s*{_BEAR})?(?:\s*已(?:退|付|补|返|承担))?", re.IGNORECASE)
-_FREE_POSTAGE = re.compile(r"包邮|免运费|免邮")
-_FREIGHT_COLLECT = re.compile(r"到付")
-_PUBLIC = re.compile(r"公共(?:订单|单)?")
+_FREE_POSTAGE = lazy_compile(r"包邮|免运费|免邮")
+_FREIGHT_COLLECT = lazy_compile(r"到付")
+_PUBLIC = lazy_compile(r"公共(?:订单|单)?")
 
 _COURIERS = r"(?:顺丰|中通|圆通|申通|韵达|极兔|邮政|EMS|京东|德邦|百世|天天)"
-_WAYBILL_LABELLED = re.compile(
+_WAYBILL_LABELLED = lazy_compile(
     rf"(?:新单号|新运单号?|运单号|快递单号|物流单号|单号|运单)\s*(?:是|为|:)?\s*{_COURIERS}?\s*(?P<wb>[A-Za-z]{{0,4}}\d{{8,16}}[A-Za-z]{{0,2}})",
     re.IGNORECASE)
-_WAYBILL_BARE = re.compile(rf"(?:{_COURIERS}\s*)?(?<![A-Za-z0-9])(?P<wb>[A-Za-z]{{2,4}}\d{{9,15}}|\d{{12,15}})(?![A-Za-z0-9])")
+_WAYBILL_BARE = lazy_compile(rf"(?:{_COURIERS}\s*)?(?<![A-Za-z0-9])(?P<wb>[A-Za-z]{{2,4}}\d{{9,15}}|\d{{12,15}})(?![A-Za-z0-9])")
 
-_YMD = re.compile(r"(?<!\d)(?P<y>20\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?(?!\d)")
-_MD = re.compile(r"(?<![\d.¥$])(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*[日号]?"
+_YMD = lazy_compile(r"(?<!\d)(?P<y>20\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?(?!\d)")
+_MD = lazy_compile(r"(?<![\d.¥$])(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*[日号]?"
                  r"(?![\d.]|\s*(?:元|块|kg|斤|件|个|cm|米|折|%|码|天|小时|寸))", re.IGNORECASE)
 
 
@@ -189,12 +191,12 @@ _SURNAMES = set(
     "裴霍涂成苗谷盛曲翁冉骆路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚"
     "岑景党宫卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
     "小阿老")  # 小美, 阿珍, 老王: the nicknames agents go by
-_NOT_NAME = re.compile(
+_NOT_NAME = lazy_compile(
     r"换|退|补|货|款|截单|下架|缺|断|差价|运费|邮费|包邮|到付|质量|尺码|码数|颜色|色差|款式|喜欢|合适|拍错|发错|错发|破损|瑕疵"
     r"|快递|顺丰|中通|圆通|申通|韵达|极兔|邮政|京东|德邦|地址|小样|赠|发货|催|公共|买家|卖家|顾客|客户|要求|原因|事由"
     r"|备注|已|未|无|没|不|要|送|急|改|拦|签收|拒收|问题|理由|异常|订单|单号|活动|客服|留言|联系|电话|尽快|今天|明天|号")
-_NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,4}|[A-Za-z][A-Za-z.]{1,15}")
-_AGENT_PREFIX = re.compile(r"^(?:客服|经办人?|处理人?|接单人?|by)\s*[:]?\s*", re.IGNORECASE)
+_NAME_SHAPE = lazy_compile(r"[\u4e00-\u9fff]{2,4}|[A-Za-z][A-Za-z.]{1,15}")
+_AGENT_PREFIX = lazy_compile(r"^(?:客服|经办人?|处理人?|接单人?|by)\s*[:]?\s*", re.IGNORECASE)
 
 
 def _is_name_shape(word: str, *, surname: bool) -> bool:
@@ -228,15 +230,15 @@ def _name_patterns(names: tuple[str, ...]) -> tuple[tuple[str, re.Pattern], ...]
 
 # ---- segments (what is left once marker, money, waybill, date and name are cut out) ----------------
 
-_LABEL = re.compile(
+_LABEL = lazy_compile(
     r"^(?P<lab>换货内容|换货原因|退款原因|退货原因|异常原因|顾客要求|客户要求|买家要求|原因|事由|理由|内容|要求|备注"
     r"|退货退款|退款退货|仅退款|申请退款|申请退货|申请换货|换货|换成|退款|退货|异常|催单|催付)\s*[:]?\s*")
-_REASON_WORDS = re.compile(
+_REASON_WORDS = lazy_compile(
     r"尺码|码数|偏大|偏小|大了|小了|不合适|颜色|色差|款式|不喜欢|无理由|七天|7天|质量|破损|瑕疵|开线|掉色|起球|发错|错发"
     r"|货不对板|少发|漏发|拍错|不想要|重复|缺货|断货|截单|下架|延迟|拦截|地址|拒收|退回|超区|偏远")
 
 # a colour or a size standing alone (`黑色`, `XL`, `XL码`, `42码`, `均码`) after the exchanged items: more of them
-_ITEM_PART = re.compile(
+_ITEM_PART = lazy_compile(
     r"(?:(?:浅|深|亮|墨|酒|天|宝|藏|军|卡其|咖啡|焦糖|奶|米|杏|驼|[黑白红黄蓝绿灰粉紫棕青橙咖银金])+色?)?"
     r"(?:x{0,4}[sml]|\d{1,3}(?:\.5)?|均|大|小|加大)?(?:码|号|cm)?", re.IGNORECASE)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
+import json
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
-from .paths import data_dir
+from .paths import data_dir, write_atomically
 
 TYPES = ("text", "id", "int", "decimal", "money", "datetime", "date", "phone", "waybill", "enum", "bool")
 
@@ -68,8 +69,7 @@ def _column(raw: dict) -> Column:
 def schemas() -> dict[str, Schema]:
     """Every sheet kind shopbook knows, by kind name, in file order of the schema folder."""
     out: dict[str, Schema] = {}
-    for path in sorted((data_dir("workbook_templates") / "schemas").glob("*.toml")):
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    for raw in parsed_schema_files(data_dir("workbook_templates") / "schemas"):
         out[raw["kind"]] = Schema(
             kind=raw["kind"],
             zh=raw["zh"],
@@ -83,3 +83,35 @@ def schemas() -> dict[str, Schema]:
 
 def schema(kind: str) -> Schema:
     return schemas()[kind]
+
+
+PARSED_NAME = "__pycache__/schemas.json"
+
+
+def parsed_schema_files(folder: Path) -> list[dict]:
+    """The folder's *.toml files parsed, in name order. Parsing them is ~15 ms of every run (tomllib
+    is pure Python), so the parse is kept as JSON in the folder's __pycache__, stamped like a .pyc
+    with every file's name, size and modification time, and used for as long as the stamp holds.
+    Where the cache cannot be written (a read-only install) every run parses."""
+    paths = sorted(folder.glob("*.toml"))
+    stamp = [[path.name, info.st_size, info.st_mtime_ns] for path in paths for info in (path.stat(),)]
+    kept = folder / PARSED_NAME
+    try:
+        saved = json.loads(kept.read_text(encoding="utf-8"))
+        if saved["stamp"] == stamp:
+            return saved["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, unreadable or of another shape: parse
+    import tomllib  # not at the top: a run with the parse kept and no shop.toml never needs it
+
+    parsed = [tomllib.loads(path.read_text(encoding="utf-8")) for path in paths]
+    _keep(kept, {"stamp": stamp, "files": parsed})
+    return parsed
+
+
+def _keep(path: Path, data: dict) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass  # a read-only install: the next run parses again

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import register, t
-from ..paths import temp_beside
+from ..paths import write_atomically
 from .addresses import envelope_addresses, needs_smtputf8, wire_policy
 from .settings import EmailSettings
 
@@ -73,21 +73,12 @@ def outbox_unwritable(outbox: Path, exc: OSError) -> UserError:
     return UserError("mail.outbox_unwritable", path=outbox, error=exc.strerror or type(exc).__name__)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = temp_beside(path)
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_outbox(outbox: Path, stem: str, msg: EmailMessage, html: str) -> tuple[Path, Path]:
     eml, preview = outbox / f"{stem}.eml", outbox / f"{stem}.html"
     try:
         outbox.mkdir(parents=True, exist_ok=True)
-        _atomic_write(eml, msg.as_bytes(policy=_policy_of(msg)))
-        _atomic_write(preview, html.encode("utf-8"))
+        write_atomically(eml, msg.as_bytes(policy=_policy_of(msg)))
+        write_atomically(preview, html.encode("utf-8"))
     except OSError as exc:
         raise outbox_unwritable(outbox, exc) from None
     return eml, preview
@@ -145,7 +136,7 @@ def record_sent(outbox: Path, key: str, msg: EmailMessage, status: str = "sent",
         entry["history"] = [*history, earlier]
     entries[key] = entry
     try:
-        _atomic_write(outbox / SENT_LOG, json.dumps(entries, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_atomically(outbox / SENT_LOG, json.dumps(entries, ensure_ascii=False, indent=2).encode("utf-8"))
     except OSError as exc:
         raise outbox_unwritable(outbox, exc) from None
     return entry

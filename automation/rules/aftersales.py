@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from ..i18n import pick
+from ..lazyre import lazy_compile
 from ..remarks import BUYER, SELLER
 from ..tables import Table
 from .catalog import Context, Hit, hit, rule
@@ -19,7 +20,7 @@ EXCHANGE, RETURN = "换货", "退货"
 BUYER_REASONS = ("尺码", "尺寸", "大小", "偏大", "偏小", "颜色", "色差", "款式", "不喜欢", "无理由", "拍错", "不想要", "不合适")
 SHOP_REASONS = ("质量", "破损", "开线", "脱线", "污渍", "瑕疵", "起球", "掉色", "货不对板", "发错", "错发", "少发", "漏发",
                 "与描述不符")
-_NEGATED = re.compile(r"(?:非|不是|没有|无)(?:质量|破损|瑕疵)")
+_NEGATED = lazy_compile(r"(?:非|不是|没有|无)(?:质量|破损|瑕疵)")
 
 
 def payer_for(reason: str | None, buyer_words=BUYER_REASONS, shop_words=SHOP_REASONS) -> str | None:

@@ -8,7 +8,6 @@ every rule has a name here and every entry names a rule. English names come from
 
 from __future__ import annotations
 
-import string
 from decimal import Decimal
 
 from ..i18n import pick
@@ -72,6 +71,8 @@ def title(code: str, slug: str) -> str:
 def filled(code: str, template: str, options: dict) -> str:
     """A message template as a listing shows it: option placeholders get the option's value (the
     default or the shop's), the others a 〈label〉 saying what the finding will put there."""
+    import string  # not at the top: only a listing needs it, and importing it compiles a pattern
+
     names = OPTION_PLACEHOLDERS.get(code, {})
     out = []
     for literal, field_name, spec, _ in string.Formatter().parse(template):
