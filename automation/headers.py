@@ -342,18 +342,52 @@ def find_header(rows: list[list[object]], candidates: list[Schema], sheet_name: 
                 min_fields: int = 2, own: dict[str, Aliases] | None = None) -> tuple[int, Schema, HeaderMatch] | None:
     """The best (0-based row, kind, match) in the first rows, or None when nothing looks like a header."""
     best: tuple[float, int, Schema, HeaderMatch] | None = None
+    owns = [(own or {}).get(schema.kind, ()) for schema in candidates]
+    known = _Known.of([_cached(schema, mine)[0] for schema, mine in zip(candidates, owns)])
     for row_index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if sum(1 for c in row if c not in (None, "")) < min_fields:
             continue
         texts = _texts(row)
-        for schema in candidates:
-            classified = _classified(texts, schema, (own or {}).get(schema.kind, ()))
+        hopeful = [i for i, (_, text, is_text) in enumerate(texts) if known.may_take(text, is_text)]
+        if len(hopeful) < min_fields:  # a data row: its ids, phones, addresses name no field of any kind
+            continue
+        for schema, mine in zip(candidates, owns):
+            classified = _classified([texts[i] for i in hopeful], schema, mine)
             if _fields_found(classified) < min_fields:  # most kinds find one field or none in a row: no match built
                 continue
-            match = _matched(texts, classified)
+            every = [None] * len(texts)  # the cells no kind can take are the team's own
+            for i, found in zip(hopeful, classified):
+                every[i] = found
+            match = _matched(texts, every)
             if match.score < min_fields:
                 continue
             fit = _fit(match, schema, sheet_name)
             if best is None or fit > best[0]:
                 best = (fit, row_index, schema, match)
     return None if best is None else best[1:]
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the lookups of the kinds searched for know, together: a cell none of them can take
+    (`may_take` False) is classified None by every one (`_decide`), so it is classified by none."""
+
+    exact: frozenset[str]
+    bare: frozenset[str]
+    cores: frozenset[str]
+    starting: frozenset[str]  # the first characters of the names for containment
+    joined: str  # those names, NUL between them
+
+    @classmethod
+    def of(cls, lookups: list[_Lookup]) -> _Known:
+        return cls(frozenset().union(*(l.exact for l in lookups)), frozenset().union(*(l.bare for l in lookups)),
+                   frozenset().union(*(l.cores for l in lookups)), frozenset().union(*(l.starting for l in lookups)),
+                   "\x00".join(l.joined for l in lookups))
+
+    def may_take(self, text: str, is_text: bool) -> bool:
+        if not is_text:  # a number or date: an exact name only (see `_classified`)
+            return normalise(text) in self.exact
+        normal, bare, stem = _forms(text)
+        if normal in self.exact or bare in self.bare or stem in self.cores:
+            return True
+        return 2 <= len(bare) <= LONGEST_HEADER and (bare in self.joined or not self.starting.isdisjoint(bare))

@@ -362,6 +362,8 @@ def _typed_column(raw_values: Sequence[object], keep: list[int], column, year: i
         if not found:
             if isinstance(raw_values, Coded):
                 return list(map(typed.__getitem__, raw_values.codes)), []
+            if len(typed) == 1:
+                return typed * len(raw_values), []
             return list(map(dict(zip(distinct, typed)).__getitem__, raw_values)), []
     return _typed_cells(tuple(raw_values) if isinstance(raw_values, Coded) else raw_values, keep, column, year, notes,
                         noted, header_index, col, header, field_name)
@@ -404,13 +406,15 @@ _NUMERIC = frozenset({bool, int, float, Decimal})
 def _repeated_values(raw_values: Sequence[object]) -> list[object] | None:
     """The distinct values of a plain column worth typing by distinct value (see CODE_MIN_CELLS), or None."""
     n = len(raw_values)
-    if n < CODE_MIN_CELLS:
+    if n < max(CODE_MIN_CELLS, 1):
         return None
     try:
         sample = raw_values[::max(1, n // CODE_SAMPLE)]
-        if len(set(sample)) > CODE_SHARE * len(sample):
+        seen = len(set(sample))
+        if seen > CODE_SHARE * len(sample):
             return None
-        distinct = list(dict.fromkeys(raw_values))
+        # a column of one value (a day's status, courier, price) needs no dict: one C pass of ==
+        distinct = [raw_values[0]] if seen == 1 and raw_values.count(raw_values[0]) == n else list(dict.fromkeys(raw_values))
         # without a number among the distinct values there is none in the column (only numbers equal
         # other types' values); else every cell's type is looked at
         if not _NUMERIC.isdisjoint(map(type, distinct)) and len(_NUMERIC.intersection(map(type, raw_values))) > 1:
@@ -563,7 +567,8 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
 
     if (streamed := read_streamed(source, found, own, fields)) is not None:
         return streamed
-    if _mixed_head(source.head(found.sheet, HEADER_SCAN_ROWS)[found.header_index + 1:], found):
+    head = source.head(found.sheet, HEADER_SCAN_ROWS)  # the header row is in it (found from these rows)
+    if _mixed_head(head[found.header_index + 1:], found):
         return read_kind(source, found, own)
     from .courier.arrow import as_calamine, as_calamine_column, sheet_cells  # polars and fastexcel: only when reading
 
@@ -571,7 +576,7 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
         cells = sheet_cells(source, found)
         if cells is None:
             return read_kind(source, found, own)
-        header_cells = source.head(found.sheet, found.header_index + 1)[found.header_index]
+        header_cells = head[found.header_index]
         width, height = max([len(header_cells), *(int(n) + 1 for n in cells.columns)]), cells.height
         empty = [""] * height
         typed = None if fields is None else {c for f, c in found.match.fields.items() if f in fields}

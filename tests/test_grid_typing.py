@@ -22,7 +22,7 @@ from test_typing_columns import FIELDS, HEADER, odd_cells, one_by_one, plain_cel
 
 OWN = "我们自己的备注"
 ORDER_HEADERS = ["订单编号", "买家会员名", "收货地址", "联系手机", "订单状态", "订单付款时间", "发货时间", "物流公司", "物流单号",
-                 "宝贝总数量", "买家应付货款", "买家应付邮费", "订单备注", "旗帜", OWN]
+                 "宝贝总数量", "买家应付货款", "买家应付邮费", "订单备注", "旗帜", OWN, "收货人姓名"]
 
 
 def _coding(monkeypatch, on: bool) -> None:
@@ -57,7 +57,7 @@ def _row(i: int) -> list[object]:
             None if i % 7 == 0 else paid + dt.timedelta(hours=3), "中通" if i % 4 else "圆通", f"78{i:012d}",
             True if i % 97 == 5 else 1.0,  # a true/false among the numbers: 1.0 == True, typed apart
             "九十九元" if i % 50 == 3 else 99.0, 0.0 if i % 2 else -0.0, "10.8 快递截单 张三" if i % 4 == 0 else None,
-            ("绿", "红", "旗子")[i % 3] if i % 4 == 0 else None, "自己的" if i % 9 == 2 else None]
+            ("绿", "红", "旗子")[i % 3] if i % 4 == 0 else None, "自己的" if i % 9 == 2 else None, "王晓明"]
 
 
 def _write_day(path, rows: int = 600):
@@ -104,7 +104,7 @@ def test_a_day_of_repeating_cells_reads_the_same_typed_by_distinct_value(tmp_pat
     monkeypatch.setattr(tables, "_repeated_values", counted)
     usual = _read(path, monkeypatch)  # the thresholds as shipped
     coded = [n for n in distinct if n is not None]
-    assert len(coded) == 5 and max(coded) == 17 + 1  # address, phone, postage, remark, flag (and ""): once per value
+    assert len(coded) == 6 and max(coded) == 17 + 1  # address, phone, postage, remark, flag (and ""), consignee: once per value
     assert distinct.count(None) == 6  # ids, buyers, times, waybills, the numbers mixed with true/false: cell by cell
     every_cell = _read(path, monkeypatch, on=False)
     assert _exactly(usual) == _exactly(every_cell)
@@ -115,6 +115,7 @@ def test_a_day_of_repeating_cells_reads_the_same_typed_by_distinct_value(tmp_pat
     assert records[4]["postage"] == Decimal("0.00") and records[4]["quantity"] == 1 and records[8]["quantity"] is None
     assert records[14]["paid_at"] == dt.datetime(2026, 10, 12, 9, 30)  # "10/12 09:30": the sheet's year
     assert records[5].extra == {OWN: "自己的"} and records[3 + 100 + 1]["buyer"] == "tb_20"  # after the blank row
+    assert records[3]["consignee"] == "王晓明" and usual.records[-1]["consignee"] is None  # one value; the #N/A row has none
     problems = {(p.row, p.field): p.code for p in usual.problems}
     assert problems[21, "courier"] == "read.cell_error" and problems[31, "goods_amount"] == "read.uncached"
     assert problems[6, "goods_amount"] == "coerce.bad_money" and problems[2 + 1 + 53, "order_id"] == "coerce.id_damaged"
