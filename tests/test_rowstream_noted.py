@@ -224,3 +224,17 @@ def test_the_copies_written_from_a_streamed_sheet_are_the_whole_reads(tmp_path, 
     assert reads["grid"] == 2
     assert streamed == whole  # the same findings; every part of both copies, every byte
     assert {cell for _, _, cell, _ in whole[0]} >= {"K5", "I9"}  # the error cells are findings
+
+
+def test_shared_formulas_without_a_value_read_as_the_grid_reads_them(tmp_path, reads):
+    """A shared formula saved without a value: its first cell holds the text, the others `<f t="shared" si="0"/>`."""
+    uncached = [(3, AMOUNT), (4, AMOUNT), (5, AMOUNT)]
+    path = _book(tmp_path / "订单.xlsx", "xlsxwriter", uncached=uncached)
+    shared = iter([b'<f t="shared" ref="K4:K6" si="0">1+1</f>', b'<f t="shared" si="0"/>', b'<f t="shared" si="0"/>'])
+    _rewrite_sheet(path, lambda xml: re.sub(rb"<f>1\+1</f>", lambda _: next(shared), xml))
+    with zipfile.ZipFile(path) as book:
+        assert book.read("xl/worksheets/sheet1.xml").count(b'<f t="shared" si="0"/>') == 2
+    streamed, usual = _both(path)
+    assert reads["stream"] == 1
+    _same(streamed, usual)
+    assert {p.params["cell"] for p in streamed.problems if p.code == "read.uncached"} == {"K4", "K5", "K6"}

@@ -121,7 +121,8 @@ def test_the_scan_in_chunks_finds_what_a_full_parse_finds(tmp_path, monkeypatch,
 
 def test_the_extent_first_then_the_cells_gives_the_one_pass_scan(tmp_path, monkeypatch):
     """`extent` (the size guard's pass, before calamine) then `scan` (the cells pass, which runs
-    while fastexcel parses) add up to what one pass finds; a small sheet is scanned in one pass."""
+    while calamine or fastexcel parses) add up to what one pass finds; a small sheet is inflated
+    once (the extent pass keeps its XML for the cells pass), a sheet to stream is scanned in one pass."""
     errors = xlsxwriter.Workbook(str(tmp_path / "errors.xlsx"))
     ws = errors.add_worksheet("发货登记")
     for r in range(200):
@@ -130,8 +131,17 @@ def test_the_extent_first_then_the_cells_gives_the_one_pass_scan(tmp_path, monke
     ws.write(120, 28, "AC121")
     ws.merge_range(199, 0, 199, 1, "合并")
     errors.close()
+    inflated = []
+    scan_sheet = source.scan_sheet
+    monkeypatch.setattr(source, "scan_sheet", lambda *a, **k: inflated.append(a[1]) or scan_sheet(*a, **k))
+    one_pass = open_source(tmp_path / "errors.xlsx").scan("发货登记")
+    assert one_pass.errors == {(150, 2): "#REF!"} and one_pass.merges == [(199, 0, 199, 1)]
+    inflated.clear()
     small = open_source(tmp_path / "errors.xlsx")
-    assert small.extent("发货登记") is small.scan("发货登记") and small.scan("发货登记").errors  # one pass did both
+    extent = small.extent("发货登记")
+    assert (extent.far_corner, extent.errors, extent.merged) == ("AC200", {}, False)  # the cells pass has not run
+    assert small.scan("发货登记") == one_pass and len(inflated) == 1  # from the kept XML: one inflate in all
+    assert small.extent("发货登记") is small.scan("发货登记")
     monkeypatch.setattr(source, "SPLIT_SCAN_MAX_BYTES", 0)  # as for a sheet to stream: one pass too
     streamed = open_source(tmp_path / "errors.xlsx")
     assert streamed.extent("发货登记") is streamed.scan("发货登记")
@@ -170,3 +180,30 @@ def test_a_failure_of_the_scan_beside_fastexcel_is_the_callers(tmp_path, monkeyp
     with pytest.raises(UserError) as failed:
         arrow.sheet_cells(sheet, found)
     assert failed.value.key == "err.corrupt_sheet" and scanned_in == ["shopbook-scan"]  # it failed beside fastexcel
+
+
+def test_the_cells_pass_runs_beside_calamines_grid_read_and_its_failure_is_the_callers(tmp_path, monkeypatch):
+    """A small sheet's cells pass runs in a thread while calamine parses (without the GIL), over the
+    XML the extent pass kept; `scan` gives its result, or raises what it raised, in the caller's thread."""
+    path = _sheet(tmp_path / "errors.xlsx", {(0, 0): "订单编号", (1, 0): "O1", (2, 3): "x"})
+    grid_source = open_source(path)
+    ran_in = []
+    scan_pieces = source.scan_pieces
+
+    def watched(*args, **kwargs):
+        ran_in.append(threading.current_thread().name)
+        return scan_pieces(*args, **kwargs)
+
+    monkeypatch.setattr(source, "scan_pieces", watched)
+    assert grid_source.grid("发货登记")[2] == ["", "", "", "x"]
+    assert grid_source.scan("发货登记") == open_source(path).scan("发货登记") and ran_in == ["shopbook-scan"]
+
+    def broken(*args, **kwargs):
+        raise UserError("err.corrupt_sheet", path=path, sheet="发货登记", detail="bad XML")
+
+    monkeypatch.setattr(source, "scan_pieces", broken)
+    failing = open_source(path)
+    failing.grid("发货登记")
+    with pytest.raises(UserError) as failed:
+        failing.scan("发货登记")
+    assert failed.value.key == "err.corrupt_sheet"

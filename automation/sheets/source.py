@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -12,7 +13,7 @@ from xml.etree import ElementTree
 
 from ..errors import UserError
 from .xlsxhead import head_rows
-from .xlsxscan import SheetScan, scan_sheet, sheet_parts
+from .xlsxscan import SheetScan, scan_pieces, scan_sheet, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -20,10 +21,11 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb"}
 # calamine holds every cell from A1 to the farthest one; past this many it would need gigabytes.
 MAX_CELLS = 25_000_000
-# Sheet XML sizes between which `extent` leaves the cells pass for later (it then runs beside
-# fastexcel): below, a second inflate costs more than it hides (about 50k rows x 20); from the upper
-# one on (about 270k rows x 20) the sheet is streamed (sheets/rowstream.py), which needs the whole
-# scan before it reads, so one pass is cheaper.
+# `extent` leaves the cells pass for later, to run beside calamine's grid read or fastexcel (both
+# parse without the GIL). Below SPLIT_SCAN_BYTES (about 50k rows x 20) the extent pass keeps the
+# inflated XML for it (a second inflate would cost more than it hides); up to SPLIT_SCAN_MAX_BYTES
+# the cells pass inflates again; from there on (about 270k rows x 20) the sheet is streamed
+# (sheets/rowstream.py), which needs the whole scan before it reads, so one pass is cheaper.
 SPLIT_SCAN_BYTES = 48 << 20
 SPLIT_SCAN_MAX_BYTES = 256 << 20
 
@@ -56,6 +58,8 @@ class CalamineSource:
         self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
         self._scans: dict[str, SheetScan] = {}
         self._extents: dict[str, SheetScan] = {}  # extent-only scans (`extent`), until `scan`
+        self._inflated: dict[str, list[tuple[bytes, int]]] = {}  # a small sheet's XML from `extent`, for the cells pass
+        self._beside: dict[str, tuple[threading.Thread, dict]] = {}  # cells passes running beside calamine's grid read
         self._kept: dict[str, list[list[object]]] = {}  # grids read whole for `head` (.xls, .ods), until `grid`
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -94,6 +98,7 @@ class CalamineSource:
 
     def _read(self, sheet: str) -> list[list[object]]:
         self.guard(sheet)
+        self._scan_beside(sheet)  # calamine parses without the GIL: the cells pass costs no wall time there
         try:
             loaded = self._book.get_sheet_by_name(sheet)
             grid = loaded.to_python(skip_empty_area=False)
@@ -116,11 +121,41 @@ class CalamineSource:
             return None
         if sheet not in self._scans:
             extent = self._extents.get(sheet)
-            found = self._scan(sheet, extent=extent is None)
+            found = self._cells(sheet) if extent is not None else self._scan(sheet)
             if extent is not None:  # the extent pass ran before: only the cells pass is left
                 found.max_row, found.max_col = extent.max_row, extent.max_col
             self._scans[sheet] = found
         return self._scans[sheet]
+
+    def _cells(self, sheet: str) -> SheetScan:
+        """The cells pass: the one running beside calamine, else over the XML the extent pass kept,
+        else a pass of its own."""
+        if sheet in self._beside:
+            worker, box = self._beside.pop(sheet)
+            worker.join()
+            if "error" in box:
+                raise box["error"]
+            return box["scan"]
+        if sheet in self._inflated:
+            return scan_pieces(self._inflated.pop(sheet), extent=False)
+        return self._scan(sheet, extent=False)
+
+    def _scan_beside(self, sheet: str) -> None:
+        """Start the cells pass over the XML the extent pass kept, in a thread (`scan` joins it)."""
+        pieces = self._inflated.pop(sheet, None)
+        if pieces is None or sheet in self._scans or sheet in self._beside:
+            return
+        box: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                box["scan"] = scan_pieces(pieces, extent=False)
+            except BaseException as exc:  # noqa: BLE001 - raised again by `scan`, in the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="shopbook-scan", daemon=True)
+        worker.start()
+        self._beside[sheet] = (worker, box)
 
     def extent(self, sheet: str) -> SheetScan | None:
         """The sheet's farthest row and column alone (xlsx/xlsm only), from a pass that leaves out the
@@ -130,9 +165,13 @@ class CalamineSource:
         if sheet in self._scans:
             return self._scans[sheet]
         if sheet not in self._extents:
-            if not SPLIT_SCAN_BYTES <= self._part_size(sheet) < SPLIT_SCAN_MAX_BYTES:
+            size = self._part_size(sheet)
+            if size >= SPLIT_SCAN_MAX_BYTES:
                 return self.scan(sheet)  # one pass: see SPLIT_SCAN_BYTES
-            self._extents[sheet] = self._scan(sheet, cells=False)
+            keep = [] if size < SPLIT_SCAN_BYTES else None
+            self._extents[sheet] = self._scan(sheet, cells=False, keep=keep)
+            if keep is not None:
+                self._inflated[sheet] = keep
         return self._extents[sheet]
 
     def _part_size(self, sheet: str) -> int:
@@ -144,13 +183,14 @@ class CalamineSource:
         except (zipfile.BadZipFile, OSError, KeyError, ValueError):
             return 0
 
-    def _scan(self, sheet: str, extent: bool = True, cells: bool = True) -> SheetScan:
+    def _scan(self, sheet: str, extent: bool = True, cells: bool = True,
+              keep: list[tuple[bytes, int]] | None = None) -> SheetScan:
         try:
             with zipfile.ZipFile(self.path) as book:
                 part = sheet_parts(book).get(sheet)
                 if part is not None and part not in book.namelist():
                     raise UserError("err.damaged", path=self.path, part=part)
-                return scan_sheet(book, part, extent, cells) if part else SheetScan()
+                return scan_sheet(book, part, extent, cells, keep) if part else SheetScan()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise UserError("err.corrupt_sheet", path=self.path, sheet=sheet, detail=_detail(exc)) from exc
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from posixpath import dirname, join, normpath
@@ -29,6 +30,7 @@ _ERROR_VALUE = re.compile(rb't="e"[^>]*>.*?<v>([^<]*)</', re.S)
 # namespace prefix, $A$1, a missing row) makes the scan inexact (calamine refuses some of those).
 _MERGE_TAG = re.compile(rb'<[^<>]*?mergeCell[\s/>]')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Za-z]{1,3})([1-9]\d{0,6})(?::([A-Za-z]{1,3})([1-9]\d{0,6}))?"\s*/>')
+_FORMULA = re.compile(rb"<f[ >]")  # what each _NO_VALUE needs; twice as fast as bytes.find(b"<f") (sre's prefix scan)
 _NO_VALUE = (re.compile(rb'</f>\s*(?:<v\s*/>|<v></v>)?\s*</c>'), re.compile(rb'<f [^>]*/>\s*(?:<v\s*/>|<v></v>)?\s*</c>'))
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -78,29 +80,44 @@ def sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def scan_sheet(book: zipfile.ZipFile, part: str, extent: bool = True, cells: bool = True) -> SheetScan:
+def scan_sheet(book: zipfile.ZipFile, part: str, extent: bool = True, cells: bool = True,
+               keep: list[tuple[bytes, int]] | None = None) -> SheetScan:
     """One streaming pass; a cell split across two chunks is caught by keeping the tail. Each chunk
     is scanned up to its last complete cell in place (bounds, not a copy of it). `extent` finds the
     farthest row and column (what the size guard needs before calamine allocates), `cells` the error
-    cells, formulas without a value and merges (what may run while calamine parses)."""
+    cells, formulas without a value and merges (what may run while calamine parses). `keep` (a
+    list) receives the inflated pieces, for a later `scan_pieces(keep, extent=False)` without a
+    second inflate."""
+    with book.open(part) as stream:
+        return scan_pieces(_pieces(stream, keep), extent, cells)
+
+
+def _pieces(stream, keep: list[tuple[bytes, int]] | None) -> Iterator[tuple[bytes, int]]:
+    """(data, end) pieces of the inflated XML: data[:end] ends after a complete cell, and what
+    follows is at the head of the next piece."""
+    tail = b""
+    while chunk := stream.read(CHUNK):
+        data = tail + chunk
+        cut = data.rfind(b"c>") + 2  # after the last complete cell; the rest waits for the next chunk
+        cut = cut if cut > 1 else 0
+        if keep is not None:
+            keep.append((data, cut))
+        yield data, cut
+        tail = data[cut:]
+    if keep is not None:
+        keep.append((tail, len(tail)))
+    yield tail, len(tail)
+
+
+def scan_pieces(pieces: Iterable[tuple[bytes, int]], extent: bool = True, cells: bool = True) -> SheetScan:
+    """The scan of inflated (data, end) pieces (see `scan_sheet`)."""
     scan = SheetScan()
     columns: set[bytes] = set()
-    tail = b""
-
-    def scan_chunk(data: bytes, end: int) -> None:
+    for data, end in pieces:
         if extent:
             _scan_extent(data, end, scan, columns)
         if cells:
             _scan_cells(data, end, scan)
-
-    with book.open(part) as stream:
-        while chunk := stream.read(CHUNK):
-            data = tail + chunk
-            cut = data.rfind(b"c>") + 2  # after the last complete cell; the rest waits for the next chunk
-            cut = cut if cut > 1 else 0
-            scan_chunk(data, cut)
-            tail = data[cut:]
-        scan_chunk(tail, len(tail))
     scan.max_col = max((column_index(c) + 1 for c in columns), default=0)
     return scan
 
@@ -143,7 +160,7 @@ def _scan_cells(data: bytes, end: int, scan: SheetScan) -> None:
                 scan.errors[ref] = hit.group(1).decode("utf-8", "replace").strip()
                 placed += 1
         scan.exact = scan.exact and placed == data.count(b't="e"', 0, end)
-    if data.find(b"<f", 0, end) >= 0:
+    if _FORMULA.search(data, 0, end):
         for pattern in _NO_VALUE:
             for hit in pattern.finditer(data, 0, end):
                 if (ref := _cell_ref(data, hit.start())) is not None:
