@@ -548,9 +548,10 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
     """`read_kind`, with an order sheet read straight to columns when it allows: fastexcel runs
     calamine's parser and hands over Arrow columns, so there is no Python grid of rows to build and
     transpose (at 100k order rows a fifth of validate's time). `courier.arrow` decides which sheets
-    (an .xlsx/.xlsm whose every column holds one kind of cell, without error cells, formulas saved
-    without a value or merged ranges) and gives the cells as calamine's grid has them; every other
-    sheet takes the usual read. The table is the one `read_kind` would give (tests/test_read_columns.py).
+    (an .xlsx/.xlsm whose every column holds one kind of cell; error cells, formulas saved without a
+    value and merges come from the scan: `scan_notes`) and gives the cells as calamine's grid has
+    them; every other sheet takes the usual read. The table is the one `read_kind` would give
+    (tests/test_read_columns.py, tests/test_rowstream_noted.py).
 
     Only order sheets (the big ones) of at least ARROW_MIN_ROWS rows whose first rows under the
     header hold one kind of cell per column try it: fastexcel finds a mixed column only after
@@ -570,10 +571,10 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
     head = source.head(found.sheet, HEADER_SCAN_ROWS)  # the header row is in it (found from these rows)
     if _mixed_head(head[found.header_index + 1:], found):
         return read_kind(source, found, own)
-    from .courier.arrow import as_calamine, as_calamine_column, sheet_cells  # polars and fastexcel: only when reading
+    from .courier.arrow import as_calamine, as_calamine_column, scan_notes, sheet_cells  # polars and fastexcel: only when reading
 
     with gc_paused():
-        cells = sheet_cells(source, found)
+        cells = sheet_cells(source, found, noted=True)
         if cells is None:
             return read_kind(source, found, own)
         header_cells = head[found.header_index]
@@ -584,8 +585,11 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
         columns = [empty if str(i) not in cells.columns
                    else as_calamine_column(cells.drop_in_place(str(i))) if typed is None or i in typed
                    else _Untyped(cells[str(i)], as_calamine) for i in range(width)]
-        return build_from_columns(source.name, found.sheet, header_cells, columns, height, found.header_index,
-                                  found.schema, found.match, None, (own or {}).get(found.kind, ()), fields)
+        notes, merged = scan_notes(source, found.sheet)  # error cells, formulas without a value, merges (h5-stream)
+        table = build_from_columns(source.name, found.sheet, header_cells, columns, height, found.header_index,
+                                   found.schema, found.match, notes, (own or {}).get(found.kind, ()), fields)
+        table.merged = merged
+        return table
 
 
 class _Untyped(Sequence):

@@ -20,7 +20,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation import sheetcache
+from automation import sheetcache, tables
 from automation.commands import flags
 from automation.commands.validate import validate, write_annotations
 from automation.sheets import rowstream
@@ -32,13 +32,14 @@ ROWS = 24
 AMOUNT, OWN, COUNT = HEADERS.index("买家应付货款"), HEADERS.index("我们自己的备注"), HEADERS.index("宝贝总数量")
 
 
-def _book(path, writer: str, errors=(), uncached=(), merges=(), title: str | None = None, texts=()):
+def _book(path, writer: str, errors=(), uncached=(), merges=(), title: str | None = None, texts=(), order=_order):
     """An order sheet of ROWS orders under the header (row 1, or row 2 under `title` in A1), with
     error cells {(row0, col0): "#N/A"} saved as a VLOOKUP with its cached error (XlsxWriter) or as
     the error value itself (openpyxl), formulas without a value at `uncached`, `merges` (row0, col0,
-    row1, col1) and texts {(row0, col0): text}; each replaces the order's value in its cell."""
+    row1, col1) and texts {(row0, col0): text}; each replaces the order's value in its cell. `order(i)`
+    gives order i's cells."""
     top = 1 if title else 0
-    cells = {(top + 1 + i, c): v for i in range(ROWS) for c, v in enumerate(_order(i)) if v is not None}
+    cells = {(top + 1 + i, c): v for i in range(ROWS) for c, v in enumerate(order(i)) if v is not None}
     cells.update({(top, c): header for c, header in enumerate(HEADERS)})
     if title:
         cells[(0, 0)] = title
@@ -200,10 +201,19 @@ def test_noted_cells_anywhere_in_any_chunk_size_read_the_usual_table(tmp_path_fa
     _same(streamed, usual)
 
 
-def _copies(path, folder, stream: bool, monkeypatch) -> tuple[list, dict, dict]:
-    """validate's findings, and the parts of its annotated copy and of flags' copy of `path`, read by
-    the stream or not."""
-    monkeypatch.setattr(rowstream, "STREAM_MIN_ROWS", 0 if stream else 10**9)
+def _one_kind(i: int) -> list[object]:
+    """Order i with one kind of cell per column (what the Arrow read takes): `_order`'s mixed cells made plain."""
+    cells = _order(i)
+    cells[HEADERS.index("发货时间")] = cells[HEADERS.index("订单付款时间")] + dt.timedelta(hours=2)
+    cells[AMOUNT] = 99.5
+    return cells
+
+
+def _copies(path, folder, read: str, monkeypatch) -> tuple[list, dict, dict]:
+    """validate's findings, and the parts of its annotated copy and of flags' copy of `path`, the
+    order sheet read by `read`: "stream", "arrow" (fastexcel) or "grid" (calamine's)."""
+    monkeypatch.setattr(rowstream, "STREAM_MIN_ROWS", 0 if read == "stream" else 10**9)
+    monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 10**9 if read == "grid" else 0)
     folder.mkdir()
     mine = shutil.copy(path, folder / path.name)
     sheetcache.forget_all()
@@ -215,14 +225,17 @@ def _copies(path, folder, stream: bool, monkeypatch) -> tuple[list, dict, dict]:
     return [(f.code, f.row, f.cell, f.message) for f in result.findings], _parts(checked), _parts(flagged)
 
 
-def test_the_copies_written_from_a_streamed_sheet_are_the_whole_reads(tmp_path, reads, monkeypatch):
+@pytest.mark.parametrize("order", [_order, _one_kind])
+def test_the_copies_written_from_a_streamed_or_arrow_read_sheet_are_the_grid_reads(tmp_path, reads, monkeypatch, order):
+    """validate reads every field, flags its own (`fields=`); both copies are the grid read's, byte for byte."""
     path = _book(tmp_path / "订单.xlsx", "xlsxwriter", {(4, AMOUNT): "#N/A", (8, 8): "#REF!", (11, OWN): "#N/A"},
-                 [(6, AMOUNT), (9, COUNT)], MERGED, title="2026年10月 订单")
-    streamed = _copies(path, tmp_path / "streamed", True, monkeypatch)
-    assert reads["stream"] == 2 and reads["grid"] == 0  # validate's read and flags' read, both streamed
-    whole = _copies(path, tmp_path / "whole", False, monkeypatch)
-    assert reads["grid"] == 2
-    assert streamed == whole  # the same findings; every part of both copies, every byte
+                 [(6, AMOUNT), (9, COUNT)], MERGED, title="2026年10月 订单", order=order)
+    streamed = _copies(path, tmp_path / "streamed", "stream", monkeypatch)
+    assert (reads["stream"], reads["grid"], reads["arrow"]) == (2, 0, 0)  # validate's read and flags' read, both streamed
+    arrow_read = _copies(path, tmp_path / "arrow", "arrow", monkeypatch)
+    assert (reads["grid"], reads["arrow"]) == ((0, 2) if order is _one_kind else (2, 0))  # a mixed head: the grid
+    whole = _copies(path, tmp_path / "whole", "grid", monkeypatch)
+    assert streamed == arrow_read == whole  # the same findings; every part of both copies, every byte
     assert {cell for _, _, cell, _ in whole[0]} >= {"K5", "I9"}  # the error cells are findings
 
 
@@ -238,3 +251,41 @@ def test_shared_formulas_without_a_value_read_as_the_grid_reads_them(tmp_path, r
     assert reads["stream"] == 1
     _same(streamed, usual)
     assert {p.params["cell"] for p in streamed.problems if p.code == "read.uncached"} == {"K4", "K5", "K6"}
+
+
+@pytest.fixture
+def arrow_read(monkeypatch, reads):
+    """The sheets here read by fastexcel's Arrow read (20k-300k rows in real life), not by the stream."""
+    monkeypatch.setattr(rowstream, "STREAM_MIN_ROWS", 10**9)
+    return reads
+
+
+@pytest.mark.parametrize("writer", ["xlsxwriter", "openpyxl"])
+def test_the_arrow_read_takes_error_cells_formulas_without_a_value_and_merges(tmp_path, arrow_read, writer):
+    """fastexcel gives an error cell and a formula without a value as calamine's grid does (empty);
+    the scan notes them and lists the merges, so such a sheet is not parsed by fastexcel, refused
+    and read again by calamine's grid."""
+    errors = {(4, AMOUNT): "#N/A", (6, OWN): "#N/A", (9, 3): "#REF!", (ROWS + 2, AMOUNT): "#N/A", (ROWS + 4, OWN): "#N/A"}
+    uncached = [(3, 2), (5, OWN), (ROWS + 6, COUNT)]
+    path = _book(tmp_path / "订单.xlsx", writer, errors, uncached, [(0, 0, 0, len(HEADERS) + 3), (10, OWN, 10, OWN + 1)],
+                 title="2026年10月 订单", order=_one_kind)
+    columnar, usual = _both(path)
+    assert arrow_read["arrow"] == 1 and arrow_read["grid"] == 1 and arrow_read["stream"] == 0  # fastexcel's read, once
+    _same(columnar, usual)
+    assert {p.params["cell"] for p in columnar.problems if p.code == "read.cell_error"} >= {"K5", f"K{ROWS + 3}"}
+    assert sorted(columnar.merged) == [(0, 0, 0, len(HEADERS) + 3), (10, OWN, 10, OWN + 1)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data(), st.sampled_from(["xlsxwriter", "openpyxl"]))
+def test_noted_cells_anywhere_the_arrow_read_gives_the_usual_table(tmp_path_factory, arrow_read, data, writer):
+    cell = st.tuples(st.integers(1, ROWS + 3), st.integers(0, len(HEADERS) + 1))
+    errors = data.draw(st.dictionaries(cell, st.sampled_from(["#N/A", "#REF!", "#DIV/0!"]), max_size=8))
+    uncached = data.draw(st.sets(cell, max_size=6)) - set(errors)
+    path = _book(tmp_path_factory.mktemp("orders") / "订单.xlsx", writer, errors, sorted(uncached), [(ROWS + 5, 0, ROWS + 5, 2)],
+                 order=_one_kind)
+    loads = arrow_read["arrow"]
+    columnar, usual = _both(path)
+    _same(columnar, usual)
+    if errors or uncached:  # else the sheet has only the merge
+        assert arrow_read["arrow"] == loads + 1

@@ -12,7 +12,8 @@ read=read_columns)`): its `records` and `problems` are built from the same Arrow
 Only a sheet whose every column holds one kind of cell (text, number, date-time, true/false; empty
 cells anywhere) is read this way, and only when the extent scan found no error cell, no formula
 without a value and no merged range; every other sheet takes the usual read (`tables.read_kind`).
-Date-times are read to the millisecond.
+(validate's order read, `tables.read_as_columns`, also takes those cells: `sheet_cells(noted=True)`
+and `scan_notes`.) Date-times are read to the millisecond.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from ..coerce import coercer
-from ..sheets.source import guarded_file_sheet, plain_scan, sheet_extent
+from ..sheets.source import exact_scan, guarded_file_sheet, plain_scan, sheet_extent
 from ..tables import CellNotes, SheetKind, Table, _cell_problem, _default_year, _memoised, build_table, read_kind
 
 _PLAIN_ID = r"^[A-Za-z0-9-]+$"  # to_id keeps such a text as it is (columns.py types the bill's waybills alike)
@@ -217,10 +218,12 @@ def filled(cells: pl.DataFrame) -> pl.Series:
     return cells.select(pl.any_horizontal(marks)).to_series()
 
 
-def sheet_cells(source, found: SheetKind, own_as_text: bool = False) -> pl.DataFrame | None:
+def sheet_cells(source, found: SheetKind, own_as_text: bool = False, noted: bool = False) -> pl.DataFrame | None:
     """The body of a found sheet as Arrow columns (`load_cells`), or None when the sheet is not one
     this path takes (see the module docstring). `own_as_text` reads every column that is not one of
-    the sheet kind's fields as text.
+    the sheet kind's fields as text. `noted` takes a sheet with error cells, formulas without a
+    value or merges too, when the scan is exact (`sheets.source.exact_scan`): fastexcel gives those
+    cells empty, as calamine's grid does, and the caller types the columns with `scan_notes`.
 
     The sheet's extent is checked first (`sheets.source.guarded_file_sheet`); the rest of the scan (error cells, formulas without a value, merges) runs in a thread while
     fastexcel parses, which it does without holding the GIL: at 1M rows that hides 4 s of the scan."""
@@ -247,9 +250,17 @@ def sheet_cells(source, found: SheetKind, own_as_text: bool = False) -> pl.DataF
         worker.join()
     if "error" in scanned:
         raise scanned["error"]
-    if not plain_scan(scanned["scan"]):
+    if not (plain_scan(scanned["scan"]) or noted and exact_scan(scanned["scan"])):
         return None
     return cells if cells is not None and _plain(cells) else None
+
+
+def scan_notes(source, sheet: str) -> tuple[CellNotes | None, list[tuple[int, int, int, int]]]:
+    """What `tables.read_kind` takes from the sheet's scan besides the grid: the notes of its error
+    cells and formulas without a value (None: none), and its merged ranges (calamine's list)."""
+    scan = source.scan(sheet)
+    notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan.errors or scan.uncached else None
+    return notes, list(scan.merges)
 
 
 def read_columns(source, found: SheetKind, own=None) -> Table:

@@ -14,7 +14,7 @@ text in the stream and "" in the grid, so the cells the scan found are blanked b
 (`CellNotes`, each chunk its own); a formula saved without a value is "" in both (and the row of
 nothing else is left out at the end by both), noted likewise; merged ranges are the scan's list,
 which is calamine's (`SheetScan.merges`). A sheet whose scan could not place every error cell or
-read every merge as calamine does (`source.streamable_scan`) takes the usual read. The library is a
+read every merge as calamine does (`source.exact_scan`) takes the usual read. The library is a
 young fork: if it is missing or fails in any way, `read_streamed` returns None and the usual read runs.
 """
 
@@ -28,7 +28,7 @@ from itertools import chain, islice, zip_longest
 from pathlib import Path
 
 from ..tables import CellNotes, SheetKind, Table, _default_year, build_from_columns, gc_paused
-from .source import guarded_file_sheet, sheet_extent, streamable_scan
+from .source import guarded_file_sheet, sheet_extent, exact_scan
 from .xlsxscan import SheetScan
 
 STREAM_MIN_ROWS = 300_000  # sheets the extent scan finds at least this long are streamed
@@ -54,7 +54,7 @@ def read_streamed(source, found: SheetKind, own: dict | None = None,
     # The scan first, not in a thread beside the stream as courier.arrow runs it beside fastexcel: both
     # hold the GIL here, and beside it the 1M read took 41-42 s instead of 35-39 s.
     scan = source.scan(found.sheet)
-    if not streamable_scan(scan):
+    if not exact_scan(scan):
         return None
     path = Path(source.path)
     try:

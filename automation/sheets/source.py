@@ -225,10 +225,11 @@ def plain_scan(scan: SheetScan | None) -> bool:
     return scan is not None and not scan.errors and not scan.uncached and not getattr(scan, "merged", True)
 
 
-def streamable_scan(scan: SheetScan | None) -> bool:
-    """Whether the row stream can give the sheet as calamine's grid has it: the stream gives an error
-    cell's text where the grid has "", and no merged ranges, so every error cell must be known by its
-    address and every merged range read (`SheetScan.exact`). Formulas without a value are "" in both."""
+def exact_scan(scan: SheetScan | None) -> bool:
+    """Whether a reader other than calamine's grid (the row stream, fastexcel) can give the sheet's
+    table with the scan's help: every error cell known by its address (the stream gives its text
+    where the grid has "") and every merged range read as calamine reads it (neither gives merges),
+    `SheetScan.exact`. Formulas without a value are empty in all three."""
     return scan is not None and scan.exact
 
 
