@@ -7,21 +7,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import chinese_calendar
-
 from .config_names import WEEKDAYS
 from .errors import UserError
 
 
 
 def _last_covered_year() -> int:
+    import chinese_calendar
+
     return max(chinese_calendar.holidays).year
 
 
 @lru_cache(maxsize=4096)
 def _national(day: dt.date) -> tuple[bool, bool, str | None]:
     """(working day, on holiday, holiday name) from chinese-calendar, once per date: the library
-    re-scans its whole holiday table on every call, which dominated a 100k-order check."""
+    re-scans its whole holiday table on every call, which dominated a 100k-order check. Imported
+    here, not at the top: building its tables is ~3 ms, and a run that counts no working days
+    (flags) never needs them."""
+    import chinese_calendar
+
     try:
         workday = chinese_calendar.is_workday(day)
         on_holiday, name = chinese_calendar.get_holiday_detail(day)

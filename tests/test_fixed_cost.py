@@ -186,23 +186,42 @@ schemas()  # the kept parse written, as after any earlier run
 for name in [m for m in sys.modules if m == "tomllib" or m.startswith("tomllib.")]:
     del sys.modules[name]
 from benchmarks.bench_validate import make_orders
-folder = Path(sys.argv[1])
+folder, commands = Path(sys.argv[1]), sys.argv[2].split("+")
 make_orders(folder / "订单.xlsx", 450)  # a late shipment, a placeholder postcode among them
-from automation.commands.validate import validate, write_annotations
-result = validate(folder / "订单.xlsx")
-write_annotations(result, on_notice=lambda m: None)
-from automation.commands.flags import run
-run(folder / "订单.xlsx")
-print(json.dumps({"modules": sorted(sys.modules), "findings": len(result.findings), "outputs": [str(p) for p in result.outputs]}))
+report = {"findings": 0, "outputs": []}
+if "validate" in commands:
+    from automation.commands.validate import validate, write_annotations
+    result = validate(folder / "订单.xlsx")
+    write_annotations(result, on_notice=lambda m: None)
+    report = {"findings": len(result.findings), "outputs": [str(p) for p in result.outputs]}
+if "flags" in commands:
+    from automation.commands.flags import run
+    from automation.sheets.writers import apply_edit
+    _, flags, _, edit = run(folder / "订单.xlsx")
+    report["outputs"].append(str(apply_edit(folder / "订单.xlsx", edit, suffix=".flags", on_notice=lambda m: None)))
+    report["findings"] += sum(1 for f in flags if f.remark.flag)
+print(json.dumps({"modules": sorted(sys.modules), **report}))
 """
 
 
-def test_a_validate_and_flags_run_without_shop_toml_loads_no_toml_parser_nor_time_zones(tmp_path):
-    done = subprocess.run([sys.executable, "-c", RUN_PROBE, str(tmp_path)], capture_output=True, text=True,
+def modules_of_a_run(folder: Path, commands: str) -> set[str]:
+    """The modules a fresh interpreter holds after `commands` ("validate+flags") on a 450-row order
+    sheet in `folder` (no shop.toml), checking that they did their work."""
+    done = subprocess.run([sys.executable, "-c", RUN_PROBE, str(folder), commands], capture_output=True, text=True,
                           encoding="utf-8", timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["findings"] > 0 and report["outputs"] and all(os.path.exists(p) for p in report["outputs"])  # it checked, wrote
-    loaded = set(report["modules"])
-    assert {"automation.rules.orders", "automation.remarks"} <= loaded
+    assert report["findings"] > 0 and report["outputs"] and all(os.path.exists(p) for p in report["outputs"])
+    return set(report["modules"])
+
+
+def test_a_validate_and_flags_run_without_shop_toml_loads_no_toml_parser_nor_time_zones(tmp_path):
+    loaded = modules_of_a_run(tmp_path, "validate+flags")
+    assert {"automation.rules.orders", "automation.remarks", "chinese_calendar"} <= loaded  # ORD011 counts workdays
     assert sorted(loaded & {"tomllib", "zoneinfo", "html", "string"}) == []
+
+
+def test_flags_counts_no_working_days_and_loads_no_holiday_tables(tmp_path):
+    loaded = modules_of_a_run(tmp_path, "flags")
+    assert "automation.attribution" in loaded
+    assert sorted(loaded & {"chinese_calendar", "tomllib", "zoneinfo", "html", "string"}) == []
