@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,19 @@ def test_a_tiny_run_prints_the_table_and_writes_json(tmp_path):
     assert "cases pass" in done.stdout
     table = _run("-m", "benchmarks", "--markdown", str(out))  # the README's form of the same figures
     assert table.returncode == 0 and table.stdout.count("\n| ") == len(names)
+
+
+def test_the_staff_sheet_has_its_merged_title_and_error_cells(tmp_path):
+    """The --full case 'as staff keep them' is only worth its name if the file holds what staff's do."""
+    from automation.commands.validate import validate
+    from benchmarks.bench_validate import HEADER, make_staff_orders
+
+    path = tmp_path / "订单.xlsx"
+    make_staff_orders(path, 300)
+    with zipfile.ZipFile(path) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert '<mergeCell ref="A1:T1"/>' in sheet and len(HEADER) == 20
+    assert sheet.count('t="e"') == 12 and sheet.count("<v>#N/A</v>") == 10 and sheet.count("<v>#REF!</v>") == 2
+    findings = validate(path).findings
+    unreadable = sorted((f.cell, f.value) for f in findings if f.code == "READ006")
+    assert len(unreadable) == 12 and unreadable[:2] == [("L101", "#REF!"), ("L234", "#REF!")]
