@@ -17,7 +17,6 @@ import datetime as dt
 import errno
 import os
 import re
-import secrets
 import signal
 import stat
 import tempfile
@@ -159,7 +158,7 @@ def _echo(message: str) -> None:
 def _write_atomically(target: Path, produce, *, backup: bool, keep_backups: int, unchanged, notice):
     folder = target.parent
     _remove_stale_temps(folder, target.name)
-    temp = folder / f".{target.name}.shopbook-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    temp = folder / f".{target.name}.shopbook-{os.getpid()}-{os.urandom(4).hex()}.tmp"  # secrets.token_hex(4) without hashlib, hmac
     backup_path = None
     try:
         with _terminate_as_exception():
