@@ -113,5 +113,5 @@ def _keep(path: Path, data: dict) -> None:
     try:
         path.parent.mkdir(exist_ok=True)
         write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-    except OSError:
-        pass  # a read-only install: the next run parses again
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only install, or a value JSON cannot hold (a TOML date): the next run parses again

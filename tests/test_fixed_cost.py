@@ -4,6 +4,7 @@ and a run loads no module it does not use. The timings are in benchmarks/, never
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -166,6 +167,17 @@ def test_where_the_parse_cannot_be_kept_every_run_parses(tmp_path):
     assert parsed_schema_files(folder) == parsed_by_tomllib(folder)
     assert parsed_schema_files(folder) == parsed_by_tomllib(folder)
     assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".toml")) == ["__pycache__"]
+
+
+def test_a_schema_value_json_cannot_hold_is_parsed_every_run_and_not_kept(tmp_path):
+    """A TOML date (say a column's "since" day) has no JSON form: the parse is used as tomllib gives
+    it, every run, instead of failing the run."""
+    folder = copy_of_schemas(tmp_path)
+    (folder / "zz_dated.toml").write_text('kind = "dated"\nzh = "有日期"\nen = "Dated"\nsince = 2026-11-11\ncolumns = []\n',
+                                          encoding="utf-8")
+    assert parsed_schema_files(folder) == parsed_by_tomllib(folder)
+    assert parsed_schema_files(folder)[-1]["since"] == dt.date(2026, 11, 11)
+    assert not (folder / PARSED_NAME).exists()
 
 
 def test_a_bad_schema_file_still_fails_the_way_it_did(tmp_path):
