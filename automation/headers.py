@@ -57,9 +57,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 def _per_text(form):
     """The three forms below, computed once per distinct text: the header search classifies each
     cell of the first 20 rows against every sheet kind (at 10k rows, a tenth of validate's time)."""
-    memo: dict[str, str] = {}
+    memo: dict[str, object] = {}
 
-    def run(text: object) -> str:
+    def run(text: object):
         if text.__class__ is not str:
             return form(text)
         try:
@@ -176,18 +176,11 @@ def _cached(schema: Schema, own: Aliases) -> tuple[_Lookup, dict]:
     return entry[1], entry[2]
 
 
-_FORMS: dict[str, tuple[str, str, str]] = {}
-
-
+@_per_text
 def _forms(text: str) -> tuple[str, str, str]:
     """(normalise, without_units, core) of a text: once per known name for every schema's lookup, and
     once per header cell for every kind it is classified against."""
-    forms = _FORMS.get(text)
-    if forms is None:
-        if len(_FORMS) >= 1 << 16:  # bounded, as `_per_text`
-            _FORMS.clear()
-        forms = _FORMS[text] = (normalise(text), without_units(text), core(text))
-    return forms
+    return normalise(text), without_units(text), core(text)
 
 
 def _build_lookup(schema: Schema, own: Aliases = ()) -> _Lookup:
@@ -221,6 +214,8 @@ def _candidate_names(bare: str, lookup: _Lookup) -> list[int]:
     """The `names` (indexes, in order) that can be in `bare` or hold it: a name in it starts with one
     of its characters; a name holding it is looked for only when the joined names hold it (a
     normalised header has no NUL). The rest cannot score."""
+    if not _may_contain(bare, lookup.starting.keys(), lookup.joined):
+        return []
     found: set[int] = set()
     for ch in set(bare):
         found.update(lookup.starting.get(ch, ()))
@@ -230,6 +225,8 @@ def _candidate_names(bare: str, lookup: _Lookup) -> list[int]:
 
 
 def _decide(text: str, lookup: _Lookup) -> tuple[str, str, float] | tuple[Unsure, ...] | None:
+    # `_Known.may_take` answers, for all kinds at once, whether any step below can take the text:
+    # a new step here needs its test there too (tests/test_header_search.py compares the two ways)
     normal, bare, stem = _forms(text)
     if (hit := lookup.exact.get(normal)) is not None:
         return hit[0], hit[1], 1.0 if hit[1] != "family" else 0.95
@@ -390,4 +387,11 @@ class _Known:
         normal, bare, stem = _forms(text)
         if normal in self.exact or bare in self.bare or stem in self.cores:
             return True
-        return 2 <= len(bare) <= LONGEST_HEADER and (bare in self.joined or not self.starting.isdisjoint(bare))
+        return 2 <= len(bare) <= LONGEST_HEADER and _may_contain(bare, self.starting, self.joined)
+
+
+def _may_contain(bare: str, starting, joined: str) -> bool:
+    """Whether a known name can be in `bare` (one starts with a character of it: `starting`, a set of
+    first characters) or hold it (the NUL-joined names hold it): `_candidate_names`' test, which
+    `_Known.may_take` makes for every kind at once."""
+    return bare in joined or not starting.isdisjoint(bare)

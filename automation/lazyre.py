@@ -47,7 +47,7 @@ class LazyPattern:
             self._compiled = compiled
         return self._compiled
 
-    pattern = property(lambda self: self.compiled.pattern)
+    pattern = property(lambda self: self.source[0])  # the source itself: no need to compile for it
     flags = property(lambda self: self.compiled.flags)
     groups = property(lambda self: self.compiled.groups)
     groupindex = property(lambda self: self.compiled.groupindex)

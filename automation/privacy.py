@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from .click_zh import help_text
@@ -177,8 +178,6 @@ _V = lazy_compile(rb"<v>([^<]*)</v>")
 
 
 def _shared_strings(package) -> list[str]:
-    import xml.etree.ElementTree as ET  # not at the top: only masking an attachment needs it
-
     if not package.has("xl/sharedStrings.xml"):
         return []
     root = ET.fromstring(package.read("xl/sharedStrings.xml"))
@@ -217,8 +216,6 @@ def _cell_text(kind: bytes, inner: bytes, strings: list[str]) -> str | int | Non
         found = _V.search(inner)
         return strings[int(found.group(1))] if found else None
     if kind == b"inlineStr":
-        import xml.etree.ElementTree as ET  # not at the top: only masking an attachment needs it
-
         node = ET.fromstring(b'<is xmlns="x">' + inner.split(b">", 1)[1].rsplit(b"</is>", 1)[0] + b"</is>") \
             if inner.startswith(b"<is") else None
         return _string_item(node, "{x}") if node is not None else None

@@ -166,6 +166,11 @@ class CellNotes:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) -> "#REF!"
     uncached: frozenset[tuple[int, int]] = frozenset()
 
+    @classmethod
+    def of(cls, scan) -> CellNotes | None:
+        """The notes of a sheet's scan (`sheets.xlsxscan.SheetScan`), or None: no scan, nothing noted."""
+        return cls(scan.errors, frozenset(scan.uncached)) if scan is not None and (scan.errors or scan.uncached) else None
+
     def touches(self, col: int) -> bool:
         """Whether any noted cell is in this 0-based column."""
         return any(c == col for _, c in self.errors) or any(c == col for _, c in self.uncached)
@@ -536,7 +541,7 @@ def read_kind(source: SheetSource, found: SheetKind, own: dict[str, tuple[tuple[
     with gc_paused():  # the grid, its columns and the records make no cycles (see `gc_paused`)
         grid = source.grid(found.sheet)
         scan = source.scan(found.sheet) if hasattr(source, "scan") else None
-        notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan else None
+        notes = CellNotes.of(scan)
         table = build(source.name, found.sheet, grid, found.header_index, found.schema, found.match, notes,
                       (own or {}).get(found.kind, ()))
     table.merged = list(getattr(source, "merged_ranges", lambda _: [])(found.sheet))
@@ -549,7 +554,7 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
     calamine's parser and hands over Arrow columns, so there is no Python grid of rows to build and
     transpose (at 100k order rows a fifth of validate's time). `courier.arrow` decides which sheets
     (an .xlsx/.xlsm whose every column holds one kind of cell; error cells, formulas saved without a
-    value and merges come from the scan: `scan_notes`) and gives the cells as calamine's grid has
+    value and merges come from the scan: `CellNotes.of`, `SheetScan.merges`) and gives the cells as calamine's grid has
     them; every other sheet takes the usual read. The table is the one `read_kind` would give
     (tests/test_read_columns.py, tests/test_rowstream_noted.py).
 
@@ -571,7 +576,7 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
     head = source.head(found.sheet, HEADER_SCAN_ROWS)  # the header row is in it (found from these rows)
     if _mixed_head(head[found.header_index + 1:], found):
         return read_kind(source, found, own)
-    from .courier.arrow import as_calamine, as_calamine_column, scan_notes, sheet_cells  # polars and fastexcel: only when reading
+    from .courier.arrow import as_calamine, as_calamine_column, sheet_cells  # polars and fastexcel: only when reading
 
     with gc_paused():
         cells = sheet_cells(source, found, noted=True)
@@ -585,10 +590,10 @@ def read_as_columns(source: SheetSource, found: SheetKind, own: dict[str, tuple[
         columns = [empty if str(i) not in cells.columns
                    else as_calamine_column(cells.drop_in_place(str(i))) if typed is None or i in typed
                    else _Untyped(cells[str(i)], as_calamine) for i in range(width)]
-        notes, merged = scan_notes(source, found.sheet)  # error cells, formulas without a value, merges (h5-stream)
+        scan = source.scan(found.sheet)  # error cells, formulas without a value, merges: fastexcel gives none of them
         table = build_from_columns(source.name, found.sheet, header_cells, columns, height, found.header_index,
-                                   found.schema, found.match, notes, (own or {}).get(found.kind, ()), fields)
-        table.merged = merged
+                                   found.schema, found.match, CellNotes.of(scan), (own or {}).get(found.kind, ()), fields)
+        table.merged = list(scan.merges)
         return table
 
 

@@ -13,7 +13,7 @@ Only a sheet whose every column holds one kind of cell (text, number, date-time,
 cells anywhere) is read this way, and only when the extent scan found no error cell, no formula
 without a value and no merged range; every other sheet takes the usual read (`tables.read_kind`).
 (validate's order read, `tables.read_as_columns`, also takes those cells: `sheet_cells(noted=True)`
-and `scan_notes`.) Date-times are read to the millisecond.
+and the scan's notes, `tables.CellNotes.of`.) Date-times are read to the millisecond.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def sheet_cells(source, found: SheetKind, own_as_text: bool = False, noted: bool
     this path takes (see the module docstring). `own_as_text` reads every column that is not one of
     the sheet kind's fields as text. `noted` takes a sheet with error cells, formulas without a
     value or merges too, when the scan is exact (`sheets.source.exact_scan`): fastexcel gives those
-    cells empty, as calamine's grid does, and the caller types the columns with `scan_notes`.
+    cells empty, as calamine's grid does, and the caller types the columns with the scan's notes.
 
     The sheet's extent is checked first (`sheets.source.guarded_file_sheet`); the rest of the scan (error cells, formulas without a value, merges) runs in a thread while
     fastexcel parses, which it does without holding the GIL: at 1M rows that hides 4 s of the scan."""
@@ -253,14 +253,6 @@ def sheet_cells(source, found: SheetKind, own_as_text: bool = False, noted: bool
     if not (plain_scan(scanned["scan"]) or noted and exact_scan(scanned["scan"])):
         return None
     return cells if cells is not None and _plain(cells) else None
-
-
-def scan_notes(source, sheet: str) -> tuple[CellNotes | None, list[tuple[int, int, int, int]]]:
-    """What `tables.read_kind` takes from the sheet's scan besides the grid: the notes of its error
-    cells and formulas without a value (None: none), and its merged ranges (calamine's list)."""
-    scan = source.scan(sheet)
-    notes = CellNotes(scan.errors, frozenset(scan.uncached)) if scan.errors or scan.uncached else None
-    return notes, list(scan.merges)
 
 
 def read_columns(source, found: SheetKind, own=None) -> Table:

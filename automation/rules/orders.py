@@ -149,8 +149,16 @@ def postcode_of(record: Record) -> tuple[str | None, str | None]:
              "(such as 010010), or the spreadsheet drops the leading 0.")
 def postcode_invalid(table: Table, ctx: Context) -> Iterator[Hit]:
     for record, code, where in postcodes(table, ctx):
-        if not SIX_DIGITS.fullmatch(code):
+        if _not_six_digits(code):
             yield hit(record, where, code)
+
+
+def _not_six_digits(code: str) -> bool:  # ORD006's test
+    return not SIX_DIGITS.fullmatch(code)
+
+
+def _placeholder(code: str) -> bool:  # ORD007's test
+    return code == "000000"
 
 
 def postcodes(table: Table, ctx: Context) -> list[tuple[Record, str, str]]:
@@ -160,7 +168,7 @@ def postcodes(table: Table, ctx: Context) -> list[tuple[Record, str, str]]:
     def find() -> list[tuple[Record, str, str]]:
         return [(record, code, where) for record in table.records
                 for code, where in (postcode_of(record),)
-                if code is not None and (code == "000000" or not SIX_DIGITS.fullmatch(code))]
+                if code is not None and (_placeholder(code) or _not_six_digits(code))]
 
     return ctx.memo(("postcodes", id(table)), find)
 
@@ -172,7 +180,7 @@ def postcodes(table: Table, ctx: Context) -> list[tuple[Record, str, str]]:
       fix_en="Taobao writes 000000 when the buyer gave none; ask the buyer if the courier needs it.")
 def postcode_placeholder(table: Table, ctx: Context) -> Iterator[Hit]:
     for record, code, where in postcodes(table, ctx):
-        if code == "000000":
+        if _placeholder(code):
             yield hit(record, where, code)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import register, t
+from ..paths import random_token
 from . import filestate
 from .edit import NOTE_AUTHOR, NOTE_SEPARATOR, WorkbookEdit, grouped_marks, quote_sheet
 from .xlsxpatch import apply_patch, unsupported_format
@@ -158,7 +159,7 @@ def _echo(message: str) -> None:
 def _write_atomically(target: Path, produce, *, backup: bool, keep_backups: int, unchanged, notice):
     folder = target.parent
     _remove_stale_temps(folder, target.name)
-    temp = folder / f".{target.name}.shopbook-{os.getpid()}-{os.urandom(4).hex()}.tmp"  # secrets.token_hex(4) without hashlib, hmac
+    temp = folder / f".{target.name}.shopbook-{os.getpid()}-{random_token()}.tmp"
     backup_path = None
     try:
         with _terminate_as_exception():

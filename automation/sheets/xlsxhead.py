@@ -100,16 +100,11 @@ def _parsed_cells(prefix: bytes, names: dict, rows: int, cut_at: bytes | None) -
     for element in root.iter():  # document order: a row's start, then its cells, as the stream meets them
         tag = element.tag.rpartition("}")[2]
         if tag == "row":
-            number = element.get("r")
-            row0 = int(number) - 1 if number and number.isdigit() else row0 + 1
-            col0 = -1
+            row0, col0 = _row0(element, row0), -1
             if row0 >= rows:
                 return cells
         elif tag == "c":
-            col0 = _column(element.get("r"), col0)
-            raw = _cell_text(element)
-            if raw is not None:
-                cells[(row0, col0)] = (element.get("t", "n"), raw)
+            col0 = _take_cell(element, row0, col0, cells)
     if cut_at is not None and (int(cut_at) - 1 if cut_at else row0 + 1) < rows:
         return None  # the rows were not numbered as the cut assumed (a row in a comment): stream them
     return cells
@@ -122,22 +117,32 @@ def _sheet_cells(stream, rows: int, cells: dict) -> None:
         tag = element.tag.rpartition("}")[2]
         if event == "start":
             if tag == "row":
-                number = element.get("r")
-                row0 = int(number) - 1 if number and number.isdigit() else row0 + 1
-                col0 = -1
+                row0, col0 = _row0(element, row0), -1
                 if row0 >= rows:
                     return
             continue
         if tag == "c":
-            col0 = _column(element.get("r"), col0)
-            raw = _cell_text(element)
-            if raw is not None:
-                cells[(row0, col0)] = (element.get("t", "n"), raw)
+            col0 = _take_cell(element, row0, col0, cells)
             element.clear()
         elif tag == "row":
             element.clear()
         elif tag == "sheetData":
             return
+
+
+def _row0(row, previous: int) -> int:
+    """A row element's 0-based number: its r, else the one after the previous row."""
+    number = row.get("r")
+    return int(number) - 1 if number and number.isdigit() else previous + 1
+
+
+def _take_cell(cell, row0: int, previous: int, cells: dict) -> int:
+    """Put a c element's (type, raw text) into `cells`; its 0-based column."""
+    col0 = _column(cell.get("r"), previous)
+    raw = _cell_text(cell)
+    if raw is not None:
+        cells[(row0, col0)] = (cell.get("t", "n"), raw)
+    return col0
 
 
 def _column(ref: str | None, previous: int) -> int:
