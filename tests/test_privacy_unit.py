@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -96,6 +97,24 @@ def test_mask_workbook_keeps_types_and_formulas(tmp_path):
     assert [c.value for c in out[2]][:4] == ["浙江省杭州市", "=不是公式 138****5678", "138****5678", 3]
     assert out["B2"].data_type == "s" and out["C2"].data_type == "s" and out["D2"].data_type == "n"
     assert out["E2"].value == "=HYPERLINK(\"#A1\",\"x\")" and out["A1"].value == "收货地址"
+
+
+def test_mask_workbook_masks_a_sheet_whose_tags_carry_a_namespace_prefix(tmp_path):
+    """`<x:worksheet xmlns:x=…><x:c>`: not the shape the XML masking reads, so the openpyxl way masks it
+    (the XML way found no `<c r=` in it and would have sent it unmasked)."""
+    from test_sheet_extent import with_prefixed_sheet
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["收货地址", "手机", "数量"])
+    ws.append(["浙江省杭州市西湖区文三路1号", "13812345678", 3])
+    book.save(tmp_path / "in.xlsx")
+    with_prefixed_sheet(tmp_path / "in.xlsx")
+    with zipfile.ZipFile(tmp_path / "in.xlsx") as packed:
+        assert b"<x:c " in packed.read("xl/worksheets/sheet1.xml")
+    mask_workbook(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    assert [c.value for c in out[2]] == ["浙江省杭州市", "138****5678", 3]
 
 
 @pytest.mark.parametrize(("field", "value", "shown"), [

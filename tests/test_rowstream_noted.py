@@ -289,3 +289,23 @@ def test_noted_cells_anywhere_the_arrow_read_gives_the_usual_table(tmp_path_fact
     _same(columnar, usual)
     if errors or uncached:  # else the sheet has only the merge
         assert arrow_read["arrow"] == loads + 1
+
+
+@pytest.mark.parametrize("read", ["stream", "arrow", "grid"])
+def test_a_sheet_whose_tags_carry_a_namespace_prefix_notes_its_cells(tmp_path, monkeypatch, reads, read):
+    """`<x:worksheet xmlns:x=…>`, `<x:c>`, `<x:f>`: the error cells and formulas without a value are
+    noted and the table is the usual read's, whichever read takes the sheet (the scan once missed
+    such cells, and calamine reads them as empty: the run looked clean)."""
+    from test_sheet_extent import with_prefixed_sheet
+
+    monkeypatch.setattr(rowstream, "STREAM_MIN_ROWS", 0 if read == "stream" else 10**9)
+    monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 10**9 if read == "grid" else 0)
+    path = _book(tmp_path / "订单.xlsx", "xlsxwriter", {(4, AMOUNT): "#N/A", (9, 3): "#REF!"}, [(6, COUNT)], order=_one_kind)
+    with_prefixed_sheet(path)
+    with zipfile.ZipFile(path) as book:
+        assert b"<x:f>" in book.read("xl/worksheets/sheet1.xml")
+    read_by, usual = _both(path)
+    assert reads[read] == (2 if read == "grid" else 1)  # the usual read is the grid's too
+    _same(read_by, usual)
+    noted = {(p.code, p.params["cell"]) for p in read_by.problems if p.code in ("read.cell_error", "read.uncached")}
+    assert noted == {("read.cell_error", "K5"), ("read.cell_error", "D10"), ("read.uncached", "J7")}

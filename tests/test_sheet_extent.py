@@ -87,10 +87,35 @@ def _oracle(path):
             root.find(f"{ns}mergeCells") is not None)
 
 
+def prefixed(xml: bytes, prefix: bytes = b"x") -> bytes:
+    """The sheet XML as writers that name the main namespace save it: `<x:worksheet xmlns:x=…>`,
+    `<x:row>`, `<x:c>`, `<x:f>`, `<x:v>` (elements already prefixed, attributes, text: unchanged)."""
+    import re
+
+    xml = xml.replace(b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                      b'xmlns:' + prefix + b'="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+    return re.sub(rb"<(/?)([A-Za-z]+)(?=[\s>/])", rb"<\1" + prefix + rb":\2", xml)
+
+
+def with_prefixed_sheet(path):
+    """`path` rewritten in place with its first sheet's XML `prefixed`."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = [(info, book.read(info)) for info in book.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for info, data in parts:
+            book.writestr(info, prefixed(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return path
+
+
+@pytest.mark.parametrize("prefix", [False, True])
 @pytest.mark.parametrize("chunk", [1000, 4096, 1 << 22])
-def test_the_scan_in_chunks_finds_what_a_full_parse_finds(tmp_path, monkeypatch, chunk):
+def test_the_scan_in_chunks_finds_what_a_full_parse_finds(tmp_path, monkeypatch, chunk, prefix):
     """Error cells, formulas saved without a value, wide and stray cells, a merge: found in any
-    chunking, as a full parse of the sheet XML finds them."""
+    chunking, as a full parse of the sheet XML finds them, in a sheet whose tags carry a namespace
+    prefix too (`<x:row>`, `<x:f>`: some writers save them so; the scan once missed their rows, error
+    cells and formulas, and calamine reads those cells as empty)."""
     import openpyxl
 
     from automation.sheets import xlsxscan
@@ -112,7 +137,7 @@ def test_the_scan_in_chunks_finds_what_a_full_parse_finds(tmp_path, monkeypatch,
     sheet.cell(250, 22, "=A1")
     book.save(tmp_path / "formulas.xlsx")
     for name in ("errors.xlsx", "formulas.xlsx"):
-        path = tmp_path / name
+        path = with_prefixed_sheet(tmp_path / name) if prefix else tmp_path / name
         source_ = open_source(path)
         scan = source_.scan(source_.sheet_names()[0])
         assert (scan.max_row, scan.max_col, scan.errors, scan.uncached, scan.merged) == _oracle(path)

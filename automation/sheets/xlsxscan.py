@@ -23,18 +23,44 @@ CHUNK = 1 << 22
 # Kept to regular expressions with a literal start, so a 100 MB sheet scans in well under a second.
 # Column widths: single-letter columns (A-Z) need no scan, only multi-letter references are read.
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})(\d{1,7})"')
-_ROW = re.compile(rb'<row r="(\d{1,7})"')
 _REF = re.compile(rb' r="([A-Z]{1,3}\d{1,7})"')
-_ERROR_VALUE = re.compile(rb't="e"[^>]*>.*?<v>([^<]*)</', re.S)
 # A merged range as calamine reads it (upper- or lower-case letters); any other mergeCell tag (a
 # namespace prefix, $A$1, a missing row) makes the scan inexact (calamine refuses some of those).
 _MERGE_TAG = re.compile(rb'<[^<>]*?mergeCell[\s/>]')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Za-z]{1,3})([1-9]\d{0,6})(?::([A-Za-z]{1,3})([1-9]\d{0,6}))?"\s*/>')
-_FORMULA = re.compile(rb"<f[ >]")  # what each _NO_VALUE needs; twice as fast as bytes.find(b"<f") (sre's prefix scan)
-_NO_VALUE = (re.compile(rb'</f>\s*(?:<v\s*/>|<v></v>)?\s*</c>'), re.compile(rb'<f [^>]*/>\s*(?:<v\s*/>|<v></v>)?\s*</c>'))
+# The root's prefix: some writers name the main namespace (<x:worksheet xmlns:x=…><x:row>…), and
+# the row, value and formula tags of such a sheet carry it
+_ROOT = re.compile(rb'<([A-Za-z_][\w.-]*:)?worksheet[\s>/]')
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+@dataclass(frozen=True)
+class _Tags:
+    """The tag patterns of a sheet whose elements carry `prefix` (b"" for the usual unprefixed sheet)."""
+
+    row_tag: bytes
+    row: re.Pattern
+    error_value: re.Pattern
+    formula: re.Pattern  # what each no_value needs; twice as fast as bytes.find(b"<f") (sre's prefix scan)
+    no_value: tuple[re.Pattern, re.Pattern]
+
+
+@cache
+def _tags(prefix: bytes) -> _Tags:
+    p = re.escape(prefix)
+    empty_value = rb'(?:<' + p + rb'v\s*/>|<' + p + rb'v></' + p + rb'v>)?\s*</' + p + rb'c>'
+    return _Tags(b"<" + prefix + b'row r="', re.compile(rb"<" + p + rb'row r="(\d{1,7})"'),
+                 re.compile(rb't="e"[^>]*>.*?<' + p + rb'v>([^<]*)</', re.S), re.compile(rb"<" + p + rb"f[ >]"),
+                 (re.compile(rb"</" + p + rb"f>\s*" + empty_value), re.compile(rb"<" + p + rb"f [^>]*/>\s*" + empty_value)))
+
+
+def _tags_of(first: bytes) -> _Tags:
+    """The tags of a sheet, from the root element in its first piece of XML."""
+    root = _ROOT.search(first, 0, 4096)
+    prefix = root.group(1) if root else None
+    return _tags(prefix or b"")
 
 
 @dataclass
@@ -113,28 +139,29 @@ def scan_pieces(pieces: Iterable[tuple[bytes, int]], extent: bool = True, cells:
     """The scan of inflated (data, end) pieces (see `scan_sheet`)."""
     scan = SheetScan()
     columns: set[bytes] = set()
+    tags = None
     for data, end in pieces:
+        tags = tags or _tags_of(data)
         if extent:
-            _scan_extent(data, end, scan, columns)
+            _scan_extent(data, end, scan, columns, tags)
         if cells:
-            _scan_cells(data, end, scan)
+            _scan_cells(data, end, scan, tags)
     scan.max_col = max((column_index(c) + 1 for c in columns), default=0)
     return scan
 
 
 _MANY_ROWS = 64
-_ROW_TAG = b'<row r="'
 
 
-def _many_rows(data: bytes, end: int) -> bool:
+def _many_rows(data: bytes, end: int, row_tag: bytes) -> bool:
     """Whether data[:end] holds at least _MANY_ROWS row tags: the first 256 KB usually answer it."""
-    return data.count(_ROW_TAG, 0, min(end, 1 << 18)) >= _MANY_ROWS or data.count(_ROW_TAG, 0, end) >= _MANY_ROWS
+    return data.count(row_tag, 0, min(end, 1 << 18)) >= _MANY_ROWS or data.count(row_tag, 0, end) >= _MANY_ROWS
 
 
-def _scan_extent(data: bytes, end: int, scan: SheetScan, columns: set[bytes]) -> None:
+def _scan_extent(data: bytes, end: int, scan: SheetScan, columns: set[bytes], tags: _Tags) -> None:
     """The farthest row and the columns of data[:end]."""
-    many = _many_rows(data, end)  # C counts; then the regex reads only the chunk's last row tag
-    rows = _ROW.findall(data, data.rfind(_ROW_TAG, 0, end) if many else 0, end)
+    many = _many_rows(data, end, tags.row_tag)  # C counts; then the regex reads only the chunk's last row tag
+    rows = tags.row.findall(data, data.rfind(tags.row_tag, 0, end) if many else 0, end)
     if rows:
         scan.max_row = max(scan.max_row, int(rows[-1]), 0 if many else max(map(int, rows)))
     if data.find(b' r="', 0, end) >= 0:  # the widest single-letter column (wider than the widest seen so far): I, not Z, for A:I
@@ -149,19 +176,19 @@ def _scan_extent(data: bytes, end: int, scan: SheetScan, columns: set[bytes]) ->
             columns.add(bytes([known]))
 
 
-def _scan_cells(data: bytes, end: int, scan: SheetScan) -> None:
+def _scan_cells(data: bytes, end: int, scan: SheetScan, tags: _Tags) -> None:
     """The merges, error cells and formulas without a value of data[:end]."""
     if (at := data.find(b"mergeCell", 0, end)) >= 0:
         _scan_merges(data, max(data.rfind(b"<", 0, at), 0), end, scan)
     if data.find(b't="e"', 0, end) >= 0:
         placed = 0
-        for hit in _ERROR_VALUE.finditer(data, 0, end):
+        for hit in tags.error_value.finditer(data, 0, end):
             if (ref := _cell_ref(data, hit.start())) is not None:
                 scan.errors[ref] = hit.group(1).decode("utf-8", "replace").strip()
                 placed += 1
         scan.exact = scan.exact and placed == data.count(b't="e"', 0, end)
-    if _FORMULA.search(data, 0, end):
-        for pattern in _NO_VALUE:
+    if tags.formula.search(data, 0, end):
+        for pattern in tags.no_value:
             for hit in pattern.finditer(data, 0, end):
                 if (ref := _cell_ref(data, hit.start())) is not None:
                     scan.uncached.add(ref)
