@@ -107,9 +107,9 @@ def to_decimal(raw: object, key: str = "coerce.bad_number") -> Coerced:
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return None, (key, {"value": repr(raw)})
-        return Decimal(repr(raw)), None
+        return _unsigned_zero(Decimal(repr(raw))), None
     if isinstance(raw, Decimal):
-        return (raw, None) if raw.is_finite() else (None, (key, {"value": str(raw)}))
+        return (_unsigned_zero(raw), None) if raw.is_finite() else (None, (key, {"value": str(raw)}))
     text = _number_text(raw)
     if _is_null(text):
         return None, None
@@ -121,7 +121,13 @@ def to_decimal(raw: object, key: str = "coerce.bad_number") -> Coerced:
         return None, (key, {"value": str(raw).strip()})
     if "%" in str(raw):
         value = value / 100
-    return value, None
+    return _unsigned_zero(value), None
+
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """-0 as 0: a cell saved as -0 would print as -0.00 (and, typed once per distinct value, since
+    -0.0 == 0.0, every zero of its column would)."""
+    return value.copy_abs() if value.is_zero() else value
 
 
 MONEY_LIMIT = Decimal("1e12")  # no shop line is a trillion yuan: such a value is a typo or a pasted id

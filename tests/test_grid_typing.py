@@ -113,6 +113,8 @@ def test_a_day_of_repeating_cells_reads_the_same_typed_by_distinct_value(tmp_pat
     records = {r.row: r for r in usual.records}
     assert len(usual.records) == 600 + 1 and records[4]["status"] == "交易成功"  # 600 orders and the #N/A row
     assert records[4]["postage"] == Decimal("0.00") and records[4]["quantity"] == 1 and records[8]["quantity"] is None
+    for table in (usual, every_cell):  # the first order's postage is saved as -0: no zero prints as -0.00
+        assert {str(r["postage"]) for r in table.records if r["postage"] is not None} == {"0.00"}
     assert records[14]["paid_at"] == dt.datetime(2026, 10, 12, 9, 30)  # "10/12 09:30": the sheet's year
     assert records[5].extra == {OWN: "自己的"} and records[3 + 100 + 1]["buyer"] == "tb_20"  # after the blank row
     assert records[3]["consignee"] == "王晓明" and usual.records[-1]["consignee"] is None  # one value; the #N/A row has none
