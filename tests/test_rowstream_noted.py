@@ -309,3 +309,23 @@ def test_a_sheet_whose_tags_carry_a_namespace_prefix_notes_its_cells(tmp_path, m
     _same(read_by, usual)
     noted = {(p.code, p.params["cell"]) for p in read_by.problems if p.code in ("read.cell_error", "read.uncached")}
     assert noted == {("read.cell_error", "K5"), ("read.cell_error", "D10"), ("read.uncached", "J7")}
+
+
+@pytest.mark.parametrize("prefix", [False, True])
+def test_a_sheet_whose_rows_give_their_number_late_notes_its_cells_on_the_grid_read(tmp_path, monkeypatch, reads, prefix):
+    """`<row spans="1:14" r="5">`: the scan's parse places the cells (its patterns look for `<row r=`
+    first), and calamine's grid reads the sheet even where the stream or fastexcel would (their
+    placing of such rows is not known to be calamine's)."""
+    from test_sheet_extent import _number_after_spans, _rewritten, with_prefixed_sheet
+
+    monkeypatch.setattr(rowstream, "STREAM_MIN_ROWS", 0)
+    monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 0)
+    path = _book(tmp_path / "订单.xlsx", "xlsxwriter", {(4, AMOUNT): "#N/A", (9, 3): "#REF!"}, [(6, COUNT)], order=_one_kind)
+    _rewritten(path, _number_after_spans)
+    if prefix:
+        with_prefixed_sheet(path)
+    read_by, usual = _both(path)
+    assert reads["stream"] == 0 and reads["grid"] == 2  # (fastexcel's load runs beside the scan, then is refused)
+    _same(read_by, usual)
+    noted = {(p.code, p.params["cell"]) for p in read_by.problems if p.code in ("read.cell_error", "read.uncached")}
+    assert noted == {("read.cell_error", "K5"), ("read.cell_error", "D10"), ("read.uncached", "J7")}

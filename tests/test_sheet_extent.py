@@ -232,3 +232,73 @@ def test_the_cells_pass_runs_beside_calamines_grid_read_and_its_failure_is_the_c
     with pytest.raises(UserError) as failed:
         failing.scan("发货登记")
     assert failed.value.key == "err.corrupt_sheet"
+
+
+def _dense_sheet_with_formulas(path):
+    """Every cell of A1:F300 filled (so a cell's place is also its count in the row), with error
+    cells and formulas saved without a value among them."""
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("发货登记")
+    for r in range(300):
+        for c in range(6):
+            if r % 41 == 7 and c == 3:
+                ws.write_formula(r, c, "=#REF!", None, "#REF!")
+            elif r % 53 == 11 and c == 5:
+                ws.write_formula(r, c, "=1+1", None, "")
+            else:
+                ws.write(r, c, f"v{r}-{c}")
+    book.close()
+    return path
+
+
+def _rewritten(path, edit):
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = [(info, book.read(info)) for info in book.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for info, data in parts:
+            book.writestr(info, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return path
+
+
+def _no_references(xml: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'(<(?:row|c)) r="[A-Z]*\d+"', rb"\1", xml)
+
+
+def _number_after_spans(xml: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'<row r="(\d+)" spans="([\d:]+)"', rb'<row spans="\2" r="\1"', xml)
+
+
+def _bare_formula_cells(xml: bytes) -> bytes:
+    """The formulas without a value as bare `<c>` cells (no r, no style) after referenced ones."""
+    import re
+
+    return re.sub(rb'<c r="F\d+"( s="\d+")?><f>1\+1</f><v></v></c>', rb"<c><f>1+1</f></c>", xml)
+
+
+@pytest.mark.parametrize("edit", [_no_references, _number_after_spans, _bare_formula_cells])
+@pytest.mark.parametrize("prefix", [False, True])
+@pytest.mark.parametrize("chunk", [2048, 1 << 22])
+def test_a_sheet_whose_rows_or_cells_have_no_reference_is_scanned_by_a_parse(tmp_path, monkeypatch, edit, prefix, chunk):
+    """`r` is optional on rows and cells (some writers leave it out, or write a row's number after its
+    other attributes): the patterns cannot place such cells, so a parse does, as calamine places them,
+    and calamine's grid reads the sheet (`exact` False). Without it the extent was 0 rows and the
+    error cells and formulas without a value went unreported (or a bare <c> took its neighbour's place)."""
+    from automation.sheets import xlsxscan
+
+    monkeypatch.setattr(xlsxscan, "CHUNK", chunk)
+    plain = open_source(_dense_sheet_with_formulas(tmp_path / "plain.xlsx")).scan("发货登记")
+    assert plain.exact and len(plain.errors) == 8 and len(plain.uncached) == 6
+    path = _rewritten(_dense_sheet_with_formulas(tmp_path / "odd.xlsx"), edit)
+    if prefix:
+        with_prefixed_sheet(path)
+    source_ = open_source(path)
+    scan = source_.scan("发货登记")
+    assert (scan.max_row, scan.max_col, scan.errors, scan.uncached) == (300, 6, plain.errors, plain.uncached)
+    assert not scan.exact
+    assert source_.grid("发货登记")[7][3] == "" and source_.grid("发货登记")[8][3] == "v8-3"  # calamine's places

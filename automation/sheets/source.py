@@ -124,6 +124,7 @@ class CalamineSource:
             found = self._cells(sheet) if extent is not None else self._scan(sheet)
             if extent is not None:  # the extent pass ran before: only the cells pass is left
                 found.max_row, found.max_col = extent.max_row, extent.max_col
+                found.exact = found.exact and extent.exact  # rows the extent's patterns could not number
             self._scans[sheet] = found
         return self._scans[sheet]
 

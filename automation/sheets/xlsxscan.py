@@ -40,8 +40,10 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 class _Tags:
     """The tag patterns of a sheet whose elements carry `prefix` (b"" for the usual unprefixed sheet)."""
 
-    row_tag: bytes
+    row_tag: bytes  # a row as every usual writer starts it: its number first
     row: re.Pattern
+    any_row: re.Pattern  # any row tag (a number later, or none)
+    cell_starts: tuple[bytes, bytes]  # a cell's start tag with attributes, and without any
     error_value: re.Pattern
     formula: re.Pattern  # what each no_value needs; twice as fast as bytes.find(b"<f") (sre's prefix scan)
     no_value: tuple[re.Pattern, re.Pattern]
@@ -52,6 +54,7 @@ def _tags(prefix: bytes) -> _Tags:
     p = re.escape(prefix)
     empty_value = rb'(?:<' + p + rb'v\s*/>|<' + p + rb'v></' + p + rb'v>)?\s*</' + p + rb'c>'
     return _Tags(b"<" + prefix + b'row r="', re.compile(rb"<" + p + rb'row r="(\d{1,7})"'),
+                 re.compile(rb"<" + p + rb"row[\s>/]"), (b"<" + prefix + b"c ", b"<" + prefix + b"c>"),
                  re.compile(rb't="e"[^>]*>.*?<' + p + rb'v>([^<]*)</', re.S), re.compile(rb"<" + p + rb"f[ >]"),
                  (re.compile(rb"</" + p + rb"f>\s*" + empty_value), re.compile(rb"<" + p + rb"f [^>]*/>\s*" + empty_value)))
 
@@ -115,7 +118,11 @@ def scan_sheet(book: zipfile.ZipFile, part: str, extent: bool = True, cells: boo
     list) receives the inflated pieces, for a later `scan_pieces(keep, extent=False)` without a
     second inflate."""
     with book.open(part) as stream:
-        return scan_pieces(_pieces(stream, keep), extent, cells)
+        scan, unplaced = _scan_pieces(_pieces(stream, keep), extent, cells)
+    if unplaced:
+        with book.open(part) as stream:
+            _place_by_parse(iter(lambda: stream.read(CHUNK), b""), scan, extent, cells)
+    return scan
 
 
 def _pieces(stream, keep: list[tuple[bytes, int]] | None) -> Iterator[tuple[bytes, int]]:
@@ -135,19 +142,71 @@ def _pieces(stream, keep: list[tuple[bytes, int]] | None) -> Iterator[tuple[byte
     yield tail, len(tail)
 
 
-def scan_pieces(pieces: Iterable[tuple[bytes, int]], extent: bool = True, cells: bool = True) -> SheetScan:
-    """The scan of inflated (data, end) pieces (see `scan_sheet`)."""
+def scan_pieces(pieces: list[tuple[bytes, int]], extent: bool = True, cells: bool = True) -> SheetScan:
+    """The scan of inflated (data, end) pieces (what `scan_sheet(keep=…)` kept)."""
+    scan, unplaced = _scan_pieces(pieces, extent, cells)
+    if unplaced:
+        _place_by_parse((data[:end] for data, end in pieces), scan, extent, cells)
+    return scan
+
+
+def _scan_pieces(pieces: Iterable[tuple[bytes, int]], extent: bool, cells: bool) -> tuple[SheetScan, bool]:
+    """The patterns' scan, and whether it left something unplaced: rows or error cells or formulas
+    without a value whose number or reference is not where the patterns look (`r` is optional in
+    the file format; a row may give it after other attributes)."""
     scan = SheetScan()
     columns: set[bytes] = set()
-    tags = None
+    tags, unplaced = None, False
     for data, end in pieces:
-        tags = tags or _tags_of(data)
+        if tags is None:
+            tags = _tags_of(data)  # a writer leaves out or moves the rows' numbers in every row: the first piece tells
+            unplaced = extent and len(tags.any_row.findall(data, 0, end)) != data.count(tags.row_tag, 0, end)
         if extent:
             _scan_extent(data, end, scan, columns, tags)
         if cells:
-            _scan_cells(data, end, scan, tags)
+            unplaced = _scan_cells(data, end, scan, tags) or unplaced
     scan.max_col = max((column_index(c) + 1 for c in columns), default=0)
-    return scan
+    return scan, unplaced
+
+
+def _place_by_parse(xml: Iterable[bytes], scan: SheetScan, extent: bool, cells: bool) -> None:
+    """The extent, error cells and formulas without a value of the sheet XML, from a real parse that
+    places them as calamine does (a row without `r` follows the row before, a cell without `r` the
+    cell before): for the few sheets the patterns cannot place (`_scan_pieces`). The sheet is left
+    to calamine's grid (`exact` False): the stream and fastexcel are not known to place them alike."""
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    row0 = col0 = -1
+    errors: dict[tuple[int, int], str] = {}
+    uncached: set[tuple[int, int]] = set()
+    max_row = max_col = 0
+    for chunk in xml:
+        parser.feed(chunk)
+        for event, element in parser.read_events():
+            tag = element.tag
+            if event == "start":
+                if tag == _MAIN + "row":
+                    number = element.get("r")
+                    row0, col0 = (int(number) - 1 if number else row0 + 1), -1
+                    max_row = max(max_row, row0 + 1)
+                elif tag == _MAIN + "c":
+                    ref = element.get("r")
+                    col0 = _address(ref.encode())[1] if ref else col0 + 1
+                    max_col = max(max_col, col0 + 1)
+                continue
+            if tag == _MAIN + "c":
+                value, formula = element.find(_MAIN + "v"), element.find(_MAIN + "f")
+                if element.get("t") == "e":
+                    errors[(row0, col0)] = (value.text or "").strip() if value is not None else ""
+                elif formula is not None and (value is None or not value.text):
+                    uncached.add((row0, col0))
+                element.clear()
+            elif tag == _MAIN + "row":
+                element.clear()
+    if extent:
+        scan.max_row, scan.max_col = max_row, max_col
+    if cells:
+        scan.errors, scan.uncached = errors, uncached
+    scan.exact = False
 
 
 _MANY_ROWS = 64
@@ -176,22 +235,28 @@ def _scan_extent(data: bytes, end: int, scan: SheetScan, columns: set[bytes], ta
             columns.add(bytes([known]))
 
 
-def _scan_cells(data: bytes, end: int, scan: SheetScan, tags: _Tags) -> None:
-    """The merges, error cells and formulas without a value of data[:end]."""
+def _scan_cells(data: bytes, end: int, scan: SheetScan, tags: _Tags) -> bool:
+    """The merges, error cells and formulas without a value of data[:end]; True when an error cell
+    or a formula without a value was found without its reference."""
+    unplaced = False
     if (at := data.find(b"mergeCell", 0, end)) >= 0:
         _scan_merges(data, max(data.rfind(b"<", 0, at), 0), end, scan)
     if data.find(b't="e"', 0, end) >= 0:
         placed = 0
         for hit in tags.error_value.finditer(data, 0, end):
-            if (ref := _cell_ref(data, hit.start())) is not None:
+            if (ref := _cell_ref(data, hit.start(), tags)) is not None:
                 scan.errors[ref] = hit.group(1).decode("utf-8", "replace").strip()
                 placed += 1
-        scan.exact = scan.exact and placed == data.count(b't="e"', 0, end)
+        unplaced = placed != data.count(b't="e"', 0, end)
+        scan.exact = scan.exact and not unplaced
     if tags.formula.search(data, 0, end):
         for pattern in tags.no_value:
             for hit in pattern.finditer(data, 0, end):
-                if (ref := _cell_ref(data, hit.start())) is not None:
+                if (ref := _cell_ref(data, hit.start(), tags)) is not None:
                     scan.uncached.add(ref)
+                else:
+                    unplaced = True
+    return unplaced
 
 
 def _scan_merges(data: bytes, start: int, end: int, scan: SheetScan) -> None:
@@ -221,8 +286,12 @@ def _wider_or_wide(letter: int) -> re.Pattern:
     return re.compile(rb' r="(?:[A-Z]{2}|[' + bytes([letter + 1]) + rb'-Z])')
 
 
-def _cell_ref(data: bytes, before: int) -> tuple[int, int] | None:
-    """The reference of the cell whose content starts before `before`."""
-    start = max(data.rfind(b"<c ", 0, before), data.rfind(b":c ", 0, before))
-    ref = _REF.search(data, start, before) if start >= 0 else None
+def _cell_ref(data: bytes, before: int, tags: _Tags) -> tuple[int, int] | None:
+    """The reference of the cell whose content starts before `before` (None: that cell has none)."""
+    with_attributes, bare = tags.cell_starts
+    start = data.rfind(with_attributes, 0, before)
+    if start < 0 or data.rfind(bare, start, before) >= 0:  # the cell is a bare <c>: no reference
+        return None
+    tag_end = data.find(b">", start, before)  # in its start tag (an error's t="e" is in it too)
+    ref = _REF.search(data, start, before if tag_end < 0 else tag_end)
     return _address(ref.group(1)) if ref else None
