@@ -72,3 +72,22 @@ def test_the_staff_sheet_has_its_merged_title_and_error_cells(tmp_path):
     findings = validate(path).findings
     unreadable = sorted((f.cell, f.value) for f in findings if f.code == "READ006")
     assert len(unreadable) == 12 and unreadable[:2] == [("L101", "#REF!"), ("L234", "#REF!")]
+
+
+def test_the_per_row_cases_show_the_time_beyond_the_fixed_cost(tmp_path):
+    """--full: a 100-row run measures what every run pays before its rows count (no target, INFO),
+    and each per-row case also shows its time per row beyond it; the per-row verdict is unchanged."""
+    out = tmp_path / "results.json"
+    done = _run("-m", "benchmarks", "--full", "--rows", "300", "--repeat", "1", "--data", str(tmp_path / "data"),
+                "--json", str(out), "--cases", "per-row", "--no-nice")
+    assert done.returncode == 0, done.stderr
+    cases = json.loads(out.read_text(encoding="utf-8"))["cases"]
+    fixed, *scaled = cases
+    assert fixed["rows"] == 100 and fixed["pass"] is None and "INFO" in done.stdout
+    assert [c["rows"] for c in scaled] == [10, 30, 300]
+    for case in scaled:
+        beyond = (case["ours"]["median_s"] - fixed["ours"]["median_s"]) / case["rows"] * 1e6
+        assert case["per_row_beyond_fixed_us"] == pytest.approx(beyond) and "beyond the fixed" in case["detail"]
+        assert isinstance(case["pass"], bool)
+    judged = len(scaled)
+    assert f"/{judged} cases pass" in done.stdout  # the INFO case is not counted
