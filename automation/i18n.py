@@ -32,6 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{path} is not a readable spreadsheet (.xlsx .xlsm .xls .csv). Save it as .xlsx and try again."),
     "err.encrypted": ("{path} 设有打开密码，无法读取。请在 Excel/WPS 中取消密码（文件→信息→保护工作簿）后再试。",
                       "{path} is password-protected. Remove the password in Excel/WPS (File > Info > Protect Workbook) and try again."),
+    "err.strict_ooxml": ("{path} 是以“Strict Open XML 电子表格”格式保存的，shopbook 读不了这种格式。请用 Excel 打开它，"
+                         "另存为“Excel 工作簿 (*.xlsx)”后再试。",
+                         "{path} is saved as a Strict Open XML Spreadsheet, which shopbook cannot read. Open it in Excel, "
+                         "save it as an Excel Workbook (*.xlsx) and try again."),
     "err.corrupt": ("{path} 无法打开（文件可能已损坏：{detail}）。请用 Excel/WPS 打开并另存为 .xlsx 后再试。",
                     "{path} cannot be opened (it may be damaged: {detail}). Open it in Excel/WPS, save as .xlsx and try again."),
     "err.empty": ("{path} 是空文件（0 字节），里面没有任何内容。请重新导出或从备份恢复该文件。",

@@ -130,6 +130,19 @@ def _ods_as_xlsx(folder):
     return path, 2, ("订单.xlsx", ".ods")
 
 
+@case("strict-ooxml")
+@_reading(lambda p: ["validate", str(p)])
+def _strict_ooxml(folder):
+    """Saved as Excel's "Strict Open XML Spreadsheet": calamine reads it, our head and scan would not
+    (the header was "not found", its error cells unseen); refused with what to do."""
+    usual = (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+    relations = (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                 b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+    path = rewrite_zip(orders_xlsx(folder / "x.xlsx"), folder / "订单.xlsx",
+                       lambda name, data: data.replace(*usual).replace(*relations))
+    return path, 2, ("订单.xlsx", "Strict Open XML", "另存为")
+
+
 @case("docx-named-xlsx")
 @_reading()
 def _docx_as_xlsx(folder):

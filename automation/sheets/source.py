@@ -45,6 +45,21 @@ class SheetSource(Protocol):
     # uses it to tell the sheet kinds; without it the grid is fetched once and kept for the table).
 
 
+_STRICT_MAIN = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _strict_ooxml(path: Path) -> bool:
+    """Whether the workbook is saved as Strict Open XML (Excel's "Strict Open XML Spreadsheet", the
+    ISO/IEC 29500 strict namespaces): calamine reads its cells, but the head, the scan and the patch
+    writer know the usual (transitional) namespaces only, so its headers would not be found and its
+    error cells not seen."""
+    try:
+        with zipfile.ZipFile(path) as book, book.open("xl/workbook.xml") as part:
+            return _STRICT_MAIN in part.read(4096)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return False
+
+
 def _detail(exc: Exception) -> str:
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
@@ -70,6 +85,8 @@ class CalamineSource:
             raise UserError("err.corrupt", path=path, detail=detail) from exc
         if not self._book.sheet_names:
             raise UserError("err.damaged", path=path, part="xl/workbook.xml")
+        if path.suffix.lower() in (".xlsx", ".xlsm") and _strict_ooxml(path):
+            raise UserError("err.strict_ooxml", path=path)
 
     def sheet_names(self) -> list[str]:
         return list(self._book.sheet_names)
