@@ -175,7 +175,6 @@ _CELL = lazy_compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', r
 _T_ATTR = lazy_compile(rb'\st="([a-zA-Z]+)"')
 _STYLE_ATTR = lazy_compile(rb'\ss="[0-9]+"')
 _V = lazy_compile(rb"<v>([^<]*)</v>")
-_PREFIXED_ROOT = lazy_compile(rb"<[A-Za-z_][\w.-]*:worksheet[\s>/]")
 
 
 def _shared_strings(package) -> list[str]:
@@ -195,7 +194,9 @@ def _string_item(node, ns: str) -> str:
 def _mask_sheet_xml(data: bytes, strings: list[str]) -> bytes | None:
     """The sheet with its text cells masked, or None for a shape this does not read (cells without r,
     or tags with a namespace prefix: `<x:c>` is no `<c r=`, and the sheet would pass unmasked)."""
-    if data.count(b"<c ") != data.count(b'<c r="') or _PREFIXED_ROOT.search(data, 0, 4096):
+    from .sheets.xlsxscan import root_prefix
+
+    if data.count(b"<c ") != data.count(b'<c r="') or root_prefix(data):
         return None
     address_cols: set[bytes] = set()
 

@@ -97,28 +97,17 @@ def make_staff_orders(path: Path, rows: int) -> None:
     """The same orders as staff keep them: a merged title above the header, and a few error cells
     with their cached values (a VLOOKUP's #N/A in 买家应付邮费 every tenth of the rows, a #REF! in
     宝贝标题 twice). Such a sheet is read by the scan-aided stream or Arrow read, not whole."""
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_numbers": False, "strings_to_urls": False})
-    sheet = book.add_worksheet(SHEET)
-    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    sheet.merge_range(0, 0, 0, len(HEADER) - 1, "2026年10月 订单", book.add_format({"bold": True}))
-    sheet.write_row(1, 0, HEADER)
     postage, title = HEADER.index("买家应付邮费"), HEADER.index("宝贝标题")
-    for r, row in enumerate(order_rows(rows), start=2):
-        if r % max(rows // 10, 1) == 0:
-            row[postage] = ("=VLOOKUP(A1,运费!A:B,2,0)", "#N/A")
-        if r in (rows // 3, rows * 7 // 9):
-            row[title] = ("=#REF!", "#REF!")
-        for c, value in enumerate(row):
-            if isinstance(value, tuple):
-                sheet.write_formula(r, c, value[0], None, value[1])
-            elif isinstance(value, dt.datetime):
-                sheet.write_datetime(r, c, value, stamp)
-            elif value is not None:
-                sheet.write(r, c, value)
-    book.close()
+
+    def staff_rows():
+        for r, row in enumerate(order_rows(rows), start=2):  # r: the 0-based sheet row under the title and header
+            if r % max(rows // 10, 1) == 0:
+                row[postage] = ("=VLOOKUP(A1,运费!A:B,2,0)", "#N/A")
+            if r in (rows // 3, rows * 7 // 9):
+                row[title] = ("=#REF!", "#REF!")
+            yield row
+
+    write_sheet(path, SHEET, HEADER, staff_rows(), merged_title="2026年10月 订单")
 
 
 def run_validate(path: str) -> dict:

@@ -11,9 +11,11 @@ import xlsxwriter
 
 
 def write_sheet(path: Path, sheet_name: str, header: list[str], rows: Iterable[list[object]],
-                title: list[list[object]] = ()) -> None:
+                title: list[list[object]] = (), merged_title: str | None = None) -> None:
     """A one-sheet workbook in constant memory, like a real export: optional title rows above the
-    header, date and date-time cells formatted as such, text as text."""
+    header (and `merged_title`, one bold title merged across the header's columns, as staff keep a
+    sheet), date and date-time cells formatted as such, text as text, a (formula, cached value)
+    cell as that formula saved with its value."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_numbers": False, "strings_to_urls": False})
     sheet = book.add_worksheet(sheet_name)
@@ -21,12 +23,18 @@ def write_sheet(path: Path, sheet_name: str, header: list[str], rows: Iterable[l
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     for r, line in enumerate(title):
         sheet.write_row(r, 0, line)
-    sheet.write_row(len(title), 0, header)
-    for r, row in enumerate(rows, start=len(title) + 1):
+    top = len(title)
+    if merged_title is not None:
+        sheet.merge_range(top, 0, top, len(header) - 1, merged_title, book.add_format({"bold": True}))
+        top += 1
+    sheet.write_row(top, 0, header)
+    for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row):
             if value is None:
                 continue
-            if isinstance(value, dt.datetime):
+            if isinstance(value, tuple):
+                sheet.write_formula(r, c, value[0], None, value[1])
+            elif isinstance(value, dt.datetime):
                 sheet.write_datetime(r, c, value, stamp)
             elif isinstance(value, dt.date):
                 sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)

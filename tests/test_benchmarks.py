@@ -91,3 +91,14 @@ def test_the_per_row_cases_show_the_time_beyond_the_fixed_cost(tmp_path):
         assert isinstance(case["pass"], bool)
     judged = len(scaled)
     assert f"/{judged} cases pass" in done.stdout  # the INFO case is not counted
+    table = _run("-m", "benchmarks", "--markdown", str(out))
+    assert table.returncode == 0 and table.stdout.count("| INFO:") == 1
+
+
+@pytest.mark.parametrize(("seconds", "rss", "passes"), [(59.9, 1536, True), (60.0, 1, False), (1.0, 1537, False)])
+def test_the_million_row_target_is_under_60_s_and_within_1_5_gib(seconds, rss, passes):
+    """One check for validate at 1M, plain (the per-row case) and as staff keep it: strictly under 60 s."""
+    from benchmarks.run import MILLION_ROWS_TARGET
+
+    ok, detail = MILLION_ROWS_TARGET({"ours": {"median_s": seconds, "peak_rss_mib": rss}})
+    assert ok is passes and "(< 60 s)" in detail

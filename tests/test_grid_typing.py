@@ -176,3 +176,12 @@ def test_any_grid_typed_by_distinct_value_is_typed_as_each_cell(monkeypatch, dat
 def test_equal_cells_of_different_types_are_never_keyed_together(cells):
     assert tables._repeated_values(cells) is None
     assert tables._repeated_values(["中通", "圆通"] * 200) == ["中通", "圆通"]
+
+
+@pytest.mark.parametrize("raw", [-0.0, Decimal("-0"), Decimal("-0.000"), "-0", "-0.00", "¥-0.00", "-0%", "－０"])
+def test_a_negative_zero_types_as_zero(raw):
+    """-0 however it is saved (a float, a Decimal, text, a percentage, full width) prints as 0."""
+    from automation.coerce import to_int, to_money, to_number
+
+    assert str(to_money(raw)[0]) == "0.00"
+    assert not to_number(raw)[0].is_signed() and to_int(raw) == (0, None)

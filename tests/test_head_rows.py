@@ -16,8 +16,8 @@ from automation.sheets import xlsxhead
 from automation.sheets.xlsxhead import head_rows
 from benchmarks.bench_validate import make_orders
 from lossless_corpus import BUILDERS
+from tests.sheet_builders import MAIN, prefixed, rewrite_sheet_xml
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def _streamed(book, sheet, rows, monkeypatch):
@@ -60,38 +60,28 @@ def test_the_corpus_heads_are_the_streamed_ones(tmp_path, monkeypatch):
     assert used and all(used)  # every worksheet's head parsed at once
 
 
-def _with_sheet_xml(path: Path, xml: str) -> Path:
+def _with_sheet_xml(path: Path, xml: bytes) -> Path:
     """An xlsx whose first sheet's XML is `xml` (all else as XlsxWriter writes it)."""
     book = xlsxwriter.Workbook(str(path))
     book.add_worksheet("表").write(0, 0, "x")
     book.close()
-    with zipfile.ZipFile(path) as old:
-        parts = {n: old.read(n) for n in old.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
-        for name, data in parts.items():
-            new.writestr(name, data)
-    return path
+    return rewrite_sheet_xml(path, lambda _: xml)
 
 
-def _sheet(rows: str, prefix: str = "") -> str:
-    p = f"{prefix}:" if prefix else ""
-    ns = f'xmlns{":" + prefix if prefix else ""}="{MAIN}"'
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<{p}worksheet {ns} '
+def _sheet(rows: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN.decode()}" '
             f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<{p}dimension ref="A1:C40"/><{p}sheetData>{rows}</{p}sheetData><{p}pageMargins left="0.7"/></{p}worksheet>')
+            f'<dimension ref="A1:C40"/><sheetData>{rows}</sheetData><pageMargins left="0.7"/></worksheet>').encode("utf-8")
 
 
-def _row(n: int | None, cells: str, prefix: str = "") -> str:
-    p = f"{prefix}:" if prefix else ""
+def _row(n: int | None, cells: str) -> str:
     number = f' r="{n}"' if n is not None else ""
-    return f'<{p}row{number} spans="1:3">{cells}</{p}row>'
+    return f'<row{number} spans="1:3">{cells}</row>'
 
 
-def _inline(ref: str, text: str, prefix: str = "") -> str:
-    p = f"{prefix}:" if prefix else ""
+def _inline(ref: str, text: str) -> str:
     at = f' r="{ref}"' if ref else ""
-    return f'<{p}c{at} t="inlineStr"><{p}is><{p}t>{text}</{p}t></{p}is></{p}c>'
+    return f'<c{at} t="inlineStr"><is><t>{text}</t></is></c>'
 
 
 SHEETS = {
@@ -110,10 +100,8 @@ SHEETS = {
 @pytest.mark.parametrize("name", sorted(SHEETS))
 @pytest.mark.parametrize("prefix", ["", "x"])
 def test_hand_written_sheet_xml_heads_are_the_streamed_ones(tmp_path, monkeypatch, name, prefix):
-    xml = SHEETS[name] if not prefix else SHEETS[name].replace("<row", "<x:row").replace("</row", "</x:row") \
-        .replace("<c", "<x:c").replace("</c>", "</x:c>").replace("<is>", "<x:is>").replace("</is>", "</x:is>") \
-        .replace("<t>", "<x:t>").replace("</t>", "</x:t>").replace("<v>", "<x:v>").replace("</v>", "</x:v>")
-    path = _with_sheet_xml(tmp_path / "手写.xlsx", _sheet(xml, prefix))
+    xml = _sheet(SHEETS[name])
+    path = _with_sheet_xml(tmp_path / "手写.xlsx", prefixed(xml) if prefix else xml)
     used = _same_both_ways(path, monkeypatch)
     with zipfile.ZipFile(path) as book:
         head = head_rows(book, "表", 20)
@@ -125,7 +113,7 @@ def test_hand_written_sheet_xml_heads_are_the_streamed_ones(tmp_path, monkeypatc
 
 
 def test_a_sheet_without_rows_has_no_head(tmp_path, monkeypatch):
-    path = _with_sheet_xml(tmp_path / "空.xlsx", _sheet("").replace("<sheetData></sheetData>", "<sheetData/>"))
+    path = _with_sheet_xml(tmp_path / "空.xlsx", _sheet("").replace(b"<sheetData></sheetData>", b"<sheetData/>"))
     assert all(_same_both_ways(path, monkeypatch))  # parsed at once, not left to the streaming parse
     with zipfile.ZipFile(path) as book:
         assert head_rows(book, "表", 20) == []

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from automation.privacy import mask_address, mask_data, mask_phone, mask_text, mask_value, mask_workbook
+from tests.sheet_builders import SHEET1, with_prefixed_sheet
 
 
 @pytest.mark.parametrize(("text", "shown"), [
@@ -102,8 +103,6 @@ def test_mask_workbook_keeps_types_and_formulas(tmp_path):
 def test_mask_workbook_masks_a_sheet_whose_tags_carry_a_namespace_prefix(tmp_path):
     """`<x:worksheet xmlns:x=…><x:c>`: not the shape the XML masking reads, so the openpyxl way masks it
     (the XML way found no `<c r=` in it and would have sent it unmasked)."""
-    from test_sheet_extent import with_prefixed_sheet
-
     book = openpyxl.Workbook()
     ws = book.active
     ws.append(["收货地址", "手机", "数量"])
@@ -111,7 +110,7 @@ def test_mask_workbook_masks_a_sheet_whose_tags_carry_a_namespace_prefix(tmp_pat
     book.save(tmp_path / "in.xlsx")
     with_prefixed_sheet(tmp_path / "in.xlsx")
     with zipfile.ZipFile(tmp_path / "in.xlsx") as packed:
-        assert b"<x:c " in packed.read("xl/worksheets/sheet1.xml")
+        assert b"<x:c " in packed.read(SHEET1)
     mask_workbook(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
     out = openpyxl.load_workbook(tmp_path / "out.xlsx").active
     assert [c.value for c in out[2]] == ["浙江省杭州市", "138****5678", 3]

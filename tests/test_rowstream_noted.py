@@ -27,6 +27,7 @@ from automation.sheets import rowstream
 from automation.sheets.writers import apply_edit
 from test_flags_fields import _parts
 from test_rowstream import HEADERS, _both, _order, _same, _stream_at_any_size, reads  # noqa: F401 - fixtures
+from tests.sheet_builders import SHEET1, number_after_spans, prefixed, rewrite_sheet_xml, with_prefixed_sheet
 
 ROWS = 24
 AMOUNT, OWN, COUNT = HEADERS.index("买家应付货款"), HEADERS.index("我们自己的备注"), HEADERS.index("宝贝总数量")
@@ -145,21 +146,10 @@ def test_merged_ranges_are_calamines(tmp_path, reads, writer):
     assert flags.canonical_column(streamed) == len(HEADERS) + 4  # flags' column: past the merged title
 
 
-def _rewrite_sheet(path, edit) -> None:
-    """The sheet XML rewritten by `edit` (bytes -> bytes), every other part copied."""
-    moved = path.with_suffix(".orig.xlsx")
-    shutil.move(path, moved)
-    with zipfile.ZipFile(moved) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            out.writestr(info, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
-    moved.unlink()
-
-
 def test_merge_references_in_the_forms_calamine_reads(tmp_path, reads):
     """Lower-case letters, one cell, first and last corner swapped: calamine keeps each as written."""
     path = _book(tmp_path / "订单.xlsx", "xlsxwriter", merges=[(0, 0, 0, 3)], title="2026年10月 订单")
-    _rewrite_sheet(path, lambda xml: xml.replace(b'<mergeCell ref="A1:D1"/>',
+    rewrite_sheet_xml(path, lambda xml: xml.replace(b'<mergeCell ref="A1:D1"/>',
                                                  b'<mergeCell ref="a1:d1"/><mergeCell ref="P3" /><mergeCell ref="Q5:P4"/>'))
     streamed, usual = _both(path)
     assert reads["stream"] == 1
@@ -173,9 +163,9 @@ def test_a_sheet_the_scan_cannot_place_takes_the_whole_read(tmp_path, reads, odd
     a mergeCell the scan does not read as calamine does: the whole read, with its table."""
     path = _book(tmp_path / "订单.xlsx", "xlsxwriter", errors={(4, AMOUNT): "#N/A"}, merges=[(ROWS + 3, 0, ROWS + 3, 2)])
     if odd == "reference after the type":
-        _rewrite_sheet(path, lambda xml: re.sub(rb'<c r="(K5)"( s="\d+")? t="e">', rb'<c t="e" r="\1"\2>', xml))
+        rewrite_sheet_xml(path, lambda xml: re.sub(rb'<c r="(K5)"( s="\d+")? t="e">', rb'<c t="e" r="\1"\2>', xml))
     else:
-        _rewrite_sheet(path, lambda xml: xml.replace(b'"A28:C28"/>', b'"A28:C28"></mergeCell>'))
+        rewrite_sheet_xml(path, lambda xml: xml.replace(b'"A28:C28"/>', b'"A28:C28"></mergeCell>'))
     streamed, usual = _both(path)
     assert reads["stream"] == 0 and reads["grid"] == 2
     _same(streamed, usual)
@@ -244,9 +234,9 @@ def test_shared_formulas_without_a_value_read_as_the_grid_reads_them(tmp_path, r
     uncached = [(3, AMOUNT), (4, AMOUNT), (5, AMOUNT)]
     path = _book(tmp_path / "订单.xlsx", "xlsxwriter", uncached=uncached)
     shared = iter([b'<f t="shared" ref="K4:K6" si="0">1+1</f>', b'<f t="shared" si="0"/>', b'<f t="shared" si="0"/>'])
-    _rewrite_sheet(path, lambda xml: re.sub(rb"<f>1\+1</f>", lambda _: next(shared), xml))
+    rewrite_sheet_xml(path, lambda xml: re.sub(rb"<f>1\+1</f>", lambda _: next(shared), xml))
     with zipfile.ZipFile(path) as book:
-        assert book.read("xl/worksheets/sheet1.xml").count(b'<f t="shared" si="0"/>') == 2
+        assert book.read(SHEET1).count(b'<f t="shared" si="0"/>') == 2
     streamed, usual = _both(path)
     assert reads["stream"] == 1
     _same(streamed, usual)
@@ -296,14 +286,12 @@ def test_a_sheet_whose_tags_carry_a_namespace_prefix_notes_its_cells(tmp_path, m
     """`<x:worksheet xmlns:x=…>`, `<x:c>`, `<x:f>`: the error cells and formulas without a value are
     noted and the table is the usual read's, whichever read takes the sheet (the scan once missed
     such cells, and calamine reads them as empty: the run looked clean)."""
-    from test_sheet_extent import with_prefixed_sheet
-
     monkeypatch.setattr(rowstream, "STREAM_MIN_ROWS", 0 if read == "stream" else 10**9)
     monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 10**9 if read == "grid" else 0)
     path = _book(tmp_path / "订单.xlsx", "xlsxwriter", {(4, AMOUNT): "#N/A", (9, 3): "#REF!"}, [(6, COUNT)], order=_one_kind)
     with_prefixed_sheet(path)
     with zipfile.ZipFile(path) as book:
-        assert b"<x:f>" in book.read("xl/worksheets/sheet1.xml")
+        assert b"<x:f>" in book.read(SHEET1)
     read_by, usual = _both(path)
     assert reads[read] == (2 if read == "grid" else 1)  # the usual read is the grid's too
     _same(read_by, usual)
@@ -316,14 +304,10 @@ def test_a_sheet_whose_rows_give_their_number_late_notes_its_cells_on_the_grid_r
     """`<row spans="1:14" r="5">`: the scan's parse places the cells (its patterns look for `<row r=`
     first), and calamine's grid reads the sheet even where the stream or fastexcel would (their
     placing of such rows is not known to be calamine's)."""
-    from test_sheet_extent import _number_after_spans, _rewritten, with_prefixed_sheet
-
     monkeypatch.setattr(rowstream, "STREAM_MIN_ROWS", 0)
     monkeypatch.setattr(tables, "ARROW_MIN_ROWS", 0)
     path = _book(tmp_path / "订单.xlsx", "xlsxwriter", {(4, AMOUNT): "#N/A", (9, 3): "#REF!"}, [(6, COUNT)], order=_one_kind)
-    _rewritten(path, _number_after_spans)
-    if prefix:
-        with_prefixed_sheet(path)
+    rewrite_sheet_xml(path, lambda xml: prefixed(number_after_spans(xml)) if prefix else number_after_spans(xml))
     read_by, usual = _both(path)
     assert reads["stream"] == 0 and reads["grid"] == 2  # (fastexcel's load runs beside the scan, then is refused)
     _same(read_by, usual)

@@ -11,6 +11,8 @@ import xlsxwriter
 from automation.errors import UserError
 from automation.sheets import source
 from automation.sheets.source import open_source
+from tests.sheet_builders import (bare_formula_cells, number_after_spans, rewrite_sheet_xml, with_prefixed_sheet,
+                                  without_references)
 
 
 def _sheet(path, cells):
@@ -85,28 +87,6 @@ def _oracle(path):
     rows = [int(r.get("r")) for r in root.iter(f"{ns}row")]
     return (max(rows, default=0), max((c + 1 for _, c in refs), default=0), errors, uncached,
             root.find(f"{ns}mergeCells") is not None)
-
-
-def prefixed(xml: bytes, prefix: bytes = b"x") -> bytes:
-    """The sheet XML as writers that name the main namespace save it: `<x:worksheet xmlns:x=…>`,
-    `<x:row>`, `<x:c>`, `<x:f>`, `<x:v>` (elements already prefixed, attributes, text: unchanged)."""
-    import re
-
-    xml = xml.replace(b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
-                      b'xmlns:' + prefix + b'="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
-    return re.sub(rb"<(/?)([A-Za-z]+)(?=[\s>/])", rb"<\1" + prefix + rb":\2", xml)
-
-
-def with_prefixed_sheet(path):
-    """`path` rewritten in place with its first sheet's XML `prefixed`."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as book:
-        parts = [(info, book.read(info)) for info in book.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
-        for info, data in parts:
-            book.writestr(info, prefixed(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
-    return path
 
 
 @pytest.mark.parametrize("prefix", [False, True])
@@ -251,37 +231,7 @@ def _dense_sheet_with_formulas(path):
     return path
 
 
-def _rewritten(path, edit):
-    import zipfile
-
-    with zipfile.ZipFile(path) as book:
-        parts = [(info, book.read(info)) for info in book.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
-        for info, data in parts:
-            book.writestr(info, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
-    return path
-
-
-def _no_references(xml: bytes) -> bytes:
-    import re
-
-    return re.sub(rb'(<(?:row|c)) r="[A-Z]*\d+"', rb"\1", xml)
-
-
-def _number_after_spans(xml: bytes) -> bytes:
-    import re
-
-    return re.sub(rb'<row r="(\d+)" spans="([\d:]+)"', rb'<row spans="\2" r="\1"', xml)
-
-
-def _bare_formula_cells(xml: bytes) -> bytes:
-    """The formulas without a value as bare `<c>` cells (no r, no style) after referenced ones."""
-    import re
-
-    return re.sub(rb'<c r="F\d+"( s="\d+")?><f>1\+1</f><v></v></c>', rb"<c><f>1+1</f></c>", xml)
-
-
-@pytest.mark.parametrize("edit", [_no_references, _number_after_spans, _bare_formula_cells])
+@pytest.mark.parametrize("edit", [without_references, number_after_spans, bare_formula_cells])
 @pytest.mark.parametrize("prefix", [False, True])
 @pytest.mark.parametrize("chunk", [2048, 1 << 22])
 def test_a_sheet_whose_rows_or_cells_have_no_reference_is_scanned_by_a_parse(tmp_path, monkeypatch, edit, prefix, chunk):
@@ -294,7 +244,7 @@ def test_a_sheet_whose_rows_or_cells_have_no_reference_is_scanned_by_a_parse(tmp
     monkeypatch.setattr(xlsxscan, "CHUNK", chunk)
     plain = open_source(_dense_sheet_with_formulas(tmp_path / "plain.xlsx")).scan("发货登记")
     assert plain.exact and len(plain.errors) == 8 and len(plain.uncached) == 6
-    path = _rewritten(_dense_sheet_with_formulas(tmp_path / "odd.xlsx"), edit)
+    path = rewrite_sheet_xml(_dense_sheet_with_formulas(tmp_path / "odd.xlsx"), edit)
     if prefix:
         with_prefixed_sheet(path)
     source_ = open_source(path)

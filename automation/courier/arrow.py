@@ -18,9 +18,9 @@ and the scan's notes, `tables.CellNotes.of`.) Date-times are read to the millise
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from ..coerce import coercer
-from ..sheets.source import exact_scan, guarded_file_sheet, plain_scan, sheet_extent
+from ..sheets.source import exact_scan, guarded_file_sheet, plain_scan, run_beside, sheet_extent
 from ..tables import CellNotes, SheetKind, Table, _cell_problem, _default_year, _memoised, build_table, read_kind
 
 _PLAIN_ID = r"^[A-Za-z0-9-]+$"  # to_id keeps such a text as it is (columns.py types the bill's waybills alike)
@@ -234,23 +234,15 @@ def sheet_cells(source, found: SheetKind, own_as_text: bool = False, noted: bool
         mapped = set(found.match.fields.values())
         extent = sheet_extent(source, found.sheet)
         as_text = tuple(i for i in range(extent.max_col) if i not in mapped)
-    scanned: dict[str, object] = {}
-
-    def scan() -> None:
-        try:
-            scanned["scan"] = source.scan(found.sheet)
-        except BaseException as exc:  # noqa: BLE001 - raised again below, in the caller's thread
-            scanned["error"] = exc
-
-    worker = threading.Thread(target=scan, name="shopbook-scan", daemon=True)
-    worker.start()
+    scanned = run_beside(lambda: source.scan(found.sheet))
     try:
         cells = load_cells(Path(source.path), found.sheet, found.header_index + 1, as_text)
-    finally:
-        worker.join()
-    if "error" in scanned:
-        raise scanned["error"]
-    if not (plain_scan(scanned["scan"]) or noted and exact_scan(scanned["scan"])):
+    except BaseException:
+        with contextlib.suppress(BaseException):  # the load's failure is the one to tell
+            scanned()
+        raise
+    scan = scanned()
+    if not (plain_scan(scan) or noted and exact_scan(scan)):
         return None
     return cells if cells is not None and _plain(cells) else None
 

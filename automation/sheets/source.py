@@ -8,12 +8,15 @@ import threading
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 from xml.etree import ElementTree
 
 from ..errors import UserError
 from .xlsxhead import head_rows
 from .xlsxscan import SheetScan, scan_pieces, scan_sheet, sheet_parts
+
+T = TypeVar("T")
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -45,6 +48,30 @@ class SheetSource(Protocol):
     # uses it to tell the sheet kinds; without it the grid is fetched once and kept for the table).
 
 
+def run_beside(work: Callable[[], T]) -> Callable[[], T]:
+    """Start `work` in a thread of its own (beside a parse that releases the GIL: calamine's grid,
+    fastexcel); the function returned joins it and gives its result, or raises what it raised, in
+    the caller's thread."""
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # noqa: BLE001 - raised again by the join, in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="shopbook-scan", daemon=True)
+    worker.start()
+
+    def join() -> T:
+        worker.join()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    return join
+
+
 _STRICT_MAIN = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 
@@ -74,7 +101,7 @@ class CalamineSource:
         self._scans: dict[str, SheetScan] = {}
         self._extents: dict[str, SheetScan] = {}  # extent-only scans (`extent`), until `scan`
         self._inflated: dict[str, list[tuple[bytes, int]]] = {}  # a small sheet's XML from `extent`, for the cells pass
-        self._beside: dict[str, tuple[threading.Thread, dict]] = {}  # cells passes running beside calamine's grid read
+        self._beside: dict[str, Callable[[], SheetScan]] = {}  # cells passes running beside calamine's grid read (their joins)
         self._kept: dict[str, list[list[object]]] = {}  # grids read whole for `head` (.xls, .ods), until `grid`
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -149,11 +176,7 @@ class CalamineSource:
         """The cells pass: the one running beside calamine, else over the XML the extent pass kept,
         else a pass of its own."""
         if sheet in self._beside:
-            worker, box = self._beside.pop(sheet)
-            worker.join()
-            if "error" in box:
-                raise box["error"]
-            return box["scan"]
+            return self._beside.pop(sheet)()
         if sheet in self._inflated:
             return scan_pieces(self._inflated.pop(sheet), extent=False)
         return self._scan(sheet, extent=False)
@@ -163,17 +186,7 @@ class CalamineSource:
         pieces = self._inflated.pop(sheet, None)
         if pieces is None or sheet in self._scans or sheet in self._beside:
             return
-        box: dict[str, object] = {}
-
-        def run() -> None:
-            try:
-                box["scan"] = scan_pieces(pieces, extent=False)
-            except BaseException as exc:  # noqa: BLE001 - raised again by `scan`, in the caller's thread
-                box["error"] = exc
-
-        worker = threading.Thread(target=run, name="shopbook-scan", daemon=True)
-        worker.start()
-        self._beside[sheet] = (worker, box)
+        self._beside[sheet] = run_beside(lambda: scan_pieces(pieces, extent=False))
 
     def extent(self, sheet: str) -> SheetScan | None:
         """The sheet's farthest row and column alone (xlsx/xlsm only), from a pass that leaves out the

@@ -59,11 +59,16 @@ def _tags(prefix: bytes) -> _Tags:
                  (re.compile(rb"</" + p + rb"f>\s*" + empty_value), re.compile(rb"<" + p + rb"f [^>]*/>\s*" + empty_value)))
 
 
+def root_prefix(xml: bytes) -> bytes | None:
+    """The namespace prefix of a sheet's root element (b"x:" for <x:worksheet>), from the start of
+    its XML; None when the root is unprefixed (or not found)."""
+    root = _ROOT.search(xml, 0, 4096)
+    return root.group(1) if root else None
+
+
 def _tags_of(first: bytes) -> _Tags:
     """The tags of a sheet, from the root element in its first piece of XML."""
-    root = _ROOT.search(first, 0, 4096)
-    prefix = root.group(1) if root else None
-    return _tags(prefix or b"")
+    return _tags(root_prefix(first) or b"")
 
 
 @dataclass
