@@ -3,6 +3,7 @@ columns a sheet really has: a 1M-row shipment log in A:I is 9M cells, not 26M (i
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -252,3 +253,43 @@ def test_a_sheet_whose_rows_or_cells_have_no_reference_is_scanned_by_a_parse(tmp
     assert (scan.max_row, scan.max_col, scan.errors, scan.uncached) == (300, 6, plain.errors, plain.uncached)
     assert not scan.exact
     assert source_.grid("发货登记")[7][3] == "" and source_.grid("发货登记")[8][3] == "v8-3"  # calamine's places
+
+
+def _odd(tmp_path, edit):
+    """The dense sheet of formulas with `edit` applied to its XML, and the plain sheet's scan."""
+    plain = open_source(_dense_sheet_with_formulas(tmp_path / "plain.xlsx")).scan("发货登记")
+    return open_source(rewrite_sheet_xml(_dense_sheet_with_formulas(tmp_path / "odd.xlsx"), edit)), plain
+
+
+@pytest.mark.parametrize("edit", [
+    lambda xml: xml.replace(b'<c r="D8"', b'<c\tr="D8"'),  # a tab after the tag name: not the previous cell's
+    lambda xml: re.sub(rb' r="([A-Z]+)(\d+)"', lambda m: b' r="' + m.group(1).lower() + m.group(2) + b'"', xml),
+    lambda xml: without_references(xml).replace(b' xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"', b""),
+    lambda xml: without_references(xml) + "<!-- 导出工具 -->\n".encode() + b"<extra/>",  # after the root: calamine ignores it
+], ids=["tab in the start tag", "lower-case references", "no namespace", "junk after the sheet"])
+def test_cells_the_patterns_cannot_read_are_placed_as_calamine_places_them(tmp_path, edit):
+    source_, plain = _odd(tmp_path, edit)
+    scan = source_.scan("发货登记")
+    assert (scan.max_row, scan.max_col, scan.errors, scan.uncached) == (300, 6, plain.errors, plain.uncached)
+    assert not scan.exact
+    grid = source_.grid("发货登记")
+    assert grid[7][3] == "" and grid[8][3] == "v8-3"  # calamine's places: the #REF! of D8 is empty there
+
+
+@pytest.mark.parametrize("edit", [
+    lambda xml: without_references(xml).replace(b'<row spans="1:6"><c', b'<row r="1x" spans="1:6"><c', 1),
+    lambda xml: without_references(xml).replace(b'<c t="s"', b'<c r="A" t="s"', 1),
+])
+def test_malformed_numbers_and_references_do_not_stop_the_scan(tmp_path, edit):
+    """A row number or cell reference that is not one (`r="1x"`, `r="A"`): placed as the one after
+    the previous, as the head parse does, never a traceback."""
+    source_, plain = _odd(tmp_path, edit)
+    scan = source_.scan("发货登记")
+    assert scan.max_row == 300 and scan.errors == plain.errors
+
+
+def test_sheet_xml_that_breaks_off_is_the_damaged_sheet_message(tmp_path):
+    source_, _ = _odd(tmp_path, lambda xml: without_references(xml).replace(b"</row>", b"</rwo>", 1))
+    with pytest.raises(UserError) as refused:
+        source_.scan("发货登记")
+    assert refused.value.key == "err.corrupt_sheet" and "发货登记" in str(refused.value)

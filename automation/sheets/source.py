@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import threading
@@ -175,10 +176,11 @@ class CalamineSource:
     def _cells(self, sheet: str) -> SheetScan:
         """The cells pass: the one running beside calamine, else over the XML the extent pass kept,
         else a pass of its own."""
-        if sheet in self._beside:
-            return self._beside.pop(sheet)()
-        if sheet in self._inflated:
-            return scan_pieces(self._inflated.pop(sheet), extent=False)
+        with self._damaged_sheet(sheet):
+            if sheet in self._beside:
+                return self._beside.pop(sheet)()
+            if sheet in self._inflated:
+                return scan_pieces(self._inflated.pop(sheet), extent=False)
         return self._scan(sheet, extent=False)
 
     def _scan_beside(self, sheet: str) -> None:
@@ -216,12 +218,17 @@ class CalamineSource:
 
     def _scan(self, sheet: str, extent: bool = True, cells: bool = True,
               keep: list[tuple[bytes, int]] | None = None) -> SheetScan:
+        with self._damaged_sheet(sheet), zipfile.ZipFile(self.path) as book:
+            part = sheet_parts(book).get(sheet)
+            if part is not None and part not in book.namelist():
+                raise UserError("err.damaged", path=self.path, part=part)
+            return scan_sheet(book, part, extent, cells, keep) if part else SheetScan()
+
+    @contextlib.contextmanager
+    def _damaged_sheet(self, sheet: str):
+        """A scan's failure on the package or the sheet XML as the damaged-sheet message."""
         try:
-            with zipfile.ZipFile(self.path) as book:
-                part = sheet_parts(book).get(sheet)
-                if part is not None and part not in book.namelist():
-                    raise UserError("err.damaged", path=self.path, part=part)
-                return scan_sheet(book, part, extent, cells, keep) if part else SheetScan()
+            yield
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise UserError("err.corrupt_sheet", path=self.path, sheet=sheet, detail=_detail(exc)) from exc
 

@@ -15,8 +15,7 @@ import zipfile
 from posixpath import join, normpath
 from xml.etree import ElementTree
 
-from .xlsxpatch.sheetstream import column_index
-from .xlsxscan import sheet_parts
+from .xlsxscan import cell_column, row_index, sheet_parts
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -131,25 +130,17 @@ def _sheet_cells(stream, rows: int, cells: dict) -> None:
 
 
 def _row0(row, previous: int) -> int:
-    """A row element's 0-based number: its r, else the one after the previous row."""
-    number = row.get("r")
-    return int(number) - 1 if number and number.isdigit() else previous + 1
+    """A row element's 0-based number (`xlsxscan.row_index`)."""
+    return row_index(row.get("r"), previous)
 
 
 def _take_cell(cell, row0: int, previous: int, cells: dict) -> int:
     """Put a c element's (type, raw text) into `cells`; its 0-based column."""
-    col0 = _column(cell.get("r"), previous)
+    col0 = cell_column(cell.get("r"), previous)
     raw = _cell_text(cell)
     if raw is not None:
         cells[(row0, col0)] = (cell.get("t", "n"), raw)
     return col0
-
-
-def _column(ref: str | None, previous: int) -> int:
-    letters = ref.rstrip("0123456789") if ref else ""
-    if not letters.isalpha():  # not the usual "AB12": every letter in it, as before
-        letters = "".join(ch for ch in ref or "" if ch.isalpha())
-    return column_index(letters) if letters else previous + 1
 
 
 def _cell_text(cell: ElementTree.Element) -> str | None:

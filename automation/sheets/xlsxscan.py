@@ -43,7 +43,7 @@ class _Tags:
     row_tag: bytes  # a row as every usual writer starts it: its number first
     row: re.Pattern
     any_row: re.Pattern  # any row tag (a number later, or none)
-    cell_starts: tuple[bytes, bytes]  # a cell's start tag with attributes, and without any
+    cell_open: bytes  # what a cell's start tag starts with
     error_value: re.Pattern
     formula: re.Pattern  # what each no_value needs; twice as fast as bytes.find(b"<f") (sre's prefix scan)
     no_value: tuple[re.Pattern, re.Pattern]
@@ -54,7 +54,7 @@ def _tags(prefix: bytes) -> _Tags:
     p = re.escape(prefix)
     empty_value = rb'(?:<' + p + rb'v\s*/>|<' + p + rb'v></' + p + rb'v>)?\s*</' + p + rb'c>'
     return _Tags(b"<" + prefix + b'row r="', re.compile(rb"<" + p + rb'row r="(\d{1,7})"'),
-                 re.compile(rb"<" + p + rb"row[\s>/]"), (b"<" + prefix + b"c ", b"<" + prefix + b"c>"),
+                 re.compile(rb"<" + p + rb"row[\s>/]"), b"<" + prefix + b"c",
                  re.compile(rb't="e"[^>]*>.*?<' + p + rb'v>([^<]*)</', re.S), re.compile(rb"<" + p + rb"f[ >]"),
                  (re.compile(rb"</" + p + rb"f>\s*" + empty_value), re.compile(rb"<" + p + rb"f [^>]*/>\s*" + empty_value)))
 
@@ -93,6 +93,20 @@ class SheetScan:
         return f"{column_letters(self.max_col - 1)}{self.max_row}"
 
 
+def row_index(number: str | None, previous: int) -> int:
+    """A row's 0-based index as calamine places it: its `r`, else the one after the previous row."""
+    return int(number) - 1 if number and number.isdigit() else previous + 1
+
+
+def cell_column(ref: str | None, previous: int) -> int:
+    """A cell's 0-based column as calamine places it: the letters of its `r` (any case), else the
+    one after the previous cell."""
+    letters = ref.rstrip("0123456789") if ref else ""
+    if not letters.isalpha():  # not the usual "AB12": every letter in it
+        letters = "".join(ch for ch in ref or "" if ch.isalpha())
+    return column_index(letters.upper()) if letters else previous + 1
+
+
 def _address(ref: bytes) -> tuple[int, int]:
     split = next(i for i, ch in enumerate(ref) if 48 <= ch <= 57)
     return int(ref[split:]) - 1, column_index(ref[:split])
@@ -124,7 +138,9 @@ def scan_sheet(book: zipfile.ZipFile, part: str, extent: bool = True, cells: boo
     second inflate."""
     with book.open(part) as stream:
         scan, unplaced = _scan_pieces(_pieces(stream, keep), extent, cells)
-    if unplaced:
+    if unplaced and keep is not None:  # the XML is at hand
+        _place_by_parse((data[:end] for data, end in keep), scan, extent, cells)
+    elif unplaced:
         with book.open(part) as stream:
             _place_by_parse(iter(lambda: stream.read(CHUNK), b""), scan, extent, cells)
     return scan
@@ -176,37 +192,44 @@ def _scan_pieces(pieces: Iterable[tuple[bytes, int]], extent: bool, cells: bool)
 
 def _place_by_parse(xml: Iterable[bytes], scan: SheetScan, extent: bool, cells: bool) -> None:
     """The extent, error cells and formulas without a value of the sheet XML, from a real parse that
-    places them as calamine does (a row without `r` follows the row before, a cell without `r` the
-    cell before): for the few sheets the patterns cannot place (`_scan_pieces`). The sheet is left
-    to calamine's grid (`exact` False): the stream and fastexcel are not known to place them alike."""
+    places them as calamine does (`row_index`, `cell_column`): for the few sheets the patterns
+    cannot place (`_scan_pieces`). Elements are matched by local name, so a sheet without the main
+    namespace is placed too. The sheet is left to calamine's grid (`exact` False): the stream and
+    fastexcel are not known to place such cells alike. XML that does not parse before the end of
+    its sheetData is a ValueError (the caller's damaged-sheet message); anything after it is left."""
     parser = ElementTree.XMLPullParser(events=("start", "end"))
     row0 = col0 = -1
     errors: dict[tuple[int, int], str] = {}
     uncached: set[tuple[int, int]] = set()
     max_row = max_col = 0
-    for chunk in xml:
-        parser.feed(chunk)
-        for event, element in parser.read_events():
-            tag = element.tag
-            if event == "start":
-                if tag == _MAIN + "row":
-                    number = element.get("r")
-                    row0, col0 = (int(number) - 1 if number else row0 + 1), -1
-                    max_row = max(max_row, row0 + 1)
-                elif tag == _MAIN + "c":
-                    ref = element.get("r")
-                    col0 = _address(ref.encode())[1] if ref else col0 + 1
-                    max_col = max(max_col, col0 + 1)
-                continue
-            if tag == _MAIN + "c":
-                value, formula = element.find(_MAIN + "v"), element.find(_MAIN + "f")
-                if element.get("t") == "e":
-                    errors[(row0, col0)] = (value.text or "").strip() if value is not None else ""
-                elif formula is not None and (value is None or not value.text):
-                    uncached.add((row0, col0))
-                element.clear()
-            elif tag == _MAIN + "row":
-                element.clear()
+    done = False
+    try:
+        for chunk in xml:
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                name = element.tag.rpartition("}")[2]
+                if event == "start":
+                    if name == "row":
+                        row0, col0 = row_index(element.get("r"), row0), -1
+                        max_row = max(max_row, row0 + 1)
+                    elif name == "c":
+                        col0 = cell_column(element.get("r"), col0)
+                        max_col = max(max_col, col0 + 1)
+                elif name == "c":
+                    parts = {child.tag.rpartition("}")[2]: child for child in element}
+                    value = parts.get("v")
+                    if element.get("t") == "e":
+                        errors[(row0, col0)] = (value.text or "").strip() if value is not None else ""
+                    elif "f" in parts and (value is None or not value.text):
+                        uncached.add((row0, col0))
+                    element.clear()
+                elif name == "row":
+                    element.clear()
+                elif name == "sheetData":
+                    done = True
+    except ElementTree.ParseError as exc:
+        if not done:
+            raise ValueError(f"sheet XML: {exc}") from exc
     if extent:
         scan.max_row, scan.max_col = max_row, max_col
     if cells:
@@ -252,8 +275,7 @@ def _scan_cells(data: bytes, end: int, scan: SheetScan, tags: _Tags) -> bool:
             if (ref := _cell_ref(data, hit.start(), tags)) is not None:
                 scan.errors[ref] = hit.group(1).decode("utf-8", "replace").strip()
                 placed += 1
-        unplaced = placed != data.count(b't="e"', 0, end)
-        scan.exact = scan.exact and not unplaced
+        unplaced = placed != data.count(b't="e"', 0, end)  # the parse places them (and makes the scan inexact)
     if tags.formula.search(data, 0, end):
         for pattern in tags.no_value:
             for hit in pattern.finditer(data, 0, end):
@@ -292,11 +314,17 @@ def _wider_or_wide(letter: int) -> re.Pattern:
 
 
 def _cell_ref(data: bytes, before: int, tags: _Tags) -> tuple[int, int] | None:
-    """The reference of the cell whose content starts before `before` (None: that cell has none)."""
-    with_attributes, bare = tags.cell_starts
-    start = data.rfind(with_attributes, 0, before)
-    if start < 0 or data.rfind(bare, start, before) >= 0:  # the cell is a bare <c>: no reference
+    """The reference of the cell whose content starts before `before` (None: that cell has none, or
+    its start tag is not one the patterns read, and the parse places it)."""
+    opening = tags.cell_open
+    start = data.rfind(opening, 0, before)
+    while start >= 0 and data[start + len(opening):start + len(opening) + 1] not in _AFTER_TAG_NAME:
+        start = data.rfind(opening, 0, start)  # <cols>, <cfRule>: not a cell
+    if start < 0 or data[start + len(opening):start + len(opening) + 1] in (b">", b"/"):  # a bare <c>: no reference
         return None
     tag_end = data.find(b">", start, before)  # in its start tag (an error's t="e" is in it too)
     ref = _REF.search(data, start, before if tag_end < 0 else tag_end)
     return _address(ref.group(1)) if ref else None
+
+
+_AFTER_TAG_NAME = (b" ", b"\t", b"\n", b"\r", b">", b"/")
